@@ -1,0 +1,158 @@
+// edgecut inspect MODEL [--json] [--dot FILE]
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/model_arg.h"
+#include "graph/structure.h"
+
+namespace edgecut::cli {
+namespace {
+
+struct InspectArgs {
+  std::string model;
+  bool json = false;
+  std::string dot;
+};
+
+nlohmann::json inspect_json(const graph::Graph& g, const graph::Structure& s) {
+  nlohmann::json nodes = nlohmann::json::array();
+  for (graph::NodeId v = 0; v < g.num_nodes(); ++v) {
+    const auto& n = g.nodes[v];
+    nodes.push_back({{"id", v}, {"name", n.name}, {"op", n.op}, {"inputs", n.inputs},
+                     {"outputs", n.outputs}, {"flops", g.flops[v]}});
+  }
+  nlohmann::json values = nlohmann::json::array();
+  for (graph::ValueId x = 0; x < g.num_values(); ++x) {
+    const auto& val = g.values[x];
+    values.push_back({{"id", x}, {"name", val.name}, {"bytes", val.bytes}, {"producer", val.producer},
+                      {"consumers", val.consumers}, {"is_weight", val.is_weight},
+                      {"dtype", graph::dtype_name(val.dtype)}, {"shape", val.shape}});
+  }
+  nlohmann::json blocks = nlohmann::json::array();
+  for (int k = 0; k < s.num_blocks(); ++k) {
+    auto interior = s.block_interior(k);
+    auto id = [&s](int32_t v) { return v >= s.n ? -1 : v; };  // -1: virtual source / sink
+    blocks.push_back({{"from", id(s.order[s.cut_pos[k]])},
+                      {"to", id(s.order[s.cut_pos[k + 1]])},
+                      {"interior", interior}});
+  }
+  return {{"name", g.name},         {"nodes", nodes},       {"values", values},
+          {"inputs", g.inputs},     {"outputs", g.outputs}, {"topo", g.topo},
+          {"cut_vertices", s.cut_vertices()}, {"blocks", blocks}, {"hash", g.structure_hash()}};
+}
+
+std::string dot_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+// Blocks between cut vertices become clusters; edges carry tensor sizes.
+Status write_dot(const graph::Graph& g, const graph::Structure& s, const std::string& path) {
+  std::ofstream out(path);
+  if (!out) return error(Code::kIo, "{}: cannot open for writing", path);
+  out << "digraph \"" << dot_escape(g.name) << "\" {\n  rankdir=TB;\n  node [shape=box, style=filled, "
+      << "fontname=Helvetica, fontsize=10];\n";
+  auto node_line = [&](int32_t v, bool cut) {
+    out << fmt::format("  n{} [label=\"{}\\n{}\", fillcolor=\"{}\"];\n", v, dot_escape(g.nodes[v].name),
+                       g.nodes[v].op, cut ? "#f4a261" : "#e9f5ff");
+  };
+  out << "  src [label=\"input\", shape=oval, fillcolor=\"#cccccc\"];\n"
+      << "  snk [label=\"output\", shape=oval, fillcolor=\"#cccccc\"];\n";
+  for (int k = 0; k < s.num_blocks(); ++k) {
+    auto interior = s.block_interior(k);
+    if (!interior.empty()) {
+      out << fmt::format("  subgraph cluster_{} {{\n    label=\"block {}\"; style=dashed; color=\"#888888\";\n", k, k);
+      for (int32_t v : interior) node_line(v, false);
+      out << "  }\n";
+    }
+    int32_t c = s.order[s.cut_pos[k + 1]];
+    if (c < s.n) node_line(c, true);
+  }
+  auto vname = [&s](int32_t v) {
+    return v == s.source() ? std::string("src") : v == s.sink() ? std::string("snk") : fmt::format("n{}", v);
+  };
+  for (int32_t u = 0; u < s.n + 2; ++u) {
+    for (int32_t w : s.succ[u]) {
+      std::string label;
+      if (u < s.n && w < s.n) {
+        int64_t bytes = 0;
+        for (graph::ValueId x : g.nodes[u].outputs) {
+          const auto& c = g.values[x].consumers;
+          if (std::find(c.begin(), c.end(), w) != c.end()) bytes += g.values[x].bytes;
+        }
+        label = bytes >= 1 << 20 ? fmt::format("{:.1f} MB", bytes / 1048576.0)
+                                 : fmt::format("{:.1f} kB", bytes / 1024.0);
+      }
+      out << fmt::format("  {} -> {} [label=\"{}\", fontsize=8];\n", vname(u), vname(w), label);
+    }
+  }
+  out << "}\n";
+  if (!out) return error(Code::kIo, "{}: write failed", path);
+  return Status::ok();
+}
+
+void print_human(const graph::Graph& g, const graph::Structure& s) {
+  double flops = 0;
+  for (double f : g.flops) flops += f;
+  int64_t act_bytes = 0, weight_bytes = 0;
+  for (const auto& v : g.values) (v.is_weight ? weight_bytes : act_bytes) += v.bytes;
+  size_t biggest = 0;
+  for (int k = 0; k < s.num_blocks(); ++k) biggest = std::max(biggest, s.block_interior(k).size());
+  fmt::print("model      {}\nnodes      {}\nvalues     {} ({:.1f} MB activations, {:.1f} MB weights)\n",
+             g.name, g.num_nodes(), g.num_values(), act_bytes / 1e6, weight_bytes / 1e6);
+  for (graph::ValueId x : g.inputs) {
+    fmt::print("input      {} [{}] {} bytes\n", g.values[x].name, fmt::join(g.values[x].shape, "x"),
+               g.values[x].bytes);
+  }
+  for (graph::ValueId x : g.outputs) {
+    fmt::print("output     {} [{}] {} bytes\n", g.values[x].name, fmt::join(g.values[x].shape, "x"),
+               g.values[x].bytes);
+  }
+  fmt::print("GFLOPs     {:.3f}\ncut verts  {}\nblocks     {} (largest interior: {} nodes)\n\n", flops / 1e9,
+             s.cut_vertices().size(), s.num_blocks(), biggest);
+  fmt::print("{:>5} {:<32} {:<18} {:>12} {:>10}  {}\n", "id", "name", "op", "out bytes", "MFLOPs", "cut");
+  std::vector<char> is_cut(s.n + 2, 0);
+  for (int32_t p : s.cut_pos) is_cut[s.order[p]] = 1;
+  for (graph::NodeId v : g.topo) {
+    int64_t out_bytes = 0;
+    for (graph::ValueId x : g.nodes[v].outputs) out_bytes += g.values[x].bytes;
+    std::string name = g.nodes[v].name.size() > 32 ? g.nodes[v].name.substr(0, 29) + "..." : g.nodes[v].name;
+    fmt::print("{:>5} {:<32} {:<18} {:>12} {:>10.2f}  {}\n", v, name, g.nodes[v].op, out_bytes,
+               g.flops[v] / 1e6, is_cut[v] ? "*" : "");
+  }
+}
+
+}  // namespace
+
+void register_inspect(CLI::App& app) {
+  auto args = std::make_shared<InspectArgs>();
+  CLI::App* sub = app.add_subcommand("inspect", "Show a model's nodes, tensors, FLOPs, cut vertices and blocks");
+  sub->add_option("model", args->model, kModelHelp)->required();
+  sub->add_flag("--json", args->json, "Machine-readable output on stdout");
+  sub->add_option("--dot", args->dot, "Write a Graphviz file with the blocks drawn as clusters");
+  sub->callback([args] {
+    auto model = load_model_arg(args->model);
+    if (!model) finish(report_error("inspect", model.status()));
+    const graph::Graph& g = model->graph;
+    graph::Structure s = graph::analyze(g);
+    if (!args->dot.empty()) {
+      Status st = write_dot(g, s, args->dot);
+      if (!st.is_ok()) finish(report_error("inspect", st));
+    }
+    if (args->json) {
+      std::cout << inspect_json(g, s).dump() << "\n";
+    } else {
+      print_human(g, s);
+    }
+  });
+}
+
+}  // namespace edgecut::cli

@@ -1,0 +1,207 @@
+// edgecut plan MODEL [--edge-profile E --cloud-profile C] --bandwidth 10Mbps [--rtt 20ms]
+//                    [--algo NAME|all] [--json] [--sweep LO:HI [--points N] [--svg FILE]]
+#include <cmath>
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/costs_arg.h"
+#include "cli/model_arg.h"
+#include "cli/plan_json.h"
+#include "cli/svg.h"
+#include "common/units.h"
+#include "partition/algorithms.h"
+#include "partition/envelope.h"
+
+namespace edgecut::cli {
+namespace {
+
+using partition::ms_from_ns;
+
+struct PlanArgs {
+  std::string model;
+  CostArgs costs;
+  std::string bandwidth = "10Mbps";
+  std::string downlink;
+  std::string rtt = "20ms";
+  std::string algo = "qdmp";
+  bool json = false;
+  std::string sweep;
+  int points = 20;
+  std::string svg;
+  std::string out;
+  bool envelope = false;
+};
+
+std::string short_list(const graph::Graph& g, const std::vector<graph::ValueId>& xs) {
+  std::string s;
+  for (size_t i = 0; i < xs.size() && i < 3; ++i) s += (i ? ", " : "") + g.values[xs[i]].name;
+  if (xs.size() > 3) s += fmt::format(" (+{})", xs.size() - 3);
+  return s.empty() ? "-" : s;
+}
+
+std::string flags(const partition::Plan& p) {
+  if (!p.valid()) return " INVALID: sends data cloud->edge";
+  if (p.mispriced()) return fmt::format(" MISPRICED: claimed {:.2f} ms", ms_from_ns(p.claimed_ns));
+  return "";
+}
+
+int run(const PlanArgs& a) {
+  auto model = load_model_arg(a.model);
+  if (!model) return report_error("plan", model.status());
+  const graph::Graph& g = model->graph;
+  auto costs = load_costs(a.costs, g);
+  if (!costs) return report_error("plan", costs.status());
+  auto cm = partition::CostModel::create(g, costs->edge_ms, costs->cloud_ms);
+  if (!cm) return report_error("plan", cm.status());
+  partition::Network net;
+  auto rtt = parse_duration_ms(a.rtt);
+  if (!rtt) return report_error("plan", rtt.status().with_context("--rtt"));
+  net.rtt_ms = *rtt;
+  if (!a.downlink.empty()) {
+    auto d = parse_bandwidth_bps(a.downlink);
+    if (!d) return report_error("plan", d.status().with_context("--downlink"));
+    net.downlink_bps = *d;
+  }
+  std::vector<std::string> algos;
+  if (a.algo == "all") {
+    for (const auto& n : partition::algorithm_names()) {
+      if (n != "brute" || g.num_nodes() <= 24) algos.push_back(n);
+    }
+  } else {
+    algos.push_back(a.algo);
+  }
+  std::vector<double> bandwidths;
+  if (!a.sweep.empty()) {
+    auto range = parse_bandwidth_range(a.sweep);
+    if (!range) return report_error("plan", range.status().with_context("--sweep"));
+    if (a.points < 2 || a.points > 10000) {
+      return report_error("plan", error(Code::kInvalidArgument, "--points must be in [2, 10000]"));
+    }
+    for (int i = 0; i < a.points; ++i) {
+      double t = static_cast<double>(i) / (a.points - 1);
+      bandwidths.push_back(range->lo_bps * std::pow(range->hi_bps / range->lo_bps, t));
+    }
+  } else {
+    auto b = parse_bandwidth_bps(a.bandwidth);
+    if (!b) return report_error("plan", b.status().with_context("--bandwidth"));
+    bandwidths.push_back(*b);
+  }
+  const double down_ratio = net.downlink_bps > 0 ? net.downlink_bps / bandwidths.front() : 0;
+
+  nlohmann::json plans = nlohmann::json::array();
+  std::vector<std::vector<partition::Plan>> table;  // [bandwidth][algo]
+  for (double bps : bandwidths) {
+    partition::Network n = net;
+    n.uplink_bps = bps;
+    if (down_ratio > 0) n.downlink_bps = bps * down_ratio;
+    std::vector<partition::Plan> row;
+    for (const auto& algo : algos) {
+      auto p = partition::solve(algo, *cm, n);
+      if (!p) return report_error("plan", p.status());
+      plans.push_back(plan_to_json(*p, g));
+      row.push_back(std::move(*p));
+    }
+    table.push_back(std::move(row));
+  }
+
+  nlohmann::json env_json;
+  if (a.envelope) {
+    partition::Qdmp q(*cm);
+    partition::Network n = net;
+    n.uplink_bps = bandwidths.front();
+    if (down_ratio > 0) n.downlink_bps = bandwidths.front() * down_ratio;
+    double lo = bandwidths.front(), hi = bandwidths.size() > 1 ? bandwidths.back() : 1e9;
+    if (bandwidths.size() == 1) lo = 1e5;
+    auto env = partition::Envelope::build(q, n, lo, hi);
+    env_json = nlohmann::json::array();
+    for (const auto& piece : env.pieces()) {
+      env_json.push_back({{"from_bps", piece.from_bps}, {"to_bps", piece.to_bps},
+                          {"plan", plan_to_json(piece.plan, g)}});
+    }
+  }
+
+  if (!a.out.empty()) {
+    std::ofstream f(a.out);
+    f << nlohmann::json{{"model", g.name}, {"model_hash", g.structure_hash()}, {"plans", plans}}.dump(1) << "\n";
+    if (!f) return report_error("plan", error(Code::kIo, "{}: cannot write", a.out));
+  }
+  if (!a.svg.empty() && bandwidths.size() > 1) {
+    std::vector<Series> series;
+    for (size_t k = 0; k < algos.size(); ++k) {
+      Series s{algos[k], {}};
+      for (const auto& row : table) s.y.push_back(ms_from_ns(row[k].predicted.total_ns));
+      series.push_back(std::move(s));
+    }
+    Status st = write_line_chart(a.svg, fmt::format("{}: end-to-end latency", g.name), "uplink bandwidth (bit/s)",
+                                 "predicted latency (ms)", bandwidths, true, series);
+    if (!st.is_ok()) return report_error("plan", st);
+  }
+  if (a.json) {
+    nlohmann::json j = {{"model", g.name}, {"model_hash", g.structure_hash()}, {"costs", costs->source},
+                        {"rtt_ms", net.rtt_ms}, {"plans", plans}};
+    if (a.envelope) j["envelope"] = env_json;
+    std::cout << j.dump() << "\n";
+    return 0;
+  }
+  fmt::print("model {} ({} nodes), rtt {} ms; {}\n", g.name, g.num_nodes(), net.rtt_ms, costs->source);
+  if (bandwidths.size() == 1) {
+    fmt::print("bandwidth {}\n\n", format_bandwidth(bandwidths[0]));
+    fmt::print("{:<13} {:>10} {:>9} {:>11} {:>9} {:>6}  {:<34} {:>9}\n", "algo", "total ms", "edge ms",
+               "transfer ms", "cloud ms", "#edge", "cut tensors", "solve us");
+    for (const auto& p : table[0]) {
+      const auto& b = p.predicted;
+      fmt::print("{:<13} {:>10.2f} {:>9.2f} {:>11.2f} {:>9.2f} {:>6}  {:<34} {:>9.1f}{}\n", p.algo,
+                 ms_from_ns(b.total_ns), ms_from_ns(b.edge_ns), ms_from_ns(b.transfer_ns()),
+                 ms_from_ns(b.cloud_ns), p.edge_nodes.size(), short_list(g, p.cut_values), p.solve_us, flags(p));
+    }
+  } else {
+    fmt::print("\n{:>12}", "bandwidth");
+    for (const auto& algo : algos) fmt::print(" {:>12}", algo);
+    fmt::print("   {} cut\n", algos.front());
+    for (size_t i = 0; i < bandwidths.size(); ++i) {
+      fmt::print("{:>12}", format_bandwidth(bandwidths[i]));
+      for (const auto& p : table[i]) fmt::print(" {:>12.2f}", ms_from_ns(p.predicted.total_ns));
+      const auto& p0 = table[i].front();
+      fmt::print("   {} edge nodes; {}\n", p0.edge_nodes.size(), short_list(g, p0.cut_values));
+    }
+    fmt::print("(total predicted latency in ms)\n");
+  }
+  if (a.envelope) {
+    fmt::print("\nbandwidth envelope: {} plans are optimal somewhere in the range\n", env_json.size());
+    for (const auto& e : env_json) {
+      fmt::print("  {:>12} .. {:<12} {:>4} edge nodes, sends {}\n", format_bandwidth(e["from_bps"]),
+                 format_bandwidth(e["to_bps"]), e["plan"]["edge_nodes"].size(),
+                 e["plan"]["cut_value_names"].empty() ? std::string("nothing (edge-only)")
+                                                      : e["plan"]["cut_value_names"].dump());
+    }
+  }
+  if (!a.svg.empty()) fmt::print("\nplot written to {}\n", a.svg);
+  if (!a.out.empty()) fmt::print("plans written to {}\n", a.out);
+  return 0;
+}
+
+}  // namespace
+
+void register_plan(CLI::App& app) {
+  auto a = std::make_shared<PlanArgs>();
+  CLI::App* sub = app.add_subcommand("plan", "Choose where to cut a model for a bandwidth (or a sweep)");
+  sub->add_option("model", a->model, kModelHelp)->required();
+  add_cost_options(sub, &a->costs);
+  sub->add_option("-b,--bandwidth", a->bandwidth, "Uplink bandwidth, e.g. 10Mbps, 500kbps, 2MB/s")->capture_default_str();
+  sub->add_option("--downlink", a->downlink, "Downlink bandwidth (default: same as uplink)");
+  sub->add_option("--rtt", a->rtt, "Round-trip time, e.g. 20ms")->capture_default_str();
+  sub->add_option("-a,--algo", a->algo, "qdmp, dads-fixed, dads, neurosurgeon, edge-only, cloud-only, brute, or all")
+      ->capture_default_str();
+  sub->add_flag("--json", a->json, "Machine-readable output on stdout");
+  sub->add_option("--sweep", a->sweep, "Bandwidth range LO:HI, e.g. 0.1Mbps:1Gbps (log-spaced points)");
+  sub->add_option("--points", a->points, "Points in the sweep")->capture_default_str();
+  sub->add_option("--svg", a->svg, "With --sweep: write a latency-vs-bandwidth plot");
+  sub->add_option("-o,--output", a->out, "Write the plans as JSON to this file (for edgecut exec)");
+  sub->add_flag("--envelope", a->envelope, "Also list the plans optimal somewhere in the range, with breakpoints");
+  sub->callback([a] { finish(run(*a)); });
+}
+
+}  // namespace edgecut::cli

@@ -1,0 +1,249 @@
+#include "graph/onnx_import.h"
+
+#include <filesystem>
+#include <fstream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <onnx/shape_inference/implementation.h>
+
+#include "graph/flops.h"
+
+namespace edgecut::graph {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool supported_dtype(int32_t t) { return dtype_size(static_cast<DType>(t)) > 0; }
+
+// Pins symbolic / unknown dims of activation graph inputs so inference can run.
+void pin_input_dims(onnx::GraphProto* g, const std::unordered_set<std::string>& inits,
+                    int64_t batch) {
+  for (auto& in : *g->mutable_input()) {
+    if (inits.count(in.name()) || !in.type().has_tensor_type()) continue;
+    auto* shape = in.mutable_type()->mutable_tensor_type()->mutable_shape();
+    for (int i = 0; i < shape->dim_size(); ++i) {
+      auto* d = shape->mutable_dim(i);
+      if (!d->has_dim_value() && i == 0) d->set_dim_value(batch);
+    }
+  }
+}
+
+Status check_external_data(const onnx::GraphProto& g, const fs::path& base_dir,
+                           const std::string& label) {
+  for (const auto& t : g.initializer()) {
+    if (t.data_location() != onnx::TensorProto::EXTERNAL) continue;
+    std::string location;
+    for (const auto& kv : t.external_data()) {
+      if (kv.key() == "location") location = kv.value();
+    }
+    if (location.empty()) {
+      return error(Code::kUnsupported, "{}: initializer '{}' uses external data without a location",
+                   label, t.name());
+    }
+    fs::path p = base_dir / location;
+    std::error_code ec;
+    if (!fs::is_regular_file(p, ec)) {
+      return error(Code::kNotFound, "{}: initializer '{}' keeps its weights in '{}', which cannot be read",
+                   label, t.name(), p.string());
+    }
+  }
+  return Status::ok();
+}
+
+// Reads the static shape of a ValueInfo; fails naming the value if unknown.
+Status read_shape(const onnx::TypeProto& type, const std::string& value, const std::string& label,
+                  DType* dtype, std::vector<int64_t>* shape) {
+  if (!type.has_tensor_type()) {
+    return error(Code::kUnsupported, "{}: value '{}' is not a tensor (sequence / map types are not supported)",
+                 label, value);
+  }
+  const auto& tt = type.tensor_type();
+  if (!supported_dtype(tt.elem_type())) {
+    return error(Code::kUnsupported, "{}: value '{}' has unsupported element type {}", label, value,
+                 tt.elem_type());
+  }
+  *dtype = static_cast<DType>(tt.elem_type());
+  if (!tt.has_shape()) {
+    return error(Code::kFailedPrecondition, "{}: the shape of value '{}' cannot be inferred", label,
+                 value);
+  }
+  shape->clear();
+  for (const auto& d : tt.shape().dim()) {
+    if (!d.has_dim_value() || d.dim_value() < 0) {
+      return error(Code::kFailedPrecondition,
+                   "{}: value '{}' has a dynamic dimension '{}'; edgecut needs static shapes", label,
+                   value, d.has_dim_param() ? d.dim_param() : std::string("?"));
+    }
+    shape->push_back(d.dim_value());
+  }
+  return Status::ok();
+}
+
+int64_t checked_bytes(const std::vector<int64_t>& shape, DType t) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d != 0 && n > (int64_t{1} << 50) / d) return -1;  // absurd: overflow guard
+    n *= d;
+  }
+  return n * dtype_size(t);
+}
+
+}  // namespace
+
+Expected<Model> load_model(const std::string& path, const ImportOptions& options) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return error(Code::kNotFound, "{}: no such file", path);
+  if (!fs::is_regular_file(path, ec)) return error(Code::kInvalidArgument, "{}: not a regular file", path);
+  auto size = fs::file_size(path, ec);
+  if (ec) return error(Code::kIo, "{}: cannot stat: {}", path, ec.message());
+  if (static_cast<int64_t>(size) > options.max_file_bytes) {
+    return error(Code::kInvalidArgument, "{}: {} bytes exceeds the limit of {} bytes", path, size,
+                 options.max_file_bytes);
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return error(Code::kIo, "{}: cannot open for reading", path);
+  std::string bytes(size, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(size));
+  if (!in) return error(Code::kIo, "{}: read failed", path);
+  onnx::ModelProto proto;
+  if (size == 0 || !proto.ParseFromString(bytes)) {
+    return error(Code::kParseError, "{}: not an ONNX model (protobuf parse failed; truncated or not ONNX?)",
+                 path);
+  }
+  bytes = std::string();
+  if (!proto.has_graph() || proto.graph().node_size() == 0) {
+    return error(Code::kParseError, "{}: not an ONNX model (no graph or no nodes)", path);
+  }
+  RETURN_IF_ERROR(check_external_data(proto.graph(), fs::path(path).parent_path(), path));
+  return import_model(std::move(proto), path, options);
+}
+
+Expected<Model> import_model(onnx::ModelProto proto, const std::string& label,
+                             const ImportOptions& options) {
+  if (!proto.has_graph() || proto.graph().node_size() == 0) {
+    return error(Code::kParseError, "{}: model has no graph or no nodes", label);
+  }
+  if (proto.opset_import_size() == 0) {
+    return error(Code::kParseError, "{}: model declares no opset_import", label);
+  }
+  onnx::GraphProto* g = proto.mutable_graph();
+  std::unordered_set<std::string> inits;
+  for (const auto& t : g->initializer()) inits.insert(t.name());
+  for (const auto& n : g->node()) {
+    for (const auto& a : n.attribute()) {
+      if (a.has_g() || a.graphs_size() > 0) {
+        return error(Code::kUnsupported, "{}: node '{}' ({}) has a subgraph; control flow is not supported",
+                     label, n.name(), n.op_type());
+      }
+    }
+  }
+  pin_input_dims(g, inits, options.batch);
+  try {
+    onnx::ShapeInferenceOptions opts(/*check_type=*/false, /*strict=*/1, /*data_prop=*/true);
+    onnx::shape_inference::InferShapes(proto, onnx::OpSchemaRegistry::Instance(), opts);
+  } catch (const std::exception& e) {
+    return error(Code::kFailedPrecondition, "{}: ONNX shape inference failed: {}", label, e.what());
+  }
+
+  Model model;
+  Graph& graph = model.graph;
+  graph.source_path = label;
+  graph.name = g->name().empty() ? fs::path(label).stem().string() : g->name();
+
+  std::unordered_map<std::string, ValueId> ids;
+  std::unordered_map<std::string, const onnx::TypeProto*> types;
+  for (const auto& vi : g->input()) types[vi.name()] = &vi.type();
+  for (const auto& vi : g->value_info()) types[vi.name()] = &vi.type();
+  for (const auto& vi : g->output()) types[vi.name()] = &vi.type();
+
+  auto add_value = [&](const std::string& name, bool weight) -> ValueId {
+    auto [it, inserted] = ids.emplace(name, static_cast<ValueId>(graph.values.size()));
+    if (inserted) {
+      Value v;
+      v.name = name;
+      v.is_weight = weight;
+      graph.values.push_back(std::move(v));
+    } else if (weight) {
+      graph.values[it->second].is_weight = true;
+    }
+    return it->second;
+  };
+  for (const auto& t : g->initializer()) {
+    ValueId id = add_value(t.name(), true);
+    Value& v = graph.values[id];
+    v.dtype = static_cast<DType>(t.data_type());
+    v.shape.assign(t.dims().begin(), t.dims().end());
+    v.bytes = supported_dtype(t.data_type()) ? checked_bytes(v.shape, v.dtype) : 0;
+  }
+  for (const auto& in : g->input()) {
+    if (inits.count(in.name())) continue;
+    graph.inputs.push_back(add_value(in.name(), false));
+  }
+  if (graph.inputs.empty()) return error(Code::kParseError, "{}: model has no activation input", label);
+
+  std::unordered_set<std::string> node_names;
+  for (int i = 0; i < g->node_size(); ++i) {
+    const auto& n = g->node(i);
+    if (n.op_type() == "Constant" && (n.domain().empty() || n.domain() == "ai.onnx")) {
+      for (const auto& o : n.output()) add_value(o, true);
+      continue;
+    }
+    Node node;
+    node.op = n.op_type();
+    node.name = n.name().empty() ? fmt::format("{}_{}", n.op_type(), i) : n.name();
+    if (!node_names.insert(node.name).second) {
+      node.name = fmt::format("{}__{}", node.name, i);  // keep names unique for plans
+      node_names.insert(node.name);
+    }
+    for (const auto& in : n.input()) {
+      if (in.empty()) continue;  // omitted optional input
+      if (!ids.count(in)) {
+        // Forward reference: valid only if some later node produces it (checked below).
+        add_value(in, false);
+      }
+      node.inputs.push_back(ids.at(in));
+    }
+    for (const auto& o : n.output()) {
+      if (o.empty()) continue;
+      node.outputs.push_back(add_value(o, false));
+    }
+    graph.nodes.push_back(std::move(node));
+  }
+  for (const auto& out : g->output()) {
+    auto it = ids.find(out.name());
+    if (it == ids.end()) {
+      return error(Code::kParseError, "{}: graph output '{}' is produced by no node", label, out.name());
+    }
+    graph.outputs.push_back(it->second);
+  }
+
+  RETURN_IF_ERROR(graph.finalize().with_context(label));
+
+  // Every activation must come from a node or be a graph input.
+  std::unordered_set<ValueId> input_set(graph.inputs.begin(), graph.inputs.end());
+  for (ValueId x = 0; x < graph.num_values(); ++x) {
+    Value& v = graph.values[x];
+    if (v.is_weight) continue;
+    if (v.producer == kNoNode && !input_set.count(x)) {
+      std::string user = v.consumers.empty() ? "?" : graph.nodes[v.consumers.front()].name;
+      return error(Code::kParseError, "{}: node '{}' reads value '{}', which nothing produces", label,
+                   user, v.name);
+    }
+    auto t = types.find(v.name);
+    if (t == types.end()) {
+      std::string who = v.producer == kNoNode ? "graph input" : "node '" + graph.nodes[v.producer].name + "'";
+      return error(Code::kFailedPrecondition, "{}: the shape of value '{}' (from {}) cannot be inferred",
+                   label, v.name, who);
+    }
+    RETURN_IF_ERROR(read_shape(*t->second, v.name, label, &v.dtype, &v.shape));
+    v.bytes = checked_bytes(v.shape, v.dtype);
+    if (v.bytes < 0) return error(Code::kUnsupported, "{}: value '{}' is absurdly large", label, v.name);
+  }
+  graph.flops = compute_flops(graph);
+  RETURN_IF_ERROR(graph.validate().with_context(label));
+  model.proto = std::move(proto);
+  return model;
+}
+
+}  // namespace edgecut::graph

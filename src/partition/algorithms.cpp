@@ -1,0 +1,51 @@
+#include "partition/algorithms.h"
+
+#include <chrono>
+
+#include "partition/qdmp.h"
+
+namespace edgecut::partition {
+
+const std::vector<std::string>& algorithm_names() {
+  static const std::vector<std::string> kNames = {"qdmp", "dads-fixed", "dads", "neurosurgeon",
+                                                  "edge-only", "cloud-only", "brute"};
+  return kNames;
+}
+
+Expected<Plan> solve(const std::string& algo, const CostModel& cm, const Network& net,
+                     int brute_limit) {
+  if (!(net.uplink_bps > 0) || !(net.down_bps() > 0)) {
+    return error(Code::kInvalidArgument, "bandwidth must be positive, got {} bps", net.uplink_bps);
+  }
+  if (algo == "brute" && cm.num_nodes() > brute_limit) {
+    return error(Code::kInvalidArgument, "brute force is limited to {} nodes; '{}' has {}",
+                 brute_limit, cm.graph().name, cm.num_nodes());
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  Rates rates = cm.rates(net);
+  Plan p;
+  if (algo == "qdmp") {
+    Qdmp q(cm);
+    p = q.solve(net, rates);
+  } else if (algo == "dads-fixed") {
+    p = solve_dads(cm, net, rates, true);
+  } else if (algo == "dads") {
+    p = solve_dads(cm, net, rates, false);
+  } else if (algo == "neurosurgeon") {
+    p = solve_neurosurgeon(cm, net, rates);
+  } else if (algo == "edge-only") {
+    p = solve_edge_only(cm, net, rates);
+  } else if (algo == "cloud-only") {
+    p = solve_cloud_only(cm, net, rates);
+  } else if (algo == "brute") {
+    p = solve_brute(cm, net, rates);
+  } else {
+    std::string names;
+    for (const auto& n : algorithm_names()) names += (names.empty() ? "" : ", ") + n;
+    return error(Code::kInvalidArgument, "unknown algorithm '{}' (one of: {})", algo, names);
+  }
+  p.solve_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+  return p;
+}
+
+}  // namespace edgecut::partition

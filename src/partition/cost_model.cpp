@@ -1,0 +1,96 @@
+#include "partition/cost_model.h"
+
+#include <cmath>
+
+namespace edgecut::partition {
+
+int64_t ns_from_ms(double ms) { return std::llround(ms * 1e6); }
+double ms_from_ns(int64_t ns) { return static_cast<double>(ns) / 1e6; }
+
+Expected<CostModel> CostModel::create(const Graph& g, const std::vector<double>& edge_ms,
+                                      const std::vector<double>& cloud_ms) {
+  const size_t n = g.nodes.size();
+  if (edge_ms.size() != n || cloud_ms.size() != n) {
+    return error(Code::kInvalidArgument, "cost model for '{}' needs {} node times, got {} edge and {} cloud",
+                 g.name, n, edge_ms.size(), cloud_ms.size());
+  }
+  CostModel cm;
+  cm.g_ = &g;
+  cm.te_ns.resize(n);
+  cm.tc_ns.resize(n);
+  for (size_t v = 0; v < n; ++v) {
+    for (auto [ms, side] : {std::pair{edge_ms[v], "edge"}, std::pair{cloud_ms[v], "cloud"}}) {
+      if (!std::isfinite(ms) || ms < 0 || ms > 1e9) {
+        return error(Code::kInvalidArgument, "node '{}': {} time {} ms is not a finite non-negative time",
+                     g.nodes[v].name, side, ms);
+      }
+    }
+    cm.te_ns[v] = ns_from_ms(edge_ms[v]);
+    cm.tc_ns[v] = ns_from_ms(cloud_ms[v]);
+  }
+  cm.is_output.assign(g.values.size(), 0);
+  for (ValueId x : g.outputs) cm.is_output[x] = 1;
+  return cm;
+}
+
+Rates CostModel::rates(const Network& net) const {
+  Rates r;
+  const auto& values = g_->values;
+  r.up_ns.resize(values.size());
+  r.down_ns.resize(values.size());
+  const double up = 8e9 / net.uplink_bps;
+  const double down = 8e9 / net.down_bps();
+  for (size_t x = 0; x < values.size(); ++x) {
+    if (values[x].is_weight) continue;
+    const double b = static_cast<double>(values[x].bytes);
+    r.up_ns[x] = std::llround(b * up);
+    r.down_ns[x] = std::llround(b * down);
+  }
+  r.rtt_ns = ns_from_ms(net.rtt_ms);
+  return r;
+}
+
+bool CostModel::is_closed(const std::vector<char>& on_edge) const {
+  for (NodeId v = 0; v < num_nodes(); ++v) {
+    if (!on_edge[v]) continue;
+    for (ValueId x : g_->nodes[v].inputs) {
+      NodeId p = g_->values[x].producer;
+      if (p != graph::kNoNode && !on_edge[p]) return false;
+    }
+  }
+  return true;
+}
+
+Breakdown CostModel::evaluate(const std::vector<char>& on_edge, const Rates& rates) const {
+  Breakdown b;
+  bool all_edge = true;
+  for (NodeId v = 0; v < num_nodes(); ++v) {
+    if (on_edge[v]) {
+      b.edge_ns += te_ns[v];
+    } else {
+      b.cloud_ns += tc_ns[v];
+      all_edge = false;
+    }
+  }
+  const auto& values = g_->values;
+  for (ValueId x = 0; x < static_cast<ValueId>(values.size()); ++x) {
+    const graph::Value& val = values[x];
+    if (val.is_weight) continue;
+    const bool produced_on_edge = val.producer == graph::kNoNode || on_edge[val.producer];
+    bool read_on_other_side = false;
+    for (NodeId w : val.consumers) read_on_other_side |= (on_edge[w] != 0) != produced_on_edge;
+    if (read_on_other_side) {
+      if (produced_on_edge) {
+        b.uplink_ns += rates.up_ns[x];
+      } else {
+        b.downlink_ns += rates.down_ns[x];
+      }
+    }
+    if (is_output[x] && !produced_on_edge) b.downlink_ns += rates.down_ns[x];
+  }
+  if (!all_edge) b.rtt_ns = rates.rtt_ns;
+  b.total_ns = b.edge_ns + b.cloud_ns + b.uplink_ns + b.downlink_ns + b.rtt_ns;
+  return b;
+}
+
+}  // namespace edgecut::partition

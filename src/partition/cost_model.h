@@ -1,0 +1,77 @@
+// CostModel: the end-to-end latency T(S) of running node set S on the edge and
+// the rest in the cloud (DESIGN.md "The cost model"), in integer nanoseconds.
+//
+//   T(S) = sum_{v in S} te(v) + sum_{v not in S} tc(v)
+//        + sum_{x: producer on edge, some consumer in cloud} up(x)      (paid once per value)
+//        + sum_{x: producer in cloud, some consumer on edge} down(x)    (invalid plans only)
+//        + sum_{graph outputs x produced in the cloud} down(x)
+//        + [S != all nodes] * rtt
+// Graph inputs count as produced on the edge. up(x) = bytes*8/B_up, down(x) =
+// bytes*8/B_down, each rounded to the nanosecond once per bandwidth so that
+// min-cut values and this evaluator agree exactly. evaluate() depends on no
+// min-cut code: it is the oracle. O(V + E) per evaluation.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "common/status.h"
+#include "graph/graph.h"
+
+namespace edgecut::partition {
+
+using graph::Graph;
+using graph::NodeId;
+using graph::ValueId;
+
+struct Network {
+  double uplink_bps = 10e6;
+  double downlink_bps = 0;  // 0: same as uplink
+  double rtt_ms = 0;
+  double down_bps() const { return downlink_bps > 0 ? downlink_bps : uplink_bps; }
+};
+
+// Per-bandwidth transfer prices, computed once per Network.
+struct Rates {
+  std::vector<int64_t> up_ns;    // per value; 0 for weights
+  std::vector<int64_t> down_ns;  // per value; 0 for weights
+  int64_t rtt_ns = 0;
+};
+
+struct Breakdown {
+  int64_t edge_ns = 0;
+  int64_t uplink_ns = 0;
+  int64_t downlink_ns = 0;  // results and (invalid plans) cloud->edge tensors
+  int64_t rtt_ns = 0;
+  int64_t cloud_ns = 0;
+  int64_t total_ns = 0;
+  int64_t transfer_ns() const { return uplink_ns + downlink_ns + rtt_ns; }
+};
+
+class CostModel {
+ public:
+  // edge_ms / cloud_ms: one finite, non-negative time per node. The graph must
+  // outlive the model.
+  static Expected<CostModel> create(const Graph& g, const std::vector<double>& edge_ms,
+                                    const std::vector<double>& cloud_ms);
+
+  const Graph& graph() const { return *g_; }
+  int num_nodes() const { return static_cast<int>(te_ns.size()); }
+  Rates rates(const Network& net) const;
+  // The oracle. on_edge: one flag per node; any set, closed or not.
+  Breakdown evaluate(const std::vector<char>& on_edge, const Rates& rates) const;
+  // True iff every predecessor of an edge node is on the edge.
+  bool is_closed(const std::vector<char>& on_edge) const;
+
+  std::vector<int64_t> te_ns;
+  std::vector<int64_t> tc_ns;
+  std::vector<char> is_output;  // per value
+
+ private:
+  const Graph* g_ = nullptr;
+};
+
+int64_t ns_from_ms(double ms);
+double ms_from_ns(int64_t ns);
+
+}  // namespace edgecut::partition

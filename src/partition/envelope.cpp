@@ -1,0 +1,107 @@
+#include "partition/envelope.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace edgecut::partition {
+namespace {
+
+struct Piece {
+  Plan plan;
+  double a = 0;  // ns
+  double b = 0;  // ns * bps: cost(B) = a + b / B
+  double at(double bps) const { return a + b / bps; }
+  bool same_line(const Piece& o) const { return a == o.a && b == o.b; }
+};
+
+struct Builder {
+  Qdmp& qdmp;
+  Network net;
+  double down_ratio;
+  int solves = 0;
+
+  Piece solve_at(double bps) {
+    ++solves;
+    Network n = net;
+    n.uplink_bps = bps;
+    n.downlink_bps = bps * down_ratio;
+    Piece p{qdmp.solve(n)};
+    const CostModel& cm = qdmp.cost_model();
+    const Graph& g = cm.graph();
+    const Breakdown& br = p.plan.predicted;
+    p.a = static_cast<double>(br.edge_ns + br.cloud_ns + br.rtt_ns);
+    double up_bits = 0, down_bits = 0;
+    for (ValueId x : p.plan.cut_values) up_bits += 8.0 * static_cast<double>(g.values[x].bytes);
+    for (ValueId x : g.outputs) {
+      NodeId u = g.values[x].producer;
+      if (u != graph::kNoNode && !p.plan.on_edge[u]) down_bits += 8.0 * static_cast<double>(g.values[x].bytes);
+    }
+    p.b = 1e9 * (up_bits + down_bits / down_ratio);
+    return p;
+  }
+
+  // Appends the envelope strictly inside (lo, hi) given their optimal pieces;
+  // `out` ends with lo's piece on entry and with hi's piece on exit.
+  void refine(const Piece& lo, const Piece& hi, double lo_bps, double hi_bps,
+              std::vector<std::pair<double, Piece>>* out) {
+    if (lo.same_line(hi) || hi.a >= lo.a || hi.b <= lo.b) {
+      // Same line, or hi dominates everywhere it matters: no crossing inside.
+      out->emplace_back(lo_bps, hi);
+      return;
+    }
+    const double cross = (hi.b - lo.b) / (lo.a - hi.a);
+    if (!(cross > lo_bps && cross < hi_bps)) {
+      out->emplace_back(std::clamp(cross, lo_bps, hi_bps), hi);
+      return;
+    }
+    Piece mid = solve_at(cross);
+    const double line = lo.at(cross);
+    const double eps = 1e-9 * line + 2.0 * static_cast<double>(qdmp.cost_model().graph().num_values());
+    if (mid.at(cross) >= line - eps || mid.same_line(lo) || mid.same_line(hi)) {
+      out->emplace_back(cross, hi);  // lo and hi are adjacent on the envelope
+      return;
+    }
+    refine(lo, mid, lo_bps, cross, out);
+    refine(mid, hi, cross, hi_bps, out);
+  }
+};
+
+}  // namespace
+
+Envelope Envelope::build(Qdmp& qdmp, const Network& net, double lo_bps, double hi_bps) {
+  const double down_ratio = net.downlink_bps > 0 ? net.downlink_bps / net.uplink_bps : 1.0;
+  Builder b{qdmp, net, down_ratio};
+  Piece lo = b.solve_at(lo_bps);
+  Piece hi = b.solve_at(hi_bps);
+  // (start bandwidth, piece) pairs: piece i is optimal from its start to the next start.
+  std::vector<std::pair<double, Piece>> seq;
+  seq.emplace_back(lo_bps, lo);
+  b.refine(lo, hi, lo_bps, hi_bps, &seq);
+  Envelope env;
+  for (size_t i = 0; i < seq.size(); ++i) {
+    if (!env.pieces_.empty() && Piece{env.pieces_.back().plan, env.pieces_.back().a_ns,
+                                      env.pieces_.back().b_ns_bps}
+                                    .same_line(seq[i].second)) {
+      continue;  // the same plan continues
+    }
+    EnvelopePiece p;
+    p.from_bps = seq[i].first;
+    p.plan = std::move(seq[i].second.plan);
+    p.a_ns = seq[i].second.a;
+    p.b_ns_bps = seq[i].second.b;
+    if (!env.pieces_.empty()) env.pieces_.back().to_bps = p.from_bps;
+    env.pieces_.push_back(std::move(p));
+  }
+  env.pieces_.back().to_bps = hi_bps;
+  for (const auto& p : env.pieces_) env.upper_.push_back(p.to_bps);
+  env.solves_ = b.solves;
+  return env;
+}
+
+const EnvelopePiece& Envelope::lookup(double bps) const {
+  auto it = std::lower_bound(upper_.begin(), upper_.end(), bps);
+  if (it == upper_.end()) return pieces_.back();
+  return pieces_[it - upper_.begin()];
+}
+
+}  // namespace edgecut::partition

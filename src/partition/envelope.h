@@ -1,0 +1,43 @@
+// Envelope: every plan that is optimal somewhere in [Bmin, Bmax], and where.
+//
+// A plan S costs a_S + b_S / B (a: compute + rtt, b: bits sent, the downlink
+// at a fixed ratio to the uplink), a line in x = 1 / B. T*(x) is the lower
+// envelope of these lines: concave, piecewise linear, with few pieces. Built
+// by Eisner-Severance parametric search: solve (Qdmp) at both ends; if the
+// plans differ, solve where their lines cross; a plan strictly below both
+// lines there splits the interval, else the crossing is a breakpoint. Needs
+// 2 * pieces - 1 solves. lookup() is then a binary search over breakpoints.
+#pragma once
+
+#include <vector>
+
+#include "partition/qdmp.h"
+
+namespace edgecut::partition {
+
+struct EnvelopePiece {
+  double from_bps = 0;  // optimal for bandwidths in [from_bps, to_bps]
+  double to_bps = 0;
+  Plan plan;
+  double a_ns = 0;      // cost at bandwidth B: a_ns + b_ns_bps / B
+  double b_ns_bps = 0;
+};
+
+class Envelope {
+ public:
+  // Precondition: 0 < lo_bps < hi_bps. `net` gives rtt and the downlink ratio
+  // (downlink_bps / uplink_bps, or 1 when downlink_bps is 0).
+  static Envelope build(Qdmp& qdmp, const Network& net, double lo_bps, double hi_bps);
+
+  // The optimal plan at `bps` (clamped to the range). O(log pieces).
+  const EnvelopePiece& lookup(double bps) const;
+  const std::vector<EnvelopePiece>& pieces() const { return pieces_; }
+  int solves() const { return solves_; }
+
+ private:
+  std::vector<EnvelopePiece> pieces_;  // ascending bandwidth
+  std::vector<double> upper_;          // upper_[i] = pieces_[i].to_bps
+  int solves_ = 0;
+};
+
+}  // namespace edgecut::partition

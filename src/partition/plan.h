@@ -1,0 +1,30 @@
+// Plan: which nodes run on the edge, what crosses the network, what it costs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "partition/cost_model.h"
+
+namespace edgecut::partition {
+
+struct Plan {
+  std::string algo;
+  double bandwidth_bps = 0;
+  std::vector<char> on_edge;            // per node
+  std::vector<NodeId> edge_nodes;       // ascending ids
+  std::vector<ValueId> cut_values;      // edge -> cloud tensors (graph inputs included)
+  std::vector<ValueId> reverse_values;  // cloud -> edge tensors: only in invalid plans
+  Breakdown predicted;                  // from CostModel::evaluate, the oracle
+  int64_t claimed_ns = 0;  // the algorithm's own total (its cut value); == predicted if honest
+  double solve_us = 0;
+
+  bool valid() const { return reverse_values.empty(); }
+  bool mispriced() const { return claimed_ns != predicted.total_ns; }
+};
+
+// Fills edge_nodes, cut_values, reverse_values and predicted from on_edge.
+Plan make_plan(const CostModel& cm, const Rates& rates, double bandwidth_bps, std::string algo,
+               std::vector<char> on_edge, int64_t claimed_ns);
+
+}  // namespace edgecut::partition

@@ -1,0 +1,47 @@
+// Profile: how long each node of one model takes on one device.
+//
+// JSON, versioned (kFormat/kVersion). Written by `edgecut profile` (estimate
+// or measured methods), read by `edgecut plan`. Bound to a model by its
+// structure hash and node count; load_for() refuses a profile made for
+// another model, naming both. Times in milliseconds, one per node id.
+//
+//   {"format": "edgecut-profile", "version": 1, "device": "edge", "method": "estimate",
+//    "threads": 1, "model": "resnet50", "model_hash": "…", "num_nodes": 122,
+//    "nodes": [{"id": 0, "name": "conv1", "op": "Conv", "ms": 1.25}, ...],
+//    "spread": {...optional measurement statistics...}}
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.h"
+#include "graph/graph.h"
+
+namespace edgecut::profile {
+
+inline constexpr const char* kFormat = "edgecut-profile";
+inline constexpr int kVersion = 1;
+inline constexpr int64_t kMaxProfileBytes = 64 << 20;
+
+struct Profile {
+  std::string device = "unknown";
+  std::string method = "estimate";
+  int threads = 1;
+  std::string model;
+  std::string model_hash;
+  std::vector<double> node_ms;  // per node id
+  nlohmann::json extra = nlohmann::json::object();  // method-specific statistics
+};
+
+// Time from FLOPs: ms(v) = flops(v) / (gflops * 1e9) * 1e3 + overhead_us / 1e3.
+Expected<Profile> estimate(const graph::Graph& g, const std::string& device, double gflops,
+                           double overhead_us);
+
+nlohmann::json to_json(const Profile& p, const graph::Graph& g);
+Status save(const Profile& p, const graph::Graph& g, const std::string& path);
+// Reads and validates against g: format, version, hash, node count, names, times.
+Expected<Profile> load_for(const std::string& path, const graph::Graph& g);
+
+}  // namespace edgecut::profile
