@@ -2,9 +2,10 @@
 //
 // Models an ONNX graph after import: dense integer ids 0..N-1 for nodes and
 // 0..M-1 for values, everything else in side arrays indexed by id. Weights
-// (initializers and Constant outputs) are values with is_weight = true and
-// producer = -1; they exist on both edge and cloud and never cross the network,
-// so Constant nodes are not compute nodes and do not appear in `nodes`.
+// (initializers, Constant outputs, and outputs of nodes that read only weights)
+// are values with is_weight = true and producer = -1; they exist on both edge
+// and cloud and never cross the network, so the nodes that make them are not
+// compute nodes: they are listed in `constant_nodes`, not in `nodes`.
 // Activation values with producer = -1 are graph inputs (produced on the edge).
 //
 // Invariants after import (checked by validate()):
@@ -74,6 +75,7 @@ class Graph {
   std::vector<ValueId> outputs;  // graph outputs
   std::vector<NodeId> topo;      // topological order of all nodes
   std::vector<double> flops;     // per node: multiply-adds counted as 2 FLOPs
+  std::vector<std::string> constant_nodes;  // ONNX nodes folded into weights (read only weights)
 
   int num_nodes() const { return static_cast<int>(nodes.size()); }
   int num_values() const { return static_cast<int>(values.size()); }

@@ -149,7 +149,8 @@ Expected<Model> import_model(onnx::ModelProto proto, const std::string& label,
   Model model;
   Graph& graph = model.graph;
   graph.source_path = label;
-  graph.name = g->name().empty() ? fs::path(label).stem().string() : g->name();
+  // Exporters name every graph alike ("torch_jit", "main_graph"): the file says more.
+  graph.name = label.rfind("zoo:", 0) == 0 && !g->name().empty() ? g->name() : fs::path(label).stem().string();
 
   std::unordered_map<std::string, ValueId> ids;
   std::unordered_map<std::string, const onnx::TypeProto*> types;
@@ -182,11 +183,34 @@ Expected<Model> import_model(onnx::ModelProto proto, const std::string& label,
   }
   if (graph.inputs.empty()) return error(Code::kParseError, "{}: model has no activation input", label);
 
+  // Constant folding, as far as placement goes: a node that reads only weights
+  // (Constant, Identity of an initializer, a Reshape of a weight...) computes
+  // the same thing on both sides, so its outputs are weights and it is no
+  // compute node. Fixpoint over file order copes with unsorted files.
+  std::unordered_set<std::string> constant(inits.begin(), inits.end());
+  std::vector<char> folded(g->node_size(), 0);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (int i = 0; i < g->node_size(); ++i) {
+      const auto& n = g->node(i);
+      if (folded[i] || n.op_type().rfind("Random", 0) == 0 || n.op_type() == "Multinomial" ||
+          n.op_type() == "Bernoulli") {
+        continue;
+      }
+      bool all_const = true;
+      for (const auto& in : n.input()) all_const &= in.empty() || constant.count(in) > 0;
+      if (!all_const) continue;
+      folded[i] = 1;
+      changed = true;
+      for (const auto& o : n.output()) constant.insert(o);
+    }
+  }
   std::unordered_set<std::string> node_names;
   for (int i = 0; i < g->node_size(); ++i) {
     const auto& n = g->node(i);
-    if (n.op_type() == "Constant" && (n.domain().empty() || n.domain() == "ai.onnx")) {
+    if (folded[i]) {
       for (const auto& o : n.output()) add_value(o, true);
+      graph.constant_nodes.push_back(n.name());
       continue;
     }
     Node node;

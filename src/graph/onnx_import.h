@@ -4,8 +4,9 @@
 // targets resolve) and requires a static shape for every activation value.
 // Symbolic dimensions of graph inputs (an exported "batch" axis) are pinned to
 // ImportOptions::batch before inference. Initializers, graph inputs that are
-// also initializers, and Constant outputs become weights; Constant nodes are
-// dropped from the compute DAG. Control-flow ops (If / Loop / Scan) are refused.
+// also initializers, and outputs of nodes that read only weights (Constant,
+// Identity of an initializer, ...) become weights; such nodes leave the
+// compute DAG (Graph::constant_nodes) since both sides can compute them. Control-flow ops (If / Loop / Scan) are refused.
 // Never crashes on malformed input: every failure is a Status naming the file
 // and the node or value at fault. O(file size + V + E) plus shape inference.
 #pragma once
