@@ -80,7 +80,7 @@ Status write_dot(const graph::Graph& g, const graph::Structure& s, const std::st
     return v == s.source() ? std::string("src") : v == s.sink() ? std::string("snk") : fmt::format("n{}", v);
   };
   for (int32_t u = 0; u < s.n + 2; ++u) {
-    for (int32_t w : s.succ[u]) {
+    for (int32_t w : s.succ(u)) {
       std::string label;
       if (u < s.n && w < s.n) {
         int64_t bytes = 0;

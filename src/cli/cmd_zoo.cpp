@@ -19,10 +19,8 @@ struct ZooArgs {
 };
 
 void print_list() {
-  for (const auto& n : zoo::model_names())
-    std::printf("%-14s %s\n", n.c_str(), zoo::describe(n).c_str());
-  for (const auto& n : zoo::name_patterns())
-    std::printf("%-14s %s\n", n.c_str(), zoo::describe(n).c_str());
+  for (const auto& n : zoo::model_names()) std::printf("%-14s %s\n", n.c_str(), zoo::describe(n).c_str());
+  for (const auto& n : zoo::name_patterns()) std::printf("%-14s %s\n", n.c_str(), zoo::describe(n).c_str());
 }
 
 int run_zoo(const ZooArgs& a) {
@@ -31,8 +29,8 @@ int run_zoo(const ZooArgs& a) {
     return 0;
   }
   if (a.name.empty()) {
-    return report_error(
-        "zoo", Status(Code::kInvalidArgument, "missing model NAME (see `edgecut zoo --list`)"));
+    return report_error("zoo",
+                        Status(Code::kInvalidArgument, "missing model NAME (see `edgecut zoo --list`)"));
   }
   Expected<onnx::ModelProto> model = zoo::build(a.name, a.options);
   if (!model) return report_error("zoo", model.status());
@@ -55,8 +53,8 @@ int run_zoo(const ZooArgs& a) {
 
 void register_zoo(CLI::App& app) {
   auto args = std::make_shared<ZooArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "zoo", "Write a built-in model (deterministic random weights) as an ONNX file");
+  CLI::App* cmd =
+      app.add_subcommand("zoo", "Write a built-in model (deterministic random weights) as an ONNX file");
   cmd->add_option("name", args->name, "Model name, e.g. resnet50, resnet1001, random7 (--list)");
   cmd->add_option("-o,--output", args->output, "Output file (default NAME.onnx)");
   cmd->add_flag("--list", args->list, "List the model names and exit");

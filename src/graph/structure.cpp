@@ -21,35 +21,47 @@ Structure analyze(const Graph& g) {
   Structure s;
   s.n = g.num_nodes();
   const int total = s.n + 2;
-  s.succ.assign(total, {});
-  s.pred.assign(total, {});
-  auto add_edge = [&s](int32_t u, int32_t w) {
-    s.succ[u].push_back(w);
-    s.pred[w].push_back(u);
-  };
+  // Edge list first, then counting sort into compressed rows: no per-vertex
+  // allocations, since Qdmp builds this on every from-scratch solve.
+  std::vector<std::pair<int32_t, int32_t>> edges;
+  edges.reserve(g.values.size() * 2 + 2 * static_cast<size_t>(s.n));
   std::vector<char> is_output(g.values.size(), 0);
   for (ValueId x : g.outputs) is_output[x] = 1;
   for (NodeId v = 0; v < s.n; ++v) {
     bool has_producer_input = false;
-    for (ValueId x : g.activation_inputs(v)) {
+    for (ValueId x : g.nodes[v].inputs) {
+      if (g.values[x].is_weight) continue;
       NodeId p = g.values[x].producer;
-      add_edge(p == kNoNode ? s.source() : p, v);
+      edges.emplace_back(p == kNoNode ? s.source() : p, v);
       has_producer_input = true;
     }
-    if (!has_producer_input) add_edge(s.source(), v);
+    if (!has_producer_input) edges.emplace_back(s.source(), v);
     bool feeds_sink = false;
     bool has_reader = false;
     for (ValueId x : g.nodes[v].outputs) {
       feeds_sink |= is_output[x] != 0;
       has_reader |= !g.values[x].consumers.empty();
     }
-    if (feeds_sink || !has_reader) add_edge(v, s.sink());
+    if (feeds_sink || !has_reader) edges.emplace_back(v, s.sink());
   }
-  for (auto* lists : {&s.succ, &s.pred}) {
-    for (auto& l : *lists) {
-      std::sort(l.begin(), l.end());
-      l.erase(std::unique(l.begin(), l.end()), l.end());
-    }
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  s.succ_begin.assign(total + 1, 0);
+  s.pred_begin.assign(total + 1, 0);
+  for (auto [u, w] : edges) {
+    ++s.succ_begin[u + 1];
+    ++s.pred_begin[w + 1];
+  }
+  for (int v = 0; v < total; ++v) {
+    s.succ_begin[v + 1] += s.succ_begin[v];
+    s.pred_begin[v + 1] += s.pred_begin[v];
+  }
+  s.succ_list.resize(edges.size());
+  s.pred_list.resize(edges.size());
+  std::vector<int32_t> fill(s.pred_begin.begin(), s.pred_begin.end() - 1);
+  for (size_t i = 0; i < edges.size(); ++i) {
+    s.succ_list[i] = edges[i].second;  // edges are sorted by source: rows are contiguous
+    s.pred_list[fill[edges[i].second]++] = edges[i].first;
   }
   s.order.reserve(total);
   s.order.push_back(s.source());
@@ -62,7 +74,7 @@ Structure analyze(const Graph& g) {
   int32_t reach = -1;
   for (int i = 0; i < total; ++i) {
     if (reach <= i) s.cut_pos.push_back(i);
-    for (int32_t w : s.succ[s.order[i]]) reach = std::max(reach, s.pos[w]);
+    for (int32_t w : s.succ(s.order[i])) reach = std::max(reach, s.pos[w]);
   }
   return s;
 }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "graph/graph.h"
@@ -20,12 +21,18 @@ namespace edgecut::graph {
 
 struct Structure {
   int n = 0;                                 // real nodes; source = n, sink = n + 1
-  std::vector<std::vector<int32_t>> succ;    // extended DAG, distinct successors
-  std::vector<std::vector<int32_t>> pred;    // extended DAG, distinct predecessors
+  // Extended DAG in compressed rows: succ(v) / pred(v) list distinct neighbours.
+  std::vector<int32_t> succ_begin, succ_list, pred_begin, pred_list;
   std::vector<int32_t> order;                // source, graph.topo..., sink
   std::vector<int32_t> pos;                  // pos[order[i]] = i
   std::vector<int32_t> cut_pos;              // positions in `order` of cut vertices, ascending
 
+  std::span<const int32_t> succ(int32_t v) const {
+    return {succ_list.data() + succ_begin[v], succ_list.data() + succ_begin[v + 1]};
+  }
+  std::span<const int32_t> pred(int32_t v) const {
+    return {pred_list.data() + pred_begin[v], pred_list.data() + pred_begin[v + 1]};
+  }
   int32_t source() const { return n; }
   int32_t sink() const { return n + 1; }
   int num_blocks() const { return static_cast<int>(cut_pos.size()) - 1; }

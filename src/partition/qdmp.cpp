@@ -18,14 +18,24 @@ Qdmp::Qdmp(const CostModel& cm) : cm_(cm), st_(graph::analyze(cm.graph())), regi
     suf_c_[i] = suf_c_[i + 1] + (v < st_.n ? cm.tc_ns[v] : 0);
   }
   const int k_blocks = st_.num_blocks();
+  const Graph& g = cm.graph();
   block_min_.assign(k_blocks, 0);
+  block_min_value_.assign(k_blocks, -1);
   for (int k = 0; k < k_blocks; ++k) {
+    // The transfer bound needs a real c_k+1: every interior node then reaches
+    // it through data edges. Before the virtual sink, a node may end the graph.
+    const bool real_tail = st_.order[st_.cut_pos[k + 1]] < st_.n;
     for (int p = st_.cut_pos[k] + 1; p < st_.cut_pos[k + 1]; ++p) {
       int32_t v = st_.order[p];
       block_min_[k] += std::min(cm.te_ns[v], cm.tc_ns[v]);
+      for (ValueId x : g.nodes[v].outputs) {
+        const auto& val = g.values[x];
+        if (!real_tail || val.consumers.empty()) continue;
+        ValueId& m = block_min_value_[k];
+        if (m < 0 || val.bytes < g.values[m].bytes) m = x;
+      }
     }
   }
-  const Graph& g = cm.graph();
   for (ValueId x : g.outputs) {
     if (g.values[x].producer != graph::kNoNode) out_pos_.push_back(st_.pos[g.values[x].producer]);
   }
@@ -72,6 +82,17 @@ Plan Qdmp::solve(const Network& net, const Rates& rates) {
     if (st_.cut_pos[k + 1] - st_.cut_pos[k] <= 1) continue;
     ++stats_.blocks;
     int64_t lb = pre_e_[st_.cut_pos[k]] + suf_c(st_.cut_pos[k + 1]) + block_min_[k];
+    if (block_min_value_[k] >= 0) {
+      // Least transfer: all of c_k's outputs (nothing inside on the edge), or
+      // at least one tensor made inside (something inside on the edge).
+      int64_t head_out = 0;
+      for (ValueId x : outputs_of(st_.order[st_.cut_pos[k]])) {
+        if (!g.values[x].consumers.empty()) head_out += rates.up_ns[x];
+      }
+      // Per-tensor prices are rounded monotonically in bytes, so the smallest
+      // tensor has the smallest price.
+      lb += std::min(head_out, rates.up_ns[block_min_value_[k]]);
+    }
     order.emplace_back(lb, k);
   }
   std::sort(order.begin(), order.end());

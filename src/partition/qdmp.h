@@ -4,7 +4,10 @@
 // prefix sums of edge time and suffix sums of cloud time along the order.
 // solve(network): (1) every whole-block boundary "S = all up to c_j" in O(K)
 // with the prefix sums; (2) each block's lower bound Pre_e(c_k) + Suf_c(c_k+1)
-// + sum of min(te, tc) over its interior; (3) max-flow only on blocks whose
+// + sum of min(te, tc) over its interior + the least transfer any plan in the
+// block must pay: with no interior node on the edge, c_k's outputs go up;
+// with some, a tensor made on the edge must reach c_k+1 in the cloud, which
+// costs at least the block's smallest tensor; (3) max-flow only on blocks whose
 // bound beats the best plan so far, cheapest bound first; (4) edge-only, which
 // alone pays no rtt. Exact: equals the whole-graph min-cut with precedence
 // arcs (dads-fixed) and brute force; the tests check both.
@@ -40,6 +43,7 @@ class Qdmp {
   std::vector<int64_t> pre_e_;      // pre_e_[i] = te summed over order[0..i]
   std::vector<int64_t> suf_c_;      // suf_c_[i] = tc summed over order[i..]
   std::vector<int64_t> block_min_;  // per block: sum over interior of min(te, tc)
+  std::vector<ValueId> block_min_value_;  // per block: smallest tensor made inside, -1 if none counts
   std::vector<int32_t> out_pos_;    // positions of graph-output producers
   QdmpStats stats_;
 };

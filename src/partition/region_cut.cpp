@@ -63,7 +63,7 @@ RegionResult RegionCut::solve(std::span<const int32_t> interior, int32_t head, i
     mf_.add_arc(lv, kC, cm_.te_ns[v]);
     finite_sum_ += tc + cm_.te_ns[v];
     if (precedence) {
-      for (int32_t u : st_.pred[v]) {
+      for (int32_t u : st_.pred(v)) {
         if (local_[u] >= 2) inf_arcs_.emplace_back(lv, local_[u]);
       }
     }

@@ -13,8 +13,8 @@ namespace edgecut::zoo::detail {
 
 namespace {
 
-std::string basic_conv(GraphBuilder& b, const std::string& p, const std::string& x, int64_t out,
-                       int64_t k, int64_t stride = 1, int64_t pad = 0) {
+std::string basic_conv(GraphBuilder& b, const std::string& p, const std::string& x, int64_t out, int64_t k,
+                       int64_t stride = 1, int64_t pad = 0) {
   std::string y = b.conv(p + ".conv", x, out, k, stride, pad);
   y = b.batchnorm(p + ".bn", y, 1.0f, 1e-3f);
   return b.relu(p + ".relu", y);

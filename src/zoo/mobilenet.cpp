@@ -77,8 +77,7 @@ Expected<onnx::ModelProto> build_mobilenet_v2(const Options& o) {
   x = relu6_div6(b, "features.18.2", x);
   x = b.global_avg_pool("avgpool", x);
   x = b.flatten("flatten", x);
-  return b.finish(
-      b.gemm("classifier.1", x, kClasses, static_cast<float>(kAfterRelu6 * std::sqrt(0.5))));
+  return b.finish(b.gemm("classifier.1", x, kClasses, static_cast<float>(kAfterRelu6 * std::sqrt(0.5))));
 }
 
 }  // namespace edgecut::zoo::detail

@@ -19,9 +19,7 @@ inline int64_t width(int64_t channels, const Options& o) {
 }
 
 // Weight seed for a model: a function of its name and options.seed only.
-inline uint64_t weight_seed(const std::string& name, const Options& o) {
-  return hash_name(name, o.seed);
-}
+inline uint64_t weight_seed(const std::string& name, const Options& o) { return hash_name(name, o.seed); }
 
 inline constexpr int64_t kClasses = 1000;
 

@@ -106,8 +106,7 @@ std::string GraphBuilder::input(const std::string& name, const Shape& shape) {
 }
 
 onnx::NodeProto* GraphBuilder::add_node(const std::string& op, const std::string& name,
-                                        const std::vector<std::string>& inputs,
-                                        const Shape& out_shape) {
+                                        const std::vector<std::string>& inputs, const Shape& out_shape) {
   claim_name(name);
   for (const auto& in : inputs) {
     if (!shapes_.count(in) && !names_.count(in)) {
@@ -134,8 +133,7 @@ onnx::NodeProto* GraphBuilder::add_node(const std::string& op, const std::string
   return n;
 }
 
-void GraphBuilder::add_uniform_initializer(const std::string& name, const Shape& dims, double lo,
-                                           double hi) {
+void GraphBuilder::add_uniform_initializer(const std::string& name, const Shape& dims, double lo, double hi) {
   claim_name(name);
   auto* t = model_.mutable_graph()->add_initializer();
   t->set_name(name);
@@ -164,16 +162,17 @@ void GraphBuilder::add_random_initializer(const std::string& name, const Shape& 
 }
 
 std::string GraphBuilder::conv(const std::string& name, const std::string& x, int64_t out_channels,
-                               int64_t kernel, int64_t stride, int64_t pad, int64_t group,
-                               bool bias, float gain) {
+                               int64_t kernel, int64_t stride, int64_t pad, int64_t group, bool bias,
+                               float gain) {
   const Shape& in = shape(x);
   if (in.size() != 4 || in[1] % group != 0 || out_channels % group != 0) {
-    fail(error(Code::kInternal, "zoo: conv '{}' input {} not divisible into {} groups", name,
-               shape_str(in), group));
+    fail(error(Code::kInternal, "zoo: conv '{}' input {} not divisible into {} groups", name, shape_str(in),
+               group));
   }
   const int64_t cin = in.size() == 4 ? in[1] / group : 1;
   const int64_t fan_in = cin * kernel * kernel;
-  auto out_dim = [&](int64_t d) { return (d + 2 * pad - kernel) / stride + 1; };
+  // A kernel larger than the padded input gives no output (C++ '/' would round -1/2 to 0).
+  auto out_dim = [&](int64_t d) { return d + 2 * pad < kernel ? 0 : (d + 2 * pad - kernel) / stride + 1; };
   Shape out = {in[0], out_channels, out_dim(in[2]), out_dim(in[3])};
   std::vector<std::string> inputs = {x, name + ".weight"};
   if (bias) inputs.push_back(name + ".bias");
@@ -189,17 +188,17 @@ std::string GraphBuilder::conv(const std::string& name, const std::string& x, in
   return name;
 }
 
-std::string GraphBuilder::batchnorm(const std::string& name, const std::string& x,
-                                    float gamma_scale, float epsilon) {
+std::string GraphBuilder::batchnorm(const std::string& name, const std::string& x, float gamma_scale,
+                                    float epsilon) {
   const Shape in = shape(x);
   const Shape c = {in.size() > 1 ? in[1] : 1};
   add_uniform_initializer(name + ".weight", c, 0.8 * gamma_scale, 1.2 * gamma_scale);
   add_uniform_initializer(name + ".bias", c, -0.05, 0.05);
   add_uniform_initializer(name + ".running_mean", c, -0.05, 0.05);
   add_uniform_initializer(name + ".running_var", c, 0.8, 1.2);
-  auto* n = add_node(
-      "BatchNormalization", name,
-      {x, name + ".weight", name + ".bias", name + ".running_mean", name + ".running_var"}, in);
+  auto* n =
+      add_node("BatchNormalization", name,
+               {x, name + ".weight", name + ".bias", name + ".running_mean", name + ".running_var"}, in);
   set_float(n, "epsilon", epsilon);
   set_float(n, "momentum", 0.9f);
   return name;
@@ -218,12 +217,15 @@ std::string GraphBuilder::hard_sigmoid(const std::string& name, const std::strin
   return name;
 }
 
-std::string GraphBuilder::pool(const char* op, const std::string& name, const std::string& x,
-                               int64_t kernel, int64_t stride, int64_t pad, bool ceil_mode) {
+std::string GraphBuilder::pool(const char* op, const std::string& name, const std::string& x, int64_t kernel,
+                               int64_t stride, int64_t pad, bool ceil_mode) {
   Shape out = shape(x);
   const int64_t round_up = ceil_mode ? stride - 1 : 0;
   if (out.size() == 4) {
-    for (int i = 2; i < 4; ++i) out[i] = (out[i] + 2 * pad - kernel + round_up) / stride + 1;
+    for (int i = 2; i < 4; ++i) {
+      const int64_t span = out[i] + 2 * pad - kernel;
+      out[i] = span < 0 ? 0 : (span + round_up) / stride + 1;
+    }
   }
   auto* n = add_node(op, name, {x}, out);
   if (ceil_mode) set_int(n, "ceil_mode", 1);
@@ -290,8 +292,8 @@ std::string GraphBuilder::concat(const std::string& name, const std::vector<std:
     bool ok = s.size() == out.size();
     for (size_t d = 0; ok && d < s.size(); ++d) ok = d == 1 || s[d] == out[d];
     if (!ok) {
-      fail(error(Code::kInternal, "zoo: concat '{}' of shapes {} and {}", name, shape_str(out),
-                 shape_str(s)));
+      fail(
+          error(Code::kInternal, "zoo: concat '{}' of shapes {} and {}", name, shape_str(out), shape_str(s)));
       break;
     }
     out[1] += s[1];

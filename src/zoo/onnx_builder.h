@@ -34,9 +34,9 @@ class GraphBuilder {
 
   // He-initialised convolution, square kernel, symmetric padding. gain scales
   // the weight std (sqrt(2 / fan_in) * gain).
-  std::string conv(const std::string& name, const std::string& x, int64_t out_channels,
-                   int64_t kernel, int64_t stride = 1, int64_t pad = 0, int64_t group = 1,
-                   bool bias = false, float gain = 1.0f);
+  std::string conv(const std::string& name, const std::string& x, int64_t out_channels, int64_t kernel,
+                   int64_t stride = 1, int64_t pad = 0, int64_t group = 1, bool bias = false,
+                   float gain = 1.0f);
   // Inference-mode BatchNormalization; gamma is drawn around gamma_scale, the
   // running statistics near (0, 1) so that He-initialised inputs stay O(1).
   std::string batchnorm(const std::string& name, const std::string& x, float gamma_scale = 1.0f,
@@ -47,15 +47,14 @@ class GraphBuilder {
   // ceil_mode as torch's; callers keep stride <= kernel and (pad = 0 or
   // stride = 1) with it, so that no window starts in the padding (where ONNX
   // shape inference and OpenCV round differently).
-  std::string max_pool(const std::string& name, const std::string& x, int64_t kernel,
-                       int64_t stride, int64_t pad = 0, bool ceil_mode = false);
-  std::string avg_pool(const std::string& name, const std::string& x, int64_t kernel,
-                       int64_t stride, int64_t pad = 0);
+  std::string max_pool(const std::string& name, const std::string& x, int64_t kernel, int64_t stride,
+                       int64_t pad = 0, bool ceil_mode = false);
+  std::string avg_pool(const std::string& name, const std::string& x, int64_t kernel, int64_t stride,
+                       int64_t pad = 0);
   std::string global_avg_pool(const std::string& name, const std::string& x);
   std::string flatten(const std::string& name, const std::string& x);
   // Fully connected layer on a [N, K] input (Gemm with transB = 1, as torch exports Linear).
-  std::string gemm(const std::string& name, const std::string& x, int64_t out_features,
-                   float gain = 1.0f);
+  std::string gemm(const std::string& name, const std::string& x, int64_t out_features, float gain = 1.0f);
   std::string add(const std::string& name, const std::string& a, const std::string& b);
   std::string concat(const std::string& name, const std::vector<std::string>& xs);
 
@@ -71,8 +70,7 @@ class GraphBuilder {
                             const std::vector<std::string>& inputs, const Shape& out_shape);
   // Adds a float initializer named `name`; values uniform with the given std
   // and mean (uniform keeps the bytes portable, unlike std::normal_distribution).
-  void add_random_initializer(const std::string& name, const Shape& dims, double mean,
-                              double stddev);
+  void add_random_initializer(const std::string& name, const Shape& dims, double mean, double stddev);
   void add_uniform_initializer(const std::string& name, const Shape& dims, double lo, double hi);
   bool claim_name(const std::string& name);
   void fail(Status status);

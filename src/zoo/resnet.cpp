@@ -66,14 +66,13 @@ struct Stage {
 };
 
 std::string conv_bn(Stage& s, const std::string& prefix, const std::string& conv_name,
-                    const std::string& bn_name, const std::string& x, int64_t out, int64_t k,
-                    int64_t stride, int64_t pad, float gamma = 1.0f) {
+                    const std::string& bn_name, const std::string& x, int64_t out, int64_t k, int64_t stride,
+                    int64_t pad, float gamma = 1.0f) {
   std::string y = s.b.conv(prefix + conv_name, x, out, k, stride, pad);
   return s.b.batchnorm(prefix + bn_name, y, gamma);
 }
 
-std::string shortcut(Stage& s, const std::string& p, const std::string& x, int64_t out,
-                     int64_t stride) {
+std::string shortcut(Stage& s, const std::string& p, const std::string& x, int64_t out, int64_t stride) {
   if (stride == 1 && s.b.shape(x)[1] == out) return x;
   return conv_bn(s, p, "downsample.0", "downsample.1", x, out, 1, stride, 0);
 }
@@ -87,8 +86,7 @@ std::string basic_block(Stage& s, const std::string& p, const std::string& x, in
   return s.b.relu(p + "relu2", s.b.add(p + "add", y, id));
 }
 
-std::string bottleneck(Stage& s, const std::string& p, const std::string& x, int64_t planes,
-                       int64_t stride) {
+std::string bottleneck(Stage& s, const std::string& p, const std::string& x, int64_t planes, int64_t stride) {
   const int64_t out = planes * 4;
   std::string y = conv_bn(s, p, "conv1", "bn1", x, planes, 1, 1, 0);
   y = s.b.relu(p + "relu1", y);

@@ -74,8 +74,7 @@ std::string describe(const std::string& name) {
   if (parse_suffix(name, "resnet", &n) && n <= 5000) {
     auto spec = detail::resnet_spec(static_cast<int>(n));
     if (!spec) return "";
-    std::string s =
-        fmt::format("ResNet-{}: {} blocks [", n, spec->bottleneck ? "bottleneck" : "basic");
+    std::string s = fmt::format("ResNet-{}: {} blocks [", n, spec->bottleneck ? "bottleneck" : "basic");
     for (size_t i = 0; i < spec->blocks.size(); ++i) {
       if (i) s += ',';
       s += std::to_string(spec->blocks[i]);
@@ -108,12 +107,10 @@ Expected<onnx::ModelProto> build(const std::string& name, const Options& options
   } else if (parse_suffix(name, "random", &n)) {
     m = detail::build_random(n, options);
   } else {
-    return error(Code::kInvalidArgument, "unknown model '{}'; valid names: {}", name,
-                 joined_names());
+    return error(Code::kInvalidArgument, "unknown model '{}'; valid names: {}", name, joined_names());
   }
   if (!m) {
-    return m.status().with_context(
-        fmt::format("building {} at image size {}", name, options.image_size));
+    return m.status().with_context(fmt::format("building {} at image size {}", name, options.image_size));
   }
   return m;
 }

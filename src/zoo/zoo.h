@@ -2,9 +2,13 @@
 // deterministic random weights, so that every test and the default job run
 // without fetching anything.
 //
-// Every model is valid for onnx::checker, has fully static shapes, one input
-// "input" (N x 3 x H x W float) and runs on OpenCV DNN 4.6 (no Identity of
-// initializers, Clip bounds as attributes, weights as initializers).
+// Every model is valid for onnx::checker (opset 13, IR 7), has fully static
+// shapes (value_info for every intermediate), one input "input" (N x 3 x H x W
+// float), one output "output" (N x 1000 logits), unique node names (node i's
+// output value has the node's name), and runs on OpenCV DNN 4.6 (no Identity,
+// no Clip: ReLU6 is HardSigmoid, weights as initializers). Weights are scaled
+// (He init, BN statistics near (0, 1), damped residual branches) so that the
+// logits of a unit-variance input have a std of O(1) even for resnet1001.
 #pragma once
 
 #include <onnx/onnx_pb.h>

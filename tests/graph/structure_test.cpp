@@ -18,7 +18,7 @@ bool reaches_without(const Structure& s, int32_t removed) {
     int32_t v = stack.back();
     stack.pop_back();
     if (v == s.sink()) return true;
-    for (int32_t w : s.succ[v]) {
+    for (int32_t w : s.succ(v)) {
       if (w != removed && !seen[w]) {
         seen[w] = 1;
         stack.push_back(w);

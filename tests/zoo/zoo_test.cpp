@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <opencv2/dnn.hpp>
+#include <ostream>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -125,6 +126,10 @@ struct Case {
   int width_divisor;
 };
 
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.name << "@" << c.image_size << "/" << c.width_divisor;
+}
+
 class ZooModel : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ZooModel, ValidAndRunsInOpenCV) {
@@ -138,13 +143,14 @@ TEST_P(ZooModel, ValidAndRunsInOpenCV) {
 }
 
 // Image sizes: the smallest sane per model (strides 32, AlexNet's 11x11/4 stem).
-INSTANTIATE_TEST_SUITE_P(
-    All, ZooModel,
-    ::testing::Values(Case{"vgg16", 32, 2}, Case{"alexnet", 64, 2}, Case{"resnet18", 64, 1},
-                      Case{"resnet50", 64, 1}, Case{"resnet152", 32, 4}, Case{"googlenet", 64, 1},
-                      Case{"densenet121", 64, 1}, Case{"mobilenet_v2", 64, 1},
-                      Case{"resnet34", 32, 2}, Case{"resnet26", 32, 4}, Case{"resnet10", 32, 4}),
-    [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(All, ZooModel,
+                         ::testing::Values(Case{"vgg16", 32, 2}, Case{"alexnet", 64, 2},
+                                           Case{"resnet18", 64, 1}, Case{"resnet50", 64, 1},
+                                           Case{"resnet152", 32, 4}, Case{"googlenet", 64, 1},
+                                           Case{"densenet121", 64, 1}, Case{"mobilenet_v2", 64, 1},
+                                           Case{"resnet34", 32, 2}, Case{"resnet26", 32, 4},
+                                           Case{"resnet10", 32, 4}),
+                         [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
 
 TEST(Zoo, EveryListedNameBuildsAndIsDescribed) {
   for (const auto& n : model_names()) {
@@ -242,9 +248,7 @@ TEST(Zoo, ResNetDepthRule) {
   Options o;
   o.image_size = 32;
   o.width_divisor = 64;
-  auto nodes = [&](int depth) {
-    return must_build("resnet" + std::to_string(depth), o).graph().node_size();
-  };
+  auto nodes = [&](int depth) { return must_build("resnet" + std::to_string(depth), o).graph().node_size(); };
   // Bottleneck: 10 nodes per block, 2 per projection shortcut (4), stem 4, head 3.
   EXPECT_EQ(nodes(50), 16 * 10 + 8 + 7);
   EXPECT_EQ(nodes(101), 33 * 10 + 8 + 7);
@@ -262,8 +266,8 @@ TEST(Zoo, ResNetDepthRule) {
     prev = n;
   }
   EXPECT_GE(nodes(1001), 2000);
-  for (const char* bad : {"resnet3", "resnet15", "resnet999999", "resnet", "resnet050", "resnetx",
-                          "vgg", "random", "random-1"}) {
+  for (const char* bad : {"resnet3", "resnet15", "resnet999999", "resnet", "resnet050", "resnetx", "vgg",
+                          "random", "random-1"}) {
     Expected<onnx::ModelProto> m = build(bad, o);
     EXPECT_FALSE(m.has_value()) << bad;
     if (!m) {
