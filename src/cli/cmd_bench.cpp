@@ -25,8 +25,8 @@ using Clock = std::chrono::steady_clock;
 struct BenchArgs {
   std::vector<std::string> models = {"zoo:alexnet",   "zoo:vgg16",       "zoo:resnet18",
                                      "zoo:resnet50",  "zoo:resnet152",   "zoo:googlenet",
-                                     "zoo:densenet121", "zoo:mobilenet_v2", "zoo:resnet1001",
-                                     "zoo:resnet2000"};
+                                     "zoo:densenet121", "zoo:mobilenet_v2", "zoo:resnet1001/4",
+                                     "zoo:resnet2000/8"};
   double min_ms = 200;  // per measurement
   bool json = false;
 };

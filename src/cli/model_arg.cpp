@@ -10,6 +10,14 @@ Expected<graph::Model> load_model_arg(const std::string& spec) {
   if (spec.rfind("zoo:", 0) != 0) return graph::load_model(spec);
   std::string name = spec.substr(4);
   zoo::Options opts;
+  if (auto slash = name.find('/'); slash != std::string::npos) {
+    std::string div = name.substr(slash + 1);
+    name = name.substr(0, slash);
+    auto [ptr, ec] = std::from_chars(div.data(), div.data() + div.size(), opts.width_divisor);
+    if (ec != std::errc() || ptr != div.data() + div.size()) {
+      return error(Code::kInvalidArgument, "{}: width divisor '{}' must be an integer", spec, div);
+    }
+  }
   if (auto at = name.find('@'); at != std::string::npos) {
     std::string size = name.substr(at + 1);
     name = name.substr(0, at);

@@ -1,6 +1,7 @@
-// MODEL arguments: a path to an .onnx file, or "zoo:NAME[@SIZE]" for a
-// built-in model (e.g. zoo:resnet50, zoo:googlenet@96), so that every
-// subcommand runs without files to fetch.
+// MODEL arguments: a path to an .onnx file, or "zoo:NAME[@SIZE][/DIV]" for a
+// built-in model (e.g. zoo:resnet50, zoo:googlenet@96, zoo:resnet1001/4:
+// channel widths divided by 4, same nodes, 16x smaller weights), so that
+// every subcommand runs without files to fetch.
 #pragma once
 
 #include <string>
@@ -13,6 +14,6 @@ namespace edgecut::cli {
 Expected<graph::Model> load_model_arg(const std::string& spec);
 
 inline constexpr const char* kModelHelp =
-    "ONNX file, or zoo:NAME[@IMAGE_SIZE] for a built-in model (see `edgecut zoo --list`)";
+    "ONNX file, or zoo:NAME[@IMAGE_SIZE][/WIDTH_DIVISOR] for a built-in model (see `edgecut zoo --list`)";
 
 }  // namespace edgecut::cli

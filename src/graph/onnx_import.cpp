@@ -138,14 +138,6 @@ Expected<Model> import_model(onnx::ModelProto proto, const std::string& label,
       }
     }
   }
-  pin_input_dims(g, inits, options.batch);
-  try {
-    onnx::ShapeInferenceOptions opts(/*check_type=*/false, /*strict=*/1, /*data_prop=*/true);
-    onnx::shape_inference::InferShapes(proto, onnx::OpSchemaRegistry::Instance(), opts);
-  } catch (const std::exception& e) {
-    return error(Code::kFailedPrecondition, "{}: ONNX shape inference failed: {}", label, e.what());
-  }
-
   Model model;
   Graph& graph = model.graph;
   graph.source_path = label;
@@ -153,10 +145,6 @@ Expected<Model> import_model(onnx::ModelProto proto, const std::string& label,
   graph.name = label.rfind("zoo:", 0) == 0 && !g->name().empty() ? g->name() : fs::path(label).stem().string();
 
   std::unordered_map<std::string, ValueId> ids;
-  std::unordered_map<std::string, const onnx::TypeProto*> types;
-  for (const auto& vi : g->input()) types[vi.name()] = &vi.type();
-  for (const auto& vi : g->value_info()) types[vi.name()] = &vi.type();
-  for (const auto& vi : g->output()) types[vi.name()] = &vi.type();
 
   auto add_value = [&](const std::string& name, bool weight) -> ValueId {
     auto [it, inserted] = ids.emplace(name, static_cast<ValueId>(graph.values.size()));
@@ -242,7 +230,21 @@ Expected<Model> import_model(onnx::ModelProto proto, const std::string& label,
     graph.outputs.push_back(it->second);
   }
 
+  // Cycles first: shape inference would only say "input not found".
   RETURN_IF_ERROR(graph.finalize().with_context(label));
+
+  pin_input_dims(g, inits, options.batch);
+  try {
+    onnx::ShapeInferenceOptions opts(/*check_type=*/false, /*strict=*/1, /*data_prop=*/true);
+    onnx::shape_inference::InferShapes(proto, onnx::OpSchemaRegistry::Instance(), opts);
+  } catch (const std::exception& e) {
+    return error(Code::kFailedPrecondition, "{}: ONNX shape inference failed: {}", label, e.what());
+  }
+
+  std::unordered_map<std::string, const onnx::TypeProto*> types;
+  for (const auto& vi : g->input()) types[vi.name()] = &vi.type();
+  for (const auto& vi : g->value_info()) types[vi.name()] = &vi.type();
+  for (const auto& vi : g->output()) types[vi.name()] = &vi.type();
 
   // Every activation must come from a node or be a graph input.
   std::unordered_set<ValueId> input_set(graph.inputs.begin(), graph.inputs.end());
