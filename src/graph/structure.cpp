@@ -44,24 +44,33 @@ Structure analyze(const Graph& g) {
     }
     if (feeds_sink || !has_reader) edges.emplace_back(v, s.sink());
   }
-  std::sort(edges.begin(), edges.end());
-  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  // Counting sort by source into rows, then dedupe each (short) row in place.
+  std::vector<int32_t> count(total + 1, 0);
+  for (auto [u, w] : edges) ++count[u + 1];
+  for (int v = 0; v < total; ++v) count[v + 1] += count[v];
+  std::vector<int32_t> raw(edges.size());
+  {
+    std::vector<int32_t> fill(count.begin(), count.end() - 1);
+    for (auto [u, w] : edges) raw[fill[u]++] = w;
+  }
   s.succ_begin.assign(total + 1, 0);
-  s.pred_begin.assign(total + 1, 0);
-  for (auto [u, w] : edges) {
-    ++s.succ_begin[u + 1];
-    ++s.pred_begin[w + 1];
-  }
+  s.succ_list.clear();
+  s.succ_list.reserve(edges.size());
   for (int v = 0; v < total; ++v) {
-    s.succ_begin[v + 1] += s.succ_begin[v];
-    s.pred_begin[v + 1] += s.pred_begin[v];
+    auto first = raw.begin() + count[v], last = raw.begin() + count[v + 1];
+    std::sort(first, last);
+    s.succ_list.insert(s.succ_list.end(), first, std::unique(first, last));
+    s.succ_begin[v + 1] = static_cast<int32_t>(s.succ_list.size());
   }
-  s.succ_list.resize(edges.size());
-  s.pred_list.resize(edges.size());
-  std::vector<int32_t> fill(s.pred_begin.begin(), s.pred_begin.end() - 1);
-  for (size_t i = 0; i < edges.size(); ++i) {
-    s.succ_list[i] = edges[i].second;  // edges are sorted by source: rows are contiguous
-    s.pred_list[fill[edges[i].second]++] = edges[i].first;
+  s.pred_begin.assign(total + 1, 0);
+  for (int32_t w : s.succ_list) ++s.pred_begin[w + 1];
+  for (int v = 0; v < total; ++v) s.pred_begin[v + 1] += s.pred_begin[v];
+  s.pred_list.resize(s.succ_list.size());
+  {
+    std::vector<int32_t> fill(s.pred_begin.begin(), s.pred_begin.end() - 1);
+    for (int u = 0; u < total; ++u) {
+      for (int32_t w : s.succ(u)) s.pred_list[fill[w]++] = u;  // ascending u: rows come out sorted
+    }
   }
   s.order.reserve(total);
   s.order.push_back(s.source());
