@@ -71,7 +71,11 @@ int run(const PlanArgs& a) {
       if (n != "brute" || g.num_nodes() <= 24) algos.push_back(n);
     }
   } else {
-    algos.push_back(a.algo);
+    for (size_t start = 0; start <= a.algo.size();) {  // "qdmp,neurosurgeon"
+      size_t comma = std::min(a.algo.find(',', start), a.algo.size());
+      algos.push_back(a.algo.substr(start, comma - start));
+      start = comma + 1;
+    }
   }
   std::vector<double> bandwidths;
   if (!a.sweep.empty()) {
@@ -193,7 +197,7 @@ void register_plan(CLI::App& app) {
   sub->add_option("-b,--bandwidth", a->bandwidth, "Uplink bandwidth, e.g. 10Mbps, 500kbps, 2MB/s")->capture_default_str();
   sub->add_option("--downlink", a->downlink, "Downlink bandwidth (default: same as uplink)");
   sub->add_option("--rtt", a->rtt, "Round-trip time, e.g. 20ms")->capture_default_str();
-  sub->add_option("-a,--algo", a->algo, "qdmp, dads-fixed, dads, neurosurgeon, edge-only, cloud-only, brute, or all")
+  sub->add_option("-a,--algo", a->algo, "qdmp, dads-fixed, dads, neurosurgeon, edge-only, cloud-only, brute; several joined by commas, or all")
       ->capture_default_str();
   sub->add_flag("--json", a->json, "Machine-readable output on stdout");
   sub->add_option("--sweep", a->sweep, "Bandwidth range LO:HI, e.g. 0.1Mbps:1Gbps (log-spaced points)");

@@ -79,9 +79,8 @@ Envelope Envelope::build(Qdmp& qdmp, const Network& net, double lo_bps, double h
   b.refine(lo, hi, lo_bps, hi_bps, &seq);
   Envelope env;
   for (size_t i = 0; i < seq.size(); ++i) {
-    if (!env.pieces_.empty() && Piece{env.pieces_.back().plan, env.pieces_.back().a_ns,
-                                      env.pieces_.back().b_ns_bps}
-                                    .same_line(seq[i].second)) {
+    if (!env.pieces_.empty() && env.pieces_.back().a_ns == seq[i].second.a &&
+        env.pieces_.back().b_ns_bps == seq[i].second.b) {
       continue;  // the same plan continues
     }
     EnvelopePiece p;
