@@ -57,7 +57,6 @@ Plan Qdmp::solve(const Network& net, const Rates& rates) {
     }
     return s;
   };
-  (void)total;
   auto outputs_of = [&](int32_t v) -> const std::vector<ValueId>& {
     return v == st_.source() ? g.inputs : g.nodes[v].outputs;
   };
