@@ -37,7 +37,7 @@ Qdmp::Qdmp(const CostModel& cm) : cm_(cm), st_(graph::analyze(cm.graph())), regi
     }
   }
   for (ValueId x : g.outputs) {
-    if (g.values[x].producer != graph::kNoNode) out_pos_.push_back(st_.pos[g.values[x].producer]);
+    if (g.values[x].producer != graph::kNoNode) out_pos_.emplace_back(st_.pos[g.values[x].producer], x);
   }
 }
 
@@ -52,8 +52,8 @@ Plan Qdmp::solve(const Network& net, const Rates& rates) {
   // bandwidth, so add them to the suffix sums here (outputs are few).
   auto suf_c = [&](int pos) {
     int64_t s = suf_c_[pos];
-    for (size_t i = 0; i < out_pos_.size(); ++i) {
-      if (out_pos_[i] >= pos) s += rates.down_ns[g.outputs[i]];
+    for (auto [p, x] : out_pos_) {
+      if (p >= pos) s += rates.down_ns[x];
     }
     return s;
   };

@@ -44,7 +44,7 @@ class Qdmp {
   std::vector<int64_t> suf_c_;      // suf_c_[i] = tc summed over order[i..]
   std::vector<int64_t> block_min_;  // per block: sum over interior of min(te, tc)
   std::vector<ValueId> block_min_value_;  // per block: smallest tensor made inside, -1 if none counts
-  std::vector<int32_t> out_pos_;    // positions of graph-output producers
+  std::vector<std::pair<int32_t, ValueId>> out_pos_;  // (producer position, value) per graph output
   QdmpStats stats_;
 };
 
