@@ -14,6 +14,7 @@ void register_inspect(CLI::App& app);
 void register_profile(CLI::App& app);
 void register_plan(CLI::App& app);
 void register_bench(CLI::App& app);
+void register_exec(CLI::App& app);
 
 
 // Prints "edgecut <cmd>: error: <msg>" to stderr and returns 1 (2 for invalid usage).

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   edgecut::cli::register_profile(app);
   edgecut::cli::register_plan(app);
   edgecut::cli::register_bench(app);
+  edgecut::cli::register_exec(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

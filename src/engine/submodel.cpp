@@ -1,13 +1,13 @@
 #include "engine/submodel.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <functional>
 #include <unordered_map>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 namespace edgecut::engine {
 
@@ -139,7 +139,8 @@ Expected<ProtoIndex> index_proto(const graph::Model& m) {
     ++next;
   }
   if (next != g.num_nodes()) {
-    return error(Code::kInternal, "{}: {} of {} graph nodes found in the protobuf", g.name, next, g.num_nodes());
+    return error(Code::kInternal, "{}: {} of {} graph nodes found in the protobuf", g.name, next,
+                 g.num_nodes());
   }
   return idx;
 }

@@ -11,10 +11,10 @@
 // what OpenCV DNN 4.6's importer cannot read (DESIGN.md, "Engine facts").
 #pragma once
 
+#include <onnx/onnx_pb.h>
+
 #include <string>
 #include <vector>
-
-#include <onnx/onnx_pb.h>
 
 #include "common/status.h"
 #include "graph/onnx_import.h"

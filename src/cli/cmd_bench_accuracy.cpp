@@ -1,0 +1,427 @@
+// edgecut bench accuracy MODEL [--profile FILE]... [--method isolated,layerwise,segment] [--plans K]
+//                         [--threads N] [--json]
+//
+// How well do per-node profiles predict what a plan really costs? For K random
+// valid plans (closed head sets near random topological positions, then moved
+// by random frontier steps, so cuts inside inception / dense blocks with
+// several crossing tensors occur) and for the plans that qdmp and neurosurgeon
+// choose across a bandwidth sweep (edge = profile x --edge-factor, cloud =
+// profile), the head and the tail are run for real (round-robin, median of
+// --repeat runs) and compared with the sum of the profile's node times over
+// each side. Methods named with --method are profiled in this process first,
+// so all are compared against the same measured runs.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <map>
+#include <numeric>
+#include <random>
+#include <set>
+#include <tuple>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/cmd_profile_options.h"
+#include "cli/commands.h"
+#include "cli/model_arg.h"
+#include "cli/progress.h"
+#include "engine/engine.h"
+#include "partition/algorithms.h"
+#include "profile/measure.h"
+#include "profile/profile.h"
+#include "profile/stats.h"
+
+namespace edgecut::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct AccuracyArgs {
+  std::string model;
+  std::vector<std::string> profiles;
+  std::string methods;
+  int plans = 20;
+  int threads = 1;
+  std::string engine = "opencv";
+  double edge_factor = 4;
+  int points = 24;
+  MeasureArgs measure;
+  bool json = false;
+  bool quiet = false;
+};
+
+struct TestPlan {
+  std::string source;  // "random", "qdmp@10Mbps", ...
+  std::vector<char> on_edge;
+  std::vector<graph::NodeId> head, tail;
+  int crossing = 0;  // activations that cross edge -> cloud
+  double head_ms = 0, tail_ms = 0, head_spread = 0, tail_spread = 0;
+  double whole_ms = 0;  // the whole net, measured in the same batch
+};
+
+struct NamedProfile {
+  std::string label;
+  profile::Profile p;
+  double seconds = 0;  // profiling time, when profiled here
+};
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+int count_crossing(const graph::Graph& g, const std::vector<char>& on_edge) {
+  int k = 0;
+  for (graph::ValueId x = 0; x < g.num_values(); ++x) {
+    const auto& v = g.values[x];
+    if (v.is_weight) continue;
+    bool from_edge = v.producer == graph::kNoNode || on_edge[v.producer];
+    if (!from_edge) continue;
+    for (graph::NodeId c : v.consumers) {
+      if (!on_edge[c]) {
+        ++k;
+        break;
+      }
+    }
+  }
+  return k;
+}
+
+TestPlan make_test_plan(const graph::Graph& g, std::string source, std::vector<char> on_edge) {
+  TestPlan t;
+  t.source = std::move(source);
+  for (graph::NodeId v = 0; v < g.num_nodes(); ++v) (on_edge[v] ? t.head : t.tail).push_back(v);
+  t.crossing = count_crossing(g, on_edge);
+  t.on_edge = std::move(on_edge);
+  return t;
+}
+
+// Random predecessor-closed sets: a random topological prefix, then up to 6
+// random moves on the frontier (drop a head node whose successors are all in
+// the tail, or add a tail node whose predecessors are all in the head).
+std::vector<std::vector<char>> random_closed_sets(const graph::Graph& g, int count, uint64_t seed) {
+  const int n = g.num_nodes();
+  std::vector<std::vector<graph::NodeId>> succ(n), pred(n);
+  for (graph::NodeId v = 0; v < n; ++v) {
+    succ[v] = g.successors(v);
+    for (graph::NodeId w : succ[v]) pred[w].push_back(v);
+  }
+  std::mt19937_64 rng(seed);
+  std::set<std::vector<char>> seen;
+  std::vector<std::vector<char>> out;
+  for (int attempt = 0; attempt < count * 50 && static_cast<int>(out.size()) < count; ++attempt) {
+    if (n < 2) break;
+    int p = static_cast<int>(rng() % (n - 1));
+    std::vector<char> s(n, 0);
+    for (int i = 0; i <= p; ++i) s[g.topo[i]] = 1;
+    int moves = static_cast<int>(rng() % 7);
+    for (int m = 0; m < moves; ++m) {
+      std::vector<graph::NodeId> removable, addable;
+      for (graph::NodeId v = 0; v < n; ++v) {
+        if (s[v]) {
+          bool ok = std::none_of(succ[v].begin(), succ[v].end(), [&](graph::NodeId w) { return s[w] != 0; });
+          if (ok) removable.push_back(v);
+        } else {
+          bool ok = std::all_of(pred[v].begin(), pred[v].end(), [&](graph::NodeId u) { return s[u] != 0; });
+          if (ok) addable.push_back(v);
+        }
+      }
+      bool remove = (rng() & 1) != 0;
+      auto& pool = remove ? removable : addable;
+      if (pool.empty()) continue;
+      graph::NodeId v = pool[rng() % pool.size()];
+      s[v] = remove ? 0 : 1;
+    }
+    int heads = static_cast<int>(std::count(s.begin(), s.end(), 1));
+    if (heads == 0 || heads == n) continue;
+    if (seen.insert(s).second) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+struct Errors {
+  std::vector<double> all, random, chosen, heads, tails, totals;
+};
+
+double pct(double pred, double meas) { return meas > 0 ? 100.0 * (pred - meas) / meas : 0; }
+
+double sum_over(const std::vector<double>& ms, const std::vector<graph::NodeId>& nodes) {
+  double s = 0;
+  for (graph::NodeId v : nodes) s += ms[v];
+  return s;
+}
+
+nlohmann::json err_json(const std::vector<double>& e) {
+  std::vector<double> a;
+  for (double x : e) a.push_back(std::fabs(x));
+  return {{"n", e.size()},
+          {"mean_abs_pct", profile::mean_abs(e)},
+          {"p90_abs_pct", profile::quantile(a, 0.9)},
+          {"mean_signed_pct", e.empty() ? 0 : std::accumulate(e.begin(), e.end(), 0.0) / e.size()}};
+}
+
+std::string cell(const std::vector<double>& e) {
+  if (e.empty()) return "-";
+  std::vector<double> a;
+  for (double x : e) a.push_back(std::fabs(x));
+  return fmt::format("{:.1f} / {:.1f}", profile::mean_abs(e), profile::quantile(a, 0.9));
+}
+
+int64_t weight_bytes(const graph::Graph& g) {
+  int64_t b = 0;
+  for (const auto& v : g.values) {
+    if (v.is_weight) b += v.bytes;
+  }
+  return b;
+}
+
+int run(const AccuracyArgs& a) {
+  auto model = load_model_arg(a.model);
+  if (!model) return report_error("bench accuracy", model.status());
+  const graph::Graph& g = model->graph;
+  const bool show = stderr_is_tty() && !a.quiet && !a.json;
+  std::vector<std::string> methods = split_list(a.methods);
+  if (methods.empty() && a.profiles.empty()) methods = profile::method_names();
+
+  // 1. Profiles: files, then methods measured here.
+  std::vector<NamedProfile> profiles;
+  for (const std::string& path : a.profiles) {
+    auto p = profile::load_for(path, g);
+    if (!p) return report_error("bench accuracy", p.status());
+    if (p->threads != a.threads) {
+      fmt::print(stderr, "warning: {} was measured with {} threads, plans run with {}\n", path, p->threads,
+                 a.threads);
+    }
+    profiles.push_back({fmt::format("{} ({})", p->method, path), std::move(*p), 0});
+  }
+  profile::MeasureOptions mo = measure_options(a.measure);
+  for (const std::string& m : methods) {
+    if (m == "estimate") {
+      return report_error("bench accuracy", error(Code::kInvalidArgument,
+                                                  "--method estimate needs GFLOP/s; pass an estimated --profile"));
+    }
+    // A fresh executor per method: prepared segments (and their memory) go with it.
+    auto make = [&]() { return engine::make_executor(*model, a.engine, a.threads); };
+    Progress progress(fmt::format("profile ({})", m), 1000, show);
+    mo.progress = [&](double f, const std::string& note) { progress.step(static_cast<int>(f * 1000), note); };
+    auto t0 = Clock::now();
+    auto p = profile::measure(m, make, g, mo);
+    progress.finish();
+    if (!p) return report_error("bench accuracy", p.status().with_context("profiling with " + m));
+    double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    profiles.push_back({m, std::move(*p), secs});
+  }
+  if (profiles.empty()) {
+    return report_error("bench accuracy", error(Code::kInvalidArgument, "give --profile FILE or --method LIST"));
+  }
+
+  // 2. Plans: the partitioners' choices over a bandwidth sweep, then random ones.
+  std::vector<TestPlan> plans;
+  std::set<std::vector<char>> seen;
+  {
+    const NamedProfile* ref = &profiles.front();
+    for (const auto& np : profiles) {
+      if (np.p.method == "segment") ref = &np;
+    }
+    std::vector<double> edge = ref->p.node_ms;
+    for (double& ms : edge) ms *= a.edge_factor;
+    auto cm = partition::CostModel::create(g, edge, ref->p.node_ms);
+    if (!cm) return report_error("bench accuracy", cm.status());
+    for (int i = 0; i < a.points; ++i) {
+      partition::Network net;
+      net.uplink_bps = 1e5 * std::pow(1e4, a.points > 1 ? i / double(a.points - 1) : 0);
+      net.rtt_ms = 20;
+      for (const char* algo : {"qdmp", "neurosurgeon"}) {
+        auto plan = partition::solve(algo, *cm, net);
+        if (!plan) return report_error("bench accuracy", plan.status());
+        int heads = static_cast<int>(plan->edge_nodes.size());
+        if (heads == 0 || heads == g.num_nodes() || !seen.insert(plan->on_edge).second) continue;
+        plans.push_back(make_test_plan(g, fmt::format("{}@{:.3g}Mbps", algo, net.uplink_bps / 1e6), plan->on_edge));
+      }
+    }
+  }
+  const int chosen_count = static_cast<int>(plans.size());
+  for (auto& s : random_closed_sets(g, a.plans, a.measure.seed + 100)) {
+    if (!seen.insert(s).second) continue;
+    plans.push_back(make_test_plan(g, "random", std::move(s)));
+  }
+  if (plans.empty()) return report_error("bench accuracy", error(Code::kInvalidArgument, "no plan to measure"));
+
+  // 3. Run every head and tail for real, in batches that bound memory (each
+  // prepared plan holds about two copies of the model's weights).
+  const int64_t per_plan = std::max<int64_t>(1, 4 * weight_bytes(g));
+  const int batch = std::max<int64_t>(1, static_cast<int64_t>(a.measure.memory_gb * 1e9) / per_plan);
+  Progress progress("measure plans", static_cast<int>(plans.size()), show);
+  nlohmann::json whole_runs = nlohmann::json::array();
+  auto t_measure = Clock::now();
+  for (size_t first = 0; first < plans.size(); first += batch) {
+    const size_t last = std::min(plans.size(), first + batch);
+    auto ex = engine::make_executor(*model, a.engine, a.threads);
+    if (!ex) return report_error("bench accuracy", ex.status());
+    profile::SegmentTimer timer(&**ex, &g, a.measure.seed + 7);
+    std::vector<graph::NodeId> all(g.num_nodes());
+    std::iota(all.begin(), all.end(), 0);
+    auto w = timer.add(all, "whole");
+    if (!w) return report_error("bench accuracy", w.status());
+    std::vector<std::pair<int, int>> ids;
+    for (size_t i = first; i < last; ++i) {
+      progress.step(static_cast<int>(i), "prepare " + plans[i].source);
+      auto h = timer.add(plans[i].head, "head");
+      if (!h) return report_error("bench accuracy", h.status());
+      auto t = timer.add(plans[i].tail, "tail");
+      if (!t) return report_error("bench accuracy", t.status());
+      ids.emplace_back(*h, *t);
+    }
+    profile::MeasureOptions pm = measure_options(a.measure);
+    pm.progress = [&](double f, const std::string&) {
+      progress.step(static_cast<int>(first + f * (last - first)), fmt::format("batch of {}", last - first));
+    };
+    Status st = timer.measure(pm);
+    if (!st.is_ok()) return report_error("bench accuracy", st);
+    for (size_t i = first; i < last; ++i) {
+      auto hs = timer.summary(ids[i - first].first), ts = timer.summary(ids[i - first].second);
+      plans[i].head_ms = timer.estimate(ids[i - first].first, a.measure.quantile);
+      plans[i].tail_ms = timer.estimate(ids[i - first].second, a.measure.quantile);
+      plans[i].head_spread = hs.spread();
+      plans[i].whole_ms = timer.estimate(*w, a.measure.quantile);
+      plans[i].tail_spread = ts.spread();
+    }
+    whole_runs.push_back(timer.to_json(*w));
+    whole_runs.back()["kept_ms"] = timer.estimate(*w, a.measure.quantile);
+  }
+  progress.step(static_cast<int>(plans.size()));
+  progress.finish();
+  const double measure_s = std::chrono::duration<double>(Clock::now() - t_measure).count();
+  std::vector<double> whole_now;
+  for (const auto& wj : whole_runs) whole_now.push_back(wj.value("kept_ms", 0.0));
+  const double whole_ms = profile::median(whole_now);
+
+  // 4. Errors per profile. The machine's speed drifts (other jobs on shared
+  // cores), so besides the raw error we report the drift-corrected one: the
+  // prediction scaled by (whole net measured beside this plan) / (whole net
+  // measured when the profile was made). That cancels a uniformly slower or
+  // faster machine and leaves what the method gets wrong.
+  std::vector<double> profile_whole(profiles.size(), 0);
+  for (size_t k = 0; k < profiles.size(); ++k) {
+    const auto& e = profiles[k].p.extra;
+    if (e.contains("whole") && e["whole"].is_object()) profile_whole[k] = e["whole"].value("median_ms", 0.0);
+  }
+  std::vector<Errors> errs(profiles.size()), raw(profiles.size());
+  nlohmann::json jplans = nlohmann::json::array();
+  for (size_t i = 0; i < plans.size(); ++i) {
+    const TestPlan& t = plans[i];
+    nlohmann::json jp = {{"source", t.source},        {"head_nodes", t.head.size()},
+                         {"tail_nodes", t.tail.size()}, {"crossing", t.crossing},
+                         {"head_ms", t.head_ms},       {"tail_ms", t.tail_ms},
+                         {"head_spread", t.head_spread}, {"tail_spread", t.tail_spread},
+                         {"whole_ms", t.whole_ms}};
+    nlohmann::json pred = nlohmann::json::object();
+    for (size_t k = 0; k < profiles.size(); ++k) {
+      const auto& ms = profiles[k].p.node_ms;
+      const double drift = profile_whole[k] > 0 && t.whole_ms > 0 ? t.whole_ms / profile_whole[k] : 1.0;
+      const double rh = sum_over(ms, t.head), rt = sum_over(ms, t.tail);
+      const double ph = rh * drift, pt = rt * drift;
+      double eh = pct(ph, t.head_ms), et = pct(pt, t.tail_ms);
+      for (auto [e, h, tl] : {std::tuple{&errs[k], eh, et}, std::tuple{&raw[k], pct(rh, t.head_ms), pct(rt, t.tail_ms)}}) {
+        for (double x : {h, tl}) {
+          e->all.push_back(x);
+          (static_cast<int>(i) < chosen_count ? e->chosen : e->random).push_back(x);
+        }
+        e->heads.push_back(h);
+        e->tails.push_back(tl);
+      }
+      errs[k].totals.push_back(pct(ph + pt, t.head_ms + t.tail_ms));
+      raw[k].totals.push_back(pct(rh + rt, t.head_ms + t.tail_ms));
+      pred[profiles[k].label] = {{"head_ms", rh},        {"tail_ms", rt},          {"drift", drift},
+                                 {"head_err_pct", eh},   {"tail_err_pct", et}};
+    }
+    jp["predicted"] = pred;
+    jplans.push_back(jp);
+  }
+
+  if (a.json) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (size_t k = 0; k < profiles.size(); ++k) {
+      const auto& p = profiles[k].p;
+      double total = std::accumulate(p.node_ms.begin(), p.node_ms.end(), 0.0);
+      rows.push_back({{"method", p.method},
+                      {"label", profiles[k].label},
+                      {"threads", p.threads},
+                      {"profile_seconds", profiles[k].seconds},
+                      {"sum_ms", total},
+                      {"whole_err_pct", pct(total, whole_ms)},
+                      {"all", err_json(errs[k].all)},
+                      {"random", err_json(errs[k].random)},
+                      {"chosen", err_json(errs[k].chosen)},
+                      {"heads", err_json(errs[k].heads)},
+                      {"tails", err_json(errs[k].tails)},
+                      {"head_plus_tail", err_json(errs[k].totals)},
+                      {"profile_whole_ms", profile_whole[k]},
+                      {"raw_all", err_json(raw[k].all)},
+                      {"raw_chosen", err_json(raw[k].chosen)},
+                      {"raw_head_plus_tail", err_json(raw[k].totals)}});
+    }
+    std::cout << nlohmann::json{{"bench", "accuracy"},       {"model", g.name},
+                                {"nodes", g.num_nodes()},    {"threads", a.threads},
+                                {"engine", a.engine},        {"repeat", a.measure.repeat},
+                                {"plans", plans.size()},     {"chosen_plans", chosen_count},
+                                {"whole_ms", whole_ms},      {"whole_runs", whole_runs},
+                                {"measure_seconds", measure_s}, {"rows", rows},
+                                {"plan_details", jplans}}
+                     .dump()
+              << "\n";
+    return 0;
+  }
+  fmt::print("{}: {} nodes, {} threads, {} plans ({} chosen by qdmp/neurosurgeon over {} bandwidths, {} random); "
+             "whole net {:.2f} ms now\n",
+             g.name, g.num_nodes(), a.threads, plans.size(), chosen_count, a.points,
+             plans.size() - chosen_count, whole_ms);
+  fmt::print("absolute % error of predicted head and tail latency, mean / p90 over each side of each plan;\n"
+             "drift-corrected (prediction x whole-net now / whole-net at profiling), raw beside it\n");
+  fmt::print("{:<28} {:>13} {:>13} {:>13} {:>13} {:>13} {:>13} {:>9} {:>9}\n", "profile", "all sides",
+             "chosen plans", "random plans", "heads", "tails", "raw all", "sum/whole", "prof. s");
+  for (size_t k = 0; k < profiles.size(); ++k) {
+    const auto& p = profiles[k].p;
+    double total = std::accumulate(p.node_ms.begin(), p.node_ms.end(), 0.0);
+    fmt::print("{:<28} {:>13} {:>13} {:>13} {:>13} {:>13} {:>13} {:>+8.1f}% {:>9}\n", profiles[k].label.substr(0, 28),
+               cell(errs[k].all), cell(errs[k].chosen), cell(errs[k].random), cell(errs[k].heads),
+               cell(errs[k].tails), cell(raw[k].all), pct(total, whole_ms),
+               profiles[k].seconds > 0 ? fmt::format("{:.1f}", profiles[k].seconds) : "-");
+  }
+  return 0;
+}
+
+}  // namespace
+
+void register_bench_accuracy(CLI::App* bench) {
+  auto a = std::make_shared<AccuracyArgs>();
+  CLI::App* sub = bench->add_subcommand(
+      "accuracy", "Predicted vs measured head / tail latency of random and chosen plans, per profiling method");
+  sub->add_option("model", a->model, kModelHelp)->required();
+  sub->add_option("--profile", a->profiles, "Profile file(s) to evaluate (edgecut profile)");
+  sub->add_option("--method", a->methods,
+                  "Comma list of methods to profile with here (default: isolated,layerwise,segment when no "
+                  "--profile is given)");
+  sub->add_option("--plans", a->plans, "Random valid plans")->capture_default_str()->check(CLI::Range(0, 10000));
+  sub->add_option("--threads", a->threads, "Engine threads")->capture_default_str()->check(CLI::Range(1, 256));
+  sub->add_option("--engine", a->engine, "Inference engine")->capture_default_str();
+  sub->add_option("--edge-factor", a->edge_factor, "Edge = profile x this, for the partitioners' sweep")
+      ->capture_default_str();
+  sub->add_option("--points", a->points, "Bandwidths in the sweep (0.1 Mbps .. 1 Gbps, rtt 20 ms)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10000));
+  add_measure_options(sub, &a->measure);
+  sub->add_flag("--json", a->json, "Machine-readable output");
+  sub->add_flag("-q,--quiet", a->quiet, "No progress bar");
+  sub->callback([a] { finish(run(*a)); });
+}
+
+}  // namespace edgecut::cli

@@ -1,0 +1,188 @@
+// The segment method's math on synthetic engines: additive costs with a
+// per-run overhead, fusion that makes a node free after its producer, noise.
+#include <gtest/gtest.h>
+
+#include <numeric>
+#include <random>
+
+#include "profile/measure.h"
+
+namespace edgecut::profile {
+namespace {
+
+double sum_range(const std::vector<double>& w, int from, int to) {  // [from, to)
+  return std::accumulate(w.begin() + from, w.begin() + to, 0.0);
+}
+
+// A synthetic engine: a run of positions [a, b) costs the sum of `cost`, plus
+// `overhead`, minus `fused` for every fusable pair (i, i+1) with both inside.
+struct Synthetic {
+  std::vector<double> cost;
+  std::vector<char> fuses_with_next;  // position i's successor is free when both run together
+  double overhead = 0.3;
+  double run(int a, int b) const {
+    double t = overhead;
+    for (int i = a; i < b; ++i) {
+      bool fused = i > a && fuses_with_next[i - 1];
+      t += fused ? 0 : cost[i];
+    }
+    return t;
+  }
+};
+
+std::vector<Boundary> measure_all(const Synthetic& s, const std::vector<int>& pos) {
+  const int n = static_cast<int>(s.cost.size());
+  std::vector<Boundary> b;
+  for (int p : pos) b.push_back({p, s.run(0, p + 1), s.run(p + 1, n)});
+  return b;
+}
+
+TEST(Derive, AdditiveWithOverheadIsExactForHeadsAndTails) {
+  Synthetic s;
+  s.cost = {1, 2, 0.5, 3, 1, 4, 0.25, 2};
+  s.fuses_with_next.assign(s.cost.size(), 0);
+  const int n = static_cast<int>(s.cost.size());
+  std::vector<int> pos(n - 1);
+  std::iota(pos.begin(), pos.end(), 0);
+  Derivation d = derive_segment_weights(s.run(0, n), measure_all(s, pos), s.cost);
+  EXPECT_NEAR(d.split_overhead_ms, s.overhead, 1e-9);
+  EXPECT_NEAR(d.total_ms, s.run(0, n) + s.overhead, 1e-9);
+  for (int p = 0; p < n - 1; ++p) {
+    EXPECT_NEAR(sum_range(d.weights, 0, p + 1), s.run(0, p + 1), 1e-9) << "head through " << p;
+    EXPECT_NEAR(sum_range(d.weights, p + 1, n), s.run(p + 1, n), 1e-9) << "tail after " << p;
+  }
+  // The overheads land on the ends, which every head / tail contains.
+  EXPECT_NEAR(d.weights.front(), s.cost.front() + s.overhead, 1e-9);
+  EXPECT_NEAR(d.weights.back(), s.cost.back() + s.overhead, 1e-9);
+}
+
+TEST(Derive, FewBoundariesInterpolateByShape) {
+  Synthetic s;
+  s.cost = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  s.fuses_with_next.assign(s.cost.size(), 0);
+  s.overhead = 0;
+  const int n = static_cast<int>(s.cost.size());
+  // Shape proportional to the truth: interpolation is exact everywhere.
+  Derivation d = derive_segment_weights(s.run(0, n), measure_all(s, {0, 4, 8}), s.cost);
+  for (int i = 0; i < n; ++i) EXPECT_NEAR(d.weights[i], s.cost[i], 1e-9);
+  // Flat shape: exact at the boundaries, equal split in between.
+  std::vector<double> flat(n, 1.0);
+  d = derive_segment_weights(s.run(0, n), measure_all(s, {0, 4, 8}), flat);
+  EXPECT_NEAR(sum_range(d.weights, 0, 5), s.run(0, 5), 1e-9);
+  EXPECT_NEAR(d.weights[1], d.weights[2], 1e-9);
+  // Zero shape in a gap: equal split, still non-negative.
+  std::vector<double> zero(n, 0.0);
+  d = derive_segment_weights(s.run(0, n), measure_all(s, {4}), zero);
+  EXPECT_NEAR(sum_range(d.weights, 0, 5), s.run(0, 5), 1e-9);
+  for (double w : d.weights) EXPECT_GE(w, 0);
+}
+
+TEST(Derive, FusedNodesGetTheirFusedCost) {
+  Synthetic s;
+  s.cost = {4, 1, 1, 4, 1, 1, 2};  // conv, bn, relu, conv, bn, relu, fc
+  s.fuses_with_next = {1, 1, 0, 1, 1, 0, 0};
+  s.overhead = 0.1;
+  const int n = static_cast<int>(s.cost.size());
+  // Every position measured: splitting a fused chain costs the lost fusion,
+  // so the median split cost is off by it and predictions by at most that
+  // (shared between the sides, the longer side taking the larger share).
+  std::vector<int> pos(n - 1);
+  std::iota(pos.begin(), pos.end(), 0);
+  Derivation d = derive_segment_weights(s.run(0, n), measure_all(s, pos), s.cost);
+  for (int p = 0; p < n - 1; ++p) {
+    const double head_err = std::fabs(sum_range(d.weights, 0, p + 1) - s.run(0, p + 1));
+    const double tail_err = std::fabs(sum_range(d.weights, p + 1, n) - s.run(p + 1, n));
+    EXPECT_LE(head_err + tail_err, 1.0 + 1e-9) << p;
+  }
+  for (double w : d.weights) EXPECT_GE(w, 0);
+  // Isolated timing would predict the whole net at sum(cost) + n * overhead: far off.
+  const double whole = s.run(0, n);
+  double isolated = std::accumulate(s.cost.begin(), s.cost.end(), 0.0) + n * s.overhead;
+  EXPECT_GT(isolated - whole, 3.0);
+  // Boundaries where choose_boundaries puts them (after the fused chains; the
+  // engine's layer profile reads 0 for bn / relu): both sides exact at those cuts.
+  std::vector<double> layer = {4, 0, 0, 4, 0, 0, 2};
+  std::vector<int> chosen = choose_boundaries(layer, std::vector<char>(n, 0), 3);
+  EXPECT_EQ(chosen, (std::vector<int>{0, 2, 5}));
+  d = derive_segment_weights(whole, measure_all(s, {2, 5}), layer);
+  EXPECT_NEAR(d.split_overhead_ms, s.overhead, 1e-9);
+  for (int p : {2, 5}) {
+    EXPECT_NEAR(sum_range(d.weights, 0, p + 1), s.run(0, p + 1), 1e-9);
+    EXPECT_NEAR(sum_range(d.weights, p + 1, n), s.run(p + 1, n), 1e-9);
+  }
+  EXPECT_NEAR(d.weights[1], 0, 1e-9);  // fused bn: free
+}
+
+TEST(Derive, NoisyNonMonotoneTimesGiveNonNegativeWeights) {
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> noise(0, 0.4);
+  Synthetic s;
+  s.cost.assign(40, 0.2);
+  s.fuses_with_next.assign(40, 0);
+  const int n = 40;
+  std::vector<int> pos(n - 1);
+  std::iota(pos.begin(), pos.end(), 0);
+  auto b = measure_all(s, pos);
+  for (auto& x : b) x.prefix_ms += noise(rng), x.suffix_ms += noise(rng);
+  Derivation d = derive_segment_weights(s.run(0, n), b, s.cost);
+  for (double w : d.weights) EXPECT_GE(w, 0);
+  EXPECT_NEAR(std::accumulate(d.weights.begin(), d.weights.end(), 0.0), d.total_ms, 1e-9);
+  for (size_t k = 1; k < d.knots_ms.size(); ++k) EXPECT_LE(d.knots_ms[k - 1], d.knots_ms[k]);
+  // Noise averages out over a long prefix: within a few noise sigmas.
+  EXPECT_NEAR(sum_range(d.weights, 0, 20), s.run(0, 20), 1.5);
+}
+
+TEST(Derive, TheShortSideOfACutKeepsItsRelativeAccuracy) {
+  // Long prefix measured 10% low by noise, its 1 ms suffix exactly: the
+  // small tail must not inherit the long run's error.
+  std::vector<double> shape(10, 10.0);
+  shape[9] = 1;
+  const double whole = 91;
+  Derivation d = derive_segment_weights(whole, {{8, 90 * 0.9, 1.0}}, shape);
+  EXPECT_NEAR(d.weights[9], 1.0, 0.05);
+  EXPECT_NEAR(sum_range(d.weights, 0, 9), 90, 0.05 * 90);
+}
+
+TEST(Derive, DegenerateInputs) {
+  EXPECT_TRUE(derive_segment_weights(1, {}, {}).weights.empty());
+  Derivation d = derive_segment_weights(5, {}, {1, 1, 2});  // no boundary: whole spread by shape
+  EXPECT_NEAR(d.weights[2], 2.5, 1e-9);
+  EXPECT_DOUBLE_EQ(d.split_overhead_ms, 0);
+  // Out-of-range / unordered boundaries are skipped, not trusted.
+  d = derive_segment_weights(4, {{5, 1, 1}, {-1, 1, 1}}, {1, 1, 1, 1});
+  EXPECT_NEAR(std::accumulate(d.weights.begin(), d.weights.end(), 0.0), d.total_ms, 1e-9);
+}
+
+TEST(ChooseBoundaries, EndsCountAndCutVertices) {
+  const int n = 30;
+  std::vector<double> shape(n, 1.0);
+  std::vector<char> cut(n, 0);
+  cut[9] = cut[14] = cut[21] = 1;
+  auto b = choose_boundaries(shape, cut, 6);
+  ASSERT_EQ(b.size(), 6u);
+  EXPECT_EQ(b.front(), 0);
+  EXPECT_EQ(b.back(), n - 2);
+  EXPECT_TRUE(std::is_sorted(b.begin(), b.end()));
+  EXPECT_NE(std::find(b.begin(), b.end(), 14), b.end());  // the middle gap snaps to its cut vertex
+  // Everything when asked for more than there is.
+  EXPECT_EQ(choose_boundaries(shape, cut, 100).size(), static_cast<size_t>(n - 1));
+  EXPECT_TRUE(choose_boundaries({1.0}, {0}, 3).empty());
+  EXPECT_EQ(choose_boundaries({1.0, 1.0}, {0, 0}, 3), std::vector<int>{0});
+}
+
+TEST(ChooseBoundaries, FollowsTimeNotNodeCount) {
+  // One heavy node in the middle: boundaries crowd around the heavy stretch's edges.
+  std::vector<double> shape(21, 0.1);
+  shape[10] = 100;
+  std::vector<char> cut(21, 0);
+  auto b = choose_boundaries(shape, cut, 4);
+  ASSERT_EQ(b.size(), 4u);
+  EXPECT_TRUE(std::find(b.begin(), b.end(), 10) != b.end() || std::find(b.begin(), b.end(), 9) != b.end());
+  // Zero-time stretches are still split eventually (no infinite loop, all distinct).
+  std::vector<double> zeros(12, 0.0);
+  auto z = choose_boundaries(zeros, std::vector<char>(12, 0), 8);
+  EXPECT_EQ(z.size(), 8u);
+}
+
+}  // namespace
+}  // namespace edgecut::profile
