@@ -148,4 +148,40 @@ inline bool bit_identical(const std::vector<float>& a, const std::vector<float>&
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
+inline onnx::ValueInfoProto* add_io(google::protobuf::RepeatedPtrField<onnx::ValueInfoProto>* list,
+                             const std::string& name, std::vector<int64_t> dims) {
+  auto* vi = list->Add();
+  vi->set_name(name);
+  auto* tt = vi->mutable_type()->mutable_tensor_type();
+  tt->set_elem_type(onnx::TensorProto::FLOAT);
+  for (int64_t d : dims) tt->mutable_shape()->add_dim()->set_dim_value(d);
+  return vi;
+}
+
+// x -> Relu -> Einsum("ij->ji"): OpenCV 4.6 has no Einsum layer.
+inline onnx::ModelProto einsum_model() {
+  onnx::ModelProto m;
+  m.set_ir_version(7);
+  m.add_opset_import()->set_version(13);
+  auto* g = m.mutable_graph();
+  g->set_name("einsum_net");
+  add_io(g->mutable_input(), "x", {2, 4});
+  auto* relu = g->add_node();
+  relu->set_op_type("Relu");
+  relu->set_name("relu");
+  relu->add_input("x");
+  relu->add_output("y");
+  auto* e = g->add_node();
+  e->set_op_type("Einsum");
+  e->set_name("transpose_by_einsum");
+  e->add_input("y");
+  e->add_output("z");
+  auto* a = e->add_attribute();
+  a->set_name("equation");
+  a->set_type(onnx::AttributeProto::STRING);
+  a->set_s("ij->ji");
+  add_io(g->mutable_output(), "z", {4, 2});
+  return m;
+}
+
 }  // namespace edgecut::engine::testing
