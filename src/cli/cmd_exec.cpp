@@ -110,11 +110,7 @@ Expected<ChosenPlan> read_plan(const ExecArgs& a, const graph::Graph& g) {
   return c;
 }
 
-std::string shape_str(const std::vector<int64_t>& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) out += (i ? "x" : "") + std::to_string(s[i]);
-  return out;
-}
+std::string shape_str(const std::vector<int64_t>& s) { return fmt::format("{}", fmt::join(s, "x")); }
 
 Expected<std::vector<Tensor>> make_inputs(const ExecArgs& a, const graph::Graph& g) {
   std::vector<Tensor> inputs;
