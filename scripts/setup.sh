@@ -13,7 +13,7 @@ PACKAGES=(
   nlohmann-json3-dev libcli11-dev libfmt-dev liblemon-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-torch python3-torchvision python3-onnx  # test fixtures only (torchvision exports)
-  graphviz opencv-doc iproute2 zstd
+  graphviz opencv-doc iproute2 zstd jq            # jq: scripts/accuracy_table.sh
 )
 
 missing=()

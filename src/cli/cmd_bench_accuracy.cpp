@@ -1,15 +1,19 @@
 // edgecut bench accuracy MODEL [--profile FILE]... [--method isolated,layerwise,segment] [--plans K]
-//                         [--threads N] [--json]
+//                         [--threads N] [--cpu C] [--edge-factor F,...] [--json]
 //
 // How well do per-node profiles predict what a plan really costs? For K random
 // valid plans (closed head sets near random topological positions, then moved
 // by random frontier steps, so cuts inside inception / dense blocks with
 // several crossing tensors occur) and for the plans that qdmp and neurosurgeon
-// choose across a bandwidth sweep (edge = profile x --edge-factor, cloud =
-// profile), the head and the tail are run for real (round-robin, median of
-// --repeat runs) and compared with the sum of the profile's node times over
-// each side. Methods named with --method are profiled in this process first,
-// so all are compared against the same measured runs.
+// choose across a bandwidth sweep (edge = profile x each --edge-factor, cloud
+// = profile; edge-only and cloud-only plans included), the head and the tail
+// are run for real and compared with the sum of the profile's node times over
+// each side. Each plan's whole net, head and tail run back to back in every
+// round (round-robin over plans, --repeat rounds), and the drift-corrected
+// error compares shares of the whole net, so that a machine whose speed
+// changes between rounds does not count as the method's error. Methods named
+// with --method are profiled in this process first, so all are compared
+// against the same measured runs. --cpu pins the process to one core.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -46,7 +50,8 @@ struct AccuracyArgs {
   int plans = 20;
   int threads = 1;
   std::string engine = "opencv";
-  double edge_factor = 4;
+  std::vector<double> edge_factors = {1.5, 4, 16};
+  int cpu = -1;
   int points = 24;
   MeasureArgs measure;
   bool json = false;
@@ -59,7 +64,11 @@ struct TestPlan {
   std::vector<graph::NodeId> head, tail;
   int crossing = 0;  // activations that cross edge -> cloud
   double head_ms = 0, tail_ms = 0, head_spread = 0, tail_spread = 0;
-  double whole_ms = 0;  // the whole net, measured in the same batch
+  double whole_ms = 0;  // the whole net, run back to back with head and tail
+  // Median over rounds of head / whole and tail / whole (same round): what
+  // the drift-corrected error compares with.
+  double head_share = 0, tail_share = 0;
+  std::vector<double> whole_samples, head_samples, tail_samples;  // ms, per round
 };
 
 struct NamedProfile {
@@ -151,6 +160,11 @@ struct Errors {
   std::vector<double> all, random, chosen, heads, tails, totals;
 };
 
+std::vector<double> rounded(std::vector<double> ms) {
+  for (double& x : ms) x = std::round(x * 100) / 100;
+  return ms;
+}
+
 double pct(double pred, double meas) { return meas > 0 ? 100.0 * (pred - meas) / meas : 0; }
 
 double sum_over(const std::vector<double>& ms, const std::vector<graph::NodeId>& nodes) {
@@ -186,6 +200,10 @@ int64_t weight_bytes(const graph::Graph& g) {
 int run(const AccuracyArgs& a) {
   auto model = load_model_arg(a.model);
   if (!model) return report_error("bench accuracy", model.status());
+  CpuLimit pin;
+  pin.cpu = a.cpu;
+  auto pinned = apply_cpu_limit(pin);
+  if (!pinned) return report_error("bench accuracy", pinned.status());
   const graph::Graph& g = model->graph;
   const bool show = stderr_is_tty() && !a.quiet && !a.json;
   std::vector<std::string> methods = split_list(a.methods);
@@ -231,8 +249,9 @@ int run(const AccuracyArgs& a) {
     for (const auto& np : profiles) {
       if (np.p.method == "segment") ref = &np;
     }
+    for (double factor : a.edge_factors) {
     std::vector<double> edge = ref->p.node_ms;
-    for (double& ms : edge) ms *= a.edge_factor;
+    for (double& ms : edge) ms *= factor;
     auto cm = partition::CostModel::create(g, edge, ref->p.node_ms);
     if (!cm) return report_error("bench accuracy", cm.status());
     for (int i = 0; i < a.points; ++i) {
@@ -242,10 +261,13 @@ int run(const AccuracyArgs& a) {
       for (const char* algo : {"qdmp", "neurosurgeon"}) {
         auto plan = partition::solve(algo, *cm, net);
         if (!plan) return report_error("bench accuracy", plan.status());
-        int heads = static_cast<int>(plan->edge_nodes.size());
-        if (heads == 0 || heads == g.num_nodes() || !seen.insert(plan->on_edge).second) continue;
-        plans.push_back(make_test_plan(g, fmt::format("{}@{:.3g}Mbps", algo, net.uplink_bps / 1e6), plan->on_edge));
+        // Edge-only and cloud-only plans count too (one side: the whole net);
+        // with float32 tensors they are what classifiers mostly get.
+        if (!seen.insert(plan->on_edge).second) continue;
+        plans.push_back(make_test_plan(
+            g, fmt::format("{}@{:.3g}Mbps,x{:g}", algo, net.uplink_bps / 1e6, factor), plan->on_edge));
       }
+    }
     }
   }
   const int chosen_count = static_cast<int>(plans.size());
@@ -255,9 +277,10 @@ int run(const AccuracyArgs& a) {
   }
   if (plans.empty()) return report_error("bench accuracy", error(Code::kInvalidArgument, "no plan to measure"));
 
-  // 3. Run every head and tail for real, in batches that bound memory (each
-  // prepared plan holds about two copies of the model's weights).
-  const int64_t per_plan = std::max<int64_t>(1, 4 * weight_bytes(g));
+  // 3. Run every head and tail for real, in batches that bound memory (a
+  // prepared head + tail holds one copy of the model's weights, plus
+  // activations; the whole net is prepared once per batch).
+  const int64_t per_plan = std::max<int64_t>(1, 13 * weight_bytes(g) / 10);
   const int batch = std::max<int64_t>(1, static_cast<int64_t>(a.measure.memory_gb * 1e9) / per_plan);
   Progress progress("measure plans", static_cast<int>(plans.size()), show);
   nlohmann::json whole_runs = nlohmann::json::array();
@@ -269,16 +292,25 @@ int run(const AccuracyArgs& a) {
     profile::SegmentTimer timer(&**ex, &g, a.measure.seed + 7);
     std::vector<graph::NodeId> all(g.num_nodes());
     std::iota(all.begin(), all.end(), 0);
-    auto w = timer.add(all, "whole");
-    if (!w) return report_error("bench accuracy", w.status());
-    std::vector<std::pair<int, int>> ids;
+    // One group per plan: the whole net, the head, the tail, back to back,
+    // so each round gives drift-free ratios head / whole and tail / whole.
+    std::vector<std::tuple<int, int, int>> ids;  // (whole, head, tail)
     for (size_t i = first; i < last; ++i) {
       progress.step(static_cast<int>(i), "prepare " + plans[i].source);
-      auto h = timer.add(plans[i].head, "head");
+      const int group = static_cast<int>(i);
+      auto w = timer.add(all, "whole", 1, group);
+      if (!w) return report_error("bench accuracy", w.status());
+      // A side that is the whole net (edge-only, cloud-only) is the whole run.
+      auto side = [&](const std::vector<graph::NodeId>& nodes, const char* label) -> Expected<int> {
+        if (nodes.empty()) return -1;
+        if (static_cast<int>(nodes.size()) == g.num_nodes()) return *w;
+        return timer.add(nodes, label, 1, group);
+      };
+      auto h = side(plans[i].head, "head");
       if (!h) return report_error("bench accuracy", h.status());
-      auto t = timer.add(plans[i].tail, "tail");
+      auto t = side(plans[i].tail, "tail");
       if (!t) return report_error("bench accuracy", t.status());
-      ids.emplace_back(*h, *t);
+      ids.emplace_back(*w, *h, *t);
     }
     profile::MeasureOptions pm = measure_options(a.measure);
     pm.progress = [&](double f, const std::string&) {
@@ -286,16 +318,26 @@ int run(const AccuracyArgs& a) {
     };
     Status st = timer.measure(pm);
     if (!st.is_ok()) return report_error("bench accuracy", st);
+    const double q = a.measure.quantile;
     for (size_t i = first; i < last; ++i) {
-      auto hs = timer.summary(ids[i - first].first), ts = timer.summary(ids[i - first].second);
-      plans[i].head_ms = timer.estimate(ids[i - first].first, a.measure.quantile);
-      plans[i].tail_ms = timer.estimate(ids[i - first].second, a.measure.quantile);
-      plans[i].head_spread = hs.spread();
-      plans[i].whole_ms = timer.estimate(*w, a.measure.quantile);
-      plans[i].tail_spread = ts.spread();
+      auto [w, h, t] = ids[i - first];
+      plans[i].whole_ms = timer.estimate(w, q);
+      plans[i].whole_samples = timer.samples(w);
+      if (h >= 0) {
+        plans[i].head_ms = timer.estimate(h, q);
+        plans[i].head_share = timer.paired_ratio(h, {w}, q);
+        plans[i].head_spread = timer.summary(h).spread();
+        plans[i].head_samples = timer.samples(h);
+      }
+      if (t >= 0) {
+        plans[i].tail_ms = timer.estimate(t, q);
+        plans[i].tail_share = timer.paired_ratio(t, {w}, q);
+        plans[i].tail_spread = timer.summary(t).spread();
+        plans[i].tail_samples = timer.samples(t);
+      }
+      whole_runs.push_back(timer.to_json(w));
+      whole_runs.back()["kept_ms"] = plans[i].whole_ms;
     }
-    whole_runs.push_back(timer.to_json(*w));
-    whole_runs.back()["kept_ms"] = timer.estimate(*w, a.measure.quantile);
   }
   progress.step(static_cast<int>(plans.size()));
   progress.finish();
@@ -306,9 +348,11 @@ int run(const AccuracyArgs& a) {
 
   // 4. Errors per profile. The machine's speed drifts (other jobs on shared
   // cores), so besides the raw error we report the drift-corrected one: the
-  // prediction scaled by (whole net measured beside this plan) / (whole net
-  // measured when the profile was made). That cancels a uniformly slower or
-  // faster machine and leaves what the method gets wrong.
+  // predicted share of the whole net (prediction / whole net when the profile
+  // was made) against the measured share (head / whole net run just before
+  // it, median over rounds). That cancels a slower or faster machine, even
+  // one that changes speed between rounds, and leaves what the method gets
+  // wrong.
   std::vector<double> profile_whole(profiles.size(), 0);
   for (size_t k = 0; k < profiles.size(); ++k) {
     const auto& e = profiles[k].p.extra;
@@ -322,23 +366,33 @@ int run(const AccuracyArgs& a) {
                          {"tail_nodes", t.tail.size()}, {"crossing", t.crossing},
                          {"head_ms", t.head_ms},       {"tail_ms", t.tail_ms},
                          {"head_spread", t.head_spread}, {"tail_spread", t.tail_spread},
-                         {"whole_ms", t.whole_ms}};
+                         {"whole_ms", t.whole_ms},      {"head_share", t.head_share},
+                         {"tail_share", t.tail_share},  {"whole_samples", rounded(t.whole_samples)},
+                         {"head_samples", rounded(t.head_samples)}, {"tail_samples", rounded(t.tail_samples)}};
     nlohmann::json pred = nlohmann::json::object();
     for (size_t k = 0; k < profiles.size(); ++k) {
       const auto& ms = profiles[k].p.node_ms;
-      const double drift = profile_whole[k] > 0 && t.whole_ms > 0 ? t.whole_ms / profile_whole[k] : 1.0;
       const double rh = sum_over(ms, t.head), rt = sum_over(ms, t.tail);
-      const double ph = rh * drift, pt = rt * drift;
-      double eh = pct(ph, t.head_ms), et = pct(pt, t.tail_ms);
+      const bool has_head = !t.head.empty(), has_tail = !t.tail.empty();
+      const bool paired = profile_whole[k] > 0 && (!has_head || t.head_share > 0) && (!has_tail || t.tail_share > 0);
+      const double drift = paired ? t.whole_ms / profile_whole[k] : 1.0;
+      const double eh = paired ? pct(rh / profile_whole[k], t.head_share) : pct(rh, t.head_ms);
+      const double et = paired ? pct(rt / profile_whole[k], t.tail_share) : pct(rt, t.tail_ms);
       for (auto [e, h, tl] : {std::tuple{&errs[k], eh, et}, std::tuple{&raw[k], pct(rh, t.head_ms), pct(rt, t.tail_ms)}}) {
-        for (double x : {h, tl}) {
-          e->all.push_back(x);
-          (static_cast<int>(i) < chosen_count ? e->chosen : e->random).push_back(x);
+        auto& group = static_cast<int>(i) < chosen_count ? e->chosen : e->random;
+        if (has_head) {
+          e->all.push_back(h);
+          group.push_back(h);
+          e->heads.push_back(h);
         }
-        e->heads.push_back(h);
-        e->tails.push_back(tl);
+        if (has_tail) {
+          e->all.push_back(tl);
+          group.push_back(tl);
+          e->tails.push_back(tl);
+        }
       }
-      errs[k].totals.push_back(pct(ph + pt, t.head_ms + t.tail_ms));
+      errs[k].totals.push_back(paired ? pct((rh + rt) / profile_whole[k], t.head_share + t.tail_share)
+                                      : pct(rh + rt, t.head_ms + t.tail_ms));
       raw[k].totals.push_back(pct(rh + rt, t.head_ms + t.tail_ms));
       pred[profiles[k].label] = {{"head_ms", rh},        {"tail_ms", rt},          {"drift", drift},
                                  {"head_err_pct", eh},   {"tail_err_pct", et}};
@@ -372,6 +426,7 @@ int run(const AccuracyArgs& a) {
     std::cout << nlohmann::json{{"bench", "accuracy"},       {"model", g.name},
                                 {"nodes", g.num_nodes()},    {"threads", a.threads},
                                 {"engine", a.engine},        {"repeat", a.measure.repeat},
+                                {"cpu", pinned->to_json()},
                                 {"plans", plans.size()},     {"chosen_plans", chosen_count},
                                 {"whole_ms", whole_ms},      {"whole_runs", whole_runs},
                                 {"measure_seconds", measure_s}, {"rows", rows},
@@ -380,12 +435,13 @@ int run(const AccuracyArgs& a) {
               << "\n";
     return 0;
   }
-  fmt::print("{}: {} nodes, {} threads, {} plans ({} chosen by qdmp/neurosurgeon over {} bandwidths, {} random); "
-             "whole net {:.2f} ms now\n",
+  fmt::print("{}: {} nodes, {} threads, {} plans ({} chosen by qdmp/neurosurgeon over {} bandwidths x edge "
+             "factors {}, {} random); whole net {:.2f} ms now; {}\n",
              g.name, g.num_nodes(), a.threads, plans.size(), chosen_count, a.points,
-             plans.size() - chosen_count, whole_ms);
+             fmt::join(a.edge_factors, ","), plans.size() - chosen_count, whole_ms, pinned->describe());
   fmt::print("absolute % error of predicted head and tail latency, mean / p90 over each side of each plan;\n"
-             "drift-corrected (prediction x whole-net now / whole-net at profiling), raw beside it\n");
+             "drift-corrected: predicted / measured share of the whole net (run back to back with each side, per "
+             "round); raw ms beside it\n");
   fmt::print("{:<28} {:>13} {:>13} {:>13} {:>13} {:>13} {:>13} {:>9} {:>9}\n", "profile", "all sides",
              "chosen plans", "random plans", "heads", "tails", "raw all", "sum/whole", "prof. s");
   for (size_t k = 0; k < profiles.size(); ++k) {
@@ -413,8 +469,11 @@ void register_bench_accuracy(CLI::App* bench) {
   sub->add_option("--plans", a->plans, "Random valid plans")->capture_default_str()->check(CLI::Range(0, 10000));
   sub->add_option("--threads", a->threads, "Engine threads")->capture_default_str()->check(CLI::Range(1, 256));
   sub->add_option("--engine", a->engine, "Inference engine")->capture_default_str();
-  sub->add_option("--edge-factor", a->edge_factor, "Edge = profile x this, for the partitioners' sweep")
-      ->capture_default_str();
+  sub->add_option("--edge-factor", a->edge_factors,
+                  "Edge = profile x this, for the partitioners' sweep (several: one sweep each)")
+      ->capture_default_str()
+      ->delimiter(',');
+  sub->add_option("--cpu", a->cpu, "Pin this process to this core (steadier timings on a shared machine)");
   sub->add_option("--points", a->points, "Bandwidths in the sweep (0.1 Mbps .. 1 Gbps, rtt 20 ms)")
       ->capture_default_str()
       ->check(CLI::Range(0, 10000));

@@ -22,7 +22,7 @@ struct MeasureArgs {
   double budget_s = 35;
   int max_boundaries = 48;
   double quantile = 0.5;
-  double memory_gb = 2;
+  double memory_gb = 3;
   uint64_t seed = 1;
 };
 

@@ -37,7 +37,7 @@ Profile empty_profile(const std::string& method, const Executor& ex, const graph
 nlohmann::json options_json(const MeasureOptions& o, const Executor& ex) {
   return {{"engine", ex.name()},         {"repeat", o.repeat},          {"warmup", o.warmup},
           {"max_spread", o.max_spread},  {"max_retries", o.max_retries}, {"estimator", "median"},
-          {"schedule", "round-robin"}, {"quantile", o.quantile}};
+          {"schedule", "round-robin, paired"}, {"quantile", o.quantile}};
 }
 
 std::vector<graph::NodeId> all_nodes(const graph::Graph& g) {
@@ -201,7 +201,7 @@ Expected<Profile> measure_segment(const ExecutorFactory& make, const graph::Grap
 
   // Batches bounded by memory; boundaries dealt round the batches so that a
   // slow phase of the machine does not hit one stretch of the model.
-  const double per_pair = 2.5 * static_cast<double>(std::max<int64_t>(weight_bytes(g), 1));
+  const double per_pair = 1.3 * static_cast<double>(std::max<int64_t>(weight_bytes(g), 1));
   const int per_batch = std::max(1, static_cast<int>(o.memory_bytes / per_pair));
   const int batches = std::max(1, (nb + per_batch - 1) / per_batch);
   std::vector<double> cum(n);
@@ -229,16 +229,25 @@ Expected<Profile> measure_segment(const ExecutorFactory& make, const graph::Grap
       std::sort(head.begin(), head.end());
       std::sort(tail.begin(), tail.end());
       const double frac = cum[pos] / shape_total;
-      ASSIGN_OR_RETURN(int ph, timer.add(head, "prefix@" + g.nodes[g.topo[pos]].name, whole0 * frac));
-      ASSIGN_OR_RETURN(int pt, timer.add(tail, "suffix@" + g.nodes[g.topo[pos]].name, whole0 * (1 - frac)));
+      ASSIGN_OR_RETURN(int ph, timer.add(head, "prefix@" + g.nodes[g.topo[pos]].name, whole0 * frac, b));
+      ASSIGN_OR_RETURN(int pt, timer.add(tail, "suffix@" + g.nodes[g.topo[pos]].name, whole0 * (1 - frac), b));
       ids.emplace_back(b, ph, pt);
     }
     RETURN_IF_ERROR(timer.measure(ob, from + (to - from) * 0.2, to));
     batch_whole[k] = timer.estimate(w, o.quantile);
     for (auto [b, ph, pt] : ids) {
       batch_of[b] = k;
-      prefix_ms[b] = timer.estimate(ph, o.quantile);
-      suffix_ms[b] = timer.estimate(pt, o.quantile);
+      // The prefix's share of each back-to-back prefix + suffix pair is free
+      // of the machine's drift; only the pair's total is not, and the batch
+      // scaling below evens that out.
+      const auto& sp = timer.samples(ph);
+      const auto& ss = timer.samples(pt);
+      std::vector<double> sums;
+      for (size_t r = 0; r < std::min(sp.size(), ss.size()); ++r) sums.push_back(sp[r] + ss[r]);
+      const double pair = quantile(sums, o.quantile);
+      const double share = timer.paired_ratio(ph, {ph, pt}, o.quantile);
+      prefix_ms[b] = share * pair;
+      suffix_ms[b] = (1 - share) * pair;
       prefix_spread[b] = timer.summary(ph).spread();
       suffix_spread[b] = timer.summary(pt).spread();
     }
@@ -352,10 +361,13 @@ Expected<Profile> measure(const std::string& method, const ExecutorFactory& ex, 
 
 SegmentTimer::SegmentTimer(Executor* ex, const graph::Graph* g, uint64_t seed) : ex_(ex), g_(g), seed_(seed) {}
 
-Expected<int> SegmentTimer::add(const std::vector<graph::NodeId>& nodes, std::string label, double cost_ms) {
+Expected<int> SegmentTimer::add(const std::vector<graph::NodeId>& nodes, std::string label, double cost_ms,
+                                int group) {
   ASSIGN_OR_RETURN(SegmentId id, ex_->prepare(nodes));
   Seg s;
   s.id = id;
+  // Caller ids are >= 0; private groups get negative ids that cannot clash.
+  s.group = group >= 0 ? group : -1 - static_cast<int>(segs_.size());
   s.label = std::move(label);
   s.cost_ms = std::max(cost_ms, 1e-3);
   std::mt19937_64 rng(seed_ + 7919 * segs_.size());
@@ -413,32 +425,62 @@ Status SegmentTimer::measure(const MeasureOptions& o, double from, double to) {
       tick(s);
     }
   }
-  // Round-robin, starting each round at a different segment so that no
-  // segment always follows the same one.
+  // Groups in order of first appearance.
+  std::vector<std::vector<int>> groups;
+  {
+    std::vector<int> seen_ids;
+    for (int i = 0; i < n; ++i) {
+      auto it = std::find(seen_ids.begin(), seen_ids.end(), segs_[i].group);
+      if (it == seen_ids.end()) {
+        seen_ids.push_back(segs_[i].group);
+        groups.emplace_back();
+        groups.back().push_back(i);
+      } else {
+        groups[it - seen_ids.begin()].push_back(i);
+      }
+    }
+  }
+  // Round-robin over groups, starting each round at a different group so
+  // that no group always follows the same one.
   auto rounds = [&](const std::vector<int>& which, int count) -> Status {
     const int m = static_cast<int>(which.size());
     for (int r = 0; r < count; ++r) {
       for (int k = 0; k < m; ++k) {
-        Seg& s = segs_[which[(k + r) % m]];
-        RETURN_IF_ERROR(run_once(s, true, layer_[which[(k + r) % m]] != 0));
-        tick(s);
+        for (int i : groups[which[(k + r) % m]]) {
+          RETURN_IF_ERROR(run_once(segs_[i], true, layer_[i] != 0));
+          tick(segs_[i]);
+        }
       }
     }
     return Status::ok();
   };
-  std::vector<int> everyone(n);
+  std::vector<int> everyone(groups.size());
   std::iota(everyone.begin(), everyone.end(), 0);
   RETURN_IF_ERROR(rounds(everyone, o.repeat));
   for (int retry = 0; retry < o.max_retries && Clock::now() < o.retry_until; ++retry) {
     std::vector<int> wide;
-    for (int i = 0; i < n; ++i) {
-      if (summary(i).spread() > o.max_spread) wide.push_back(i);
+    for (size_t k = 0; k < groups.size(); ++k) {
+      bool any = std::any_of(groups[k].begin(), groups[k].end(),
+                             [&](int i) { return summary(i).spread() > o.max_spread; });
+      if (!any) continue;
+      wide.push_back(static_cast<int>(k));
+      for (int i : groups[k]) ++segs_[i].retries;
     }
     if (wide.empty()) break;
-    for (int i : wide) ++segs_[i].retries;
     RETURN_IF_ERROR(rounds(wide, o.repeat));
   }
   return Status::ok();
+}
+
+double SegmentTimer::paired_ratio(int i, const std::vector<int>& over, double q) const {
+  const auto& num = segs_[i].samples;
+  std::vector<double> ratios;
+  for (size_t r = 0; r < num.size(); ++r) {
+    double den = 0;
+    for (int j : over) den += r < segs_[j].samples.size() ? segs_[j].samples[r] : 0;
+    if (den > 0) ratios.push_back(num[r] / den);
+  }
+  return quantile(ratios, q);
 }
 
 std::vector<double> SegmentTimer::layer_median(int i) const {

@@ -25,6 +25,14 @@
 // of them alike and differences stay meaningful; each time is the median of
 // `repeat` runs; segments whose spread (relative IQR) exceeds max_spread get up
 // to max_retries more batches of rounds. Inputs are random N(0, 1) tensors.
+//
+// Pairing: the machine's speed drifts by up to 40% within seconds (measured
+// on this 2-vCPU VM: the same net, same process, 88 ms in one second and
+// 140 ms a few seconds later; see README "Measuring on a noisy machine").
+// Segments that must be compared (a prefix and its suffix; a plan's head,
+// its tail and the whole net) form a group whose members run back to back in
+// every round, so per-round ratios between them cancel the drift; a batch-
+// level median cannot, because the drift is faster than a batch.
 #pragma once
 
 #include <chrono>
@@ -54,11 +62,14 @@ struct MeasureOptions {
   int max_boundaries = 48;   // segment: upper bound on B (memory: 2B segments stay prepared)
   int min_boundaries = 8;    // segment: lower bound on B (if the model has that many positions)
   double quantile = 0.5;     // the statistic kept per segment: 0.5 = median
-  // segment: prepared segments hold about two copies of their weights, and
-  // every prefix + suffix pair holds the whole model's weights; boundaries are
-  // measured in batches (each with a fresh executor and its own whole-net
-  // run, to which the batch is normalised) so that this is not exceeded.
-  double memory_bytes = 2e9;
+  // segment: a prepared segment holds one copy of its weights (OpenCV's Net;
+  // measured: 104 MB of RSS per ResNet-50 instance of 102 MB of weights), so
+  // every prefix + suffix pair holds about 1.3x the model's weights with
+  // activations; boundaries are measured in batches (each with a fresh
+  // executor, normalised to each other) so that this is not exceeded. One
+  // batch is best: every boundary's rounds then span the whole measurement
+  // and see the same phases of a drifting machine.
+  double memory_bytes = 3e9;
   uint64_t seed = 1;         // random inputs
   ProgressFn progress;       // may be empty
   // No retry batch starts after this time (the segment method sets it from
@@ -85,11 +96,18 @@ class SegmentTimer {
  public:
   SegmentTimer(Executor* ex, const graph::Graph* g, uint64_t seed);
   // Prepares `nodes` (through the executor's cache) and makes its inputs.
-  // `cost_ms` is a guess of one run's time, for progress only.
-  Expected<int> add(const std::vector<graph::NodeId>& nodes, std::string label, double cost_ms = 1);
+  // `cost_ms` is a guess of one run's time, for progress only. `group`: an id
+  // chosen by the caller; members of one group run back to back, in the order
+  // added, in every round, and their samples are aligned (samples(i)[r] and
+  // samples(j)[r] come from the same round). -1: a group of its own. The same
+  // node set may be added more than once (one prepared segment, separate
+  // samples), e.g. the whole net as the reference of several groups.
+  Expected<int> add(const std::vector<graph::NodeId>& nodes, std::string label, double cost_ms = 1,
+                    int group = -1);
   // Collect Executor::last_run_node_ms after every timed run of segment i.
   void collect_layer_times(int i) { layer_.at(i) = 1; }
-  // Warm-up, `repeat` round-robin rounds, then retries of wide segments.
+  // Warm-up, `repeat` round-robin rounds, then retries of groups with a wide
+  // member (the whole group, so that samples stay aligned).
   // progress: from `from` to `to` of the caller's whole job.
   Status measure(const MeasureOptions& o, double from = 0, double to = 1);
 
@@ -100,6 +118,10 @@ class SegmentTimer {
   // The kept statistic (MeasureOptions::quantile of the samples).
   double estimate(int i, double q) const { return quantile(segs_[i].samples, q); }
   int retries(int i) const { return segs_[i].retries; }
+  // Quantile q over rounds of samples(i)[r] / sum_{j in over} samples(j)[r]:
+  // the drift-free share of i in the runs of `over` (all in i's group).
+  // Precondition: every segment in `over` is in i's group.
+  double paired_ratio(int i, const std::vector<int>& over, double q) const;
   // Per-node median of the collected layer times (graph node ids); empty if
   // none were collected; kUnsupported from the engine is reported as empty.
   std::vector<double> layer_median(int i) const;
@@ -115,6 +137,7 @@ class SegmentTimer {
     std::vector<double> samples;
     std::vector<std::vector<double>> layer_runs;
     int retries = 0;
+    int group = -1;
   };
   Status run_once(Seg& s, bool timed, bool layers);
 

@@ -202,15 +202,28 @@ TEST(BenchAccuracy, ComparesMethodsOnTheSameRuns) {
   EXPECT_EQ(j["bench"], "accuracy");
   ASSERT_EQ(j["rows"].size(), 3u);
   EXPECT_GE(j["plans"].get<int>(), 3);
+  // Edge-only / cloud-only plans have one side; every other plan two.
+  int sides = 0;
+  for (const auto& plan : j["plan_details"]) {
+    const int h = plan["head_nodes"].get<int>(), t = plan["tail_nodes"].get<int>();
+    EXPECT_EQ(h + t, j["nodes"].get<int>());
+    sides += (h > 0) + (t > 0);
+    EXPECT_GT(plan["whole_ms"].get<double>(), 0);
+    if (h > 0 && t > 0) {
+      EXPECT_GT(plan["head_ms"].get<double>(), 0);
+      EXPECT_GT(plan["tail_ms"].get<double>(), 0);
+      // Shares of the whole net, paired per round: each side is part of it.
+      EXPECT_GT(plan["head_share"].get<double>(), 0);
+      EXPECT_GT(plan["tail_share"].get<double>(), 0);
+      EXPECT_GE(plan["crossing"].get<int>(), 1);
+    } else {
+      EXPECT_NE(plan["source"].get<std::string>(), "random");
+    }
+  }
   for (const auto& row : j["rows"]) {
-    EXPECT_EQ(row["all"]["n"].get<int>(), 2 * j["plans"].get<int>());
+    EXPECT_EQ(row["all"]["n"].get<int>(), sides);
     EXPECT_GE(row["all"]["mean_abs_pct"].get<double>(), 0);
     EXPECT_GE(row["all"]["p90_abs_pct"].get<double>(), 0);
-  }
-  for (const auto& plan : j["plan_details"]) {
-    EXPECT_GT(plan["head_ms"].get<double>(), 0);
-    EXPECT_GT(plan["tail_ms"].get<double>(), 0);
-    EXPECT_GE(plan["crossing"].get<int>(), 1);
   }
   // With a profile file instead of profiling here.
   const std::string out = tmp_path("acc.json");

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Reproduces the README's latency-prediction accuracy table: for each model and
+# thread count, `edgecut bench accuracy` profiles the model with the three
+# methods in one process and runs the same plans against them; prints one
+# markdown row per run and keeps the JSON in OUT (default build/accuracy).
+# 1-thread runs are pinned to one core (--cpu 1), as an edge process would be.
+#   bash scripts/accuracy_table.sh [MODELS...]   (default: the 4 torchvision exports)
+# Needs build/edgecut (scripts/setup.sh) and build/fixtures (the test suite's
+# export step: `ctest --test-dir build-test -R export_torchvision` or
+# scripts/test.sh); takes about 5 minutes per row on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${OUT:-build/accuracy}
+FIX=${FIX:-build/fixtures}
+[ -x build/edgecut ] || { echo "accuracy_table: build/edgecut missing: run scripts/setup.sh" >&2; exit 1; }
+mkdir -p "$OUT"
+models=("$@")
+((${#models[@]})) || models=(resnet50 googlenet densenet121 mobilenet_v2)
+echo "| model | threads | isolated mean / p90 % | layerwise mean / p90 % | segment mean / p90 % | segment raw mean % | segment profiling s |"
+echo "|---|---|---|---|---|---|---|"
+for m in "${models[@]}"; do
+  model=$FIX/$m.onnx
+  [ -f "$model" ] || model=$m  # zoo:NAME works too
+  for t in 1 2; do
+    pin=()
+    [ "$t" = 1 ] && pin=(--cpu 1)
+    json=$OUT/$(echo "$m" | tr -c 'a-zA-Z0-9_\n' '_')_t$t.json
+    build/edgecut bench accuracy "$model" --threads "$t" --plans 20 "${pin[@]}" --json -q >"$json"
+    jq -r --arg m "$m" --arg t "$t" '
+      def cell($r): "\($r.all.mean_abs_pct*10|round/10) / \($r.all.p90_abs_pct*10|round/10)";
+      (.rows | map({(.method): .}) | add) as $r
+      | "| \($m) | \($t) | \(cell($r.isolated)) | \(cell($r.layerwise)) | \(cell($r.segment)) | \($r.segment.raw_all.mean_abs_pct*10|round/10) | \($r.segment.profile_seconds|round) |"' "$json"
+  done
+done
