@@ -32,3 +32,14 @@ for m in "${models[@]}"; do
       | "| \($m) | \($t) | \(cell($r.isolated)) | \(cell($r.layerwise)) | \(cell($r.segment)) | \($r.segment.raw_all.mean_abs_pct*10|round/10) | \($r.segment.profile_seconds|round) |"' "$json"
   done
 done
+# Profiling time per method on a 400+ node model (zoo ResNet-152: 515 nodes).
+echo
+echo "| model | nodes | threads | isolated s | layerwise s | segment s |"
+echo "|---|---|---|---|---|---|"
+big=${BIG_MODEL:-zoo:resnet152}
+row="| $big | $(build/edgecut inspect "$big" --json | jq ".nodes | length") | 1 |"
+for method in isolated layerwise segment; do
+  build/edgecut profile "$big" --method "$method" --threads 1 --cpu 1 -q -o "$OUT/big_$method.json" >/dev/null
+  row="$row $(jq '.extra.seconds | round' "$OUT/big_$method.json") |"
+done
+echo "$row"

@@ -9,8 +9,9 @@
 // = profile; edge-only and cloud-only plans included), the head and the tail
 // are run for real and compared with the sum of the profile's node times over
 // each side. Each plan's whole net, head and tail run back to back in every
-// round (round-robin over plans, --repeat rounds), and the drift-corrected
-// error compares shares of the whole net, so that a machine whose speed
+// round (round-robin over plans, --repeat rounds); the drift-corrected error
+// rescales each round's prediction by the engine's per-layer times in that
+// round's whole-net run (see corrected_error), so that a machine whose speed
 // changes between rounds does not count as the method's error. Methods named
 // with --method are profiled in this process first, so all are compared
 // against the same measured runs. --cpu pins the process to one core.
@@ -69,6 +70,7 @@ struct TestPlan {
   // the drift-corrected error compares with.
   double head_share = 0, tail_share = 0;
   std::vector<double> whole_samples, head_samples, tail_samples;  // ms, per round
+  std::vector<std::vector<double>> whole_layers;  // per round: the engine's per-node ms of the whole run
 };
 
 struct NamedProfile {
@@ -163,6 +165,33 @@ struct Errors {
 std::vector<double> rounded(std::vector<double> ms) {
   for (double& x : ms) x = std::round(x * 100) / 100;
   return ms;
+}
+
+// Drift-corrected % error of `pred_ms` for the side `nodes`, whose run in
+// round r took side[r] ms. This machine's speed changes by up to 40% within
+// seconds, and not uniformly: memory-bound layers slow down more than
+// compute-bound ones when neighbours load the host. So the prediction is
+// scaled, per round, by how much the engine's own per-layer times of these
+// nodes in the whole-net run of that round (run just before the side) differ
+// from their per-layer times when the profile was made; the result is the
+// median over rounds of predicted / measured. Without per-layer times on
+// either side, the whole-net time of the round is the scale. NaN if neither.
+double corrected_error(double pred_ms, const std::vector<graph::NodeId>& nodes, const std::vector<double>& side,
+                       const TestPlan& t, const std::vector<double>& profile_layers, double profile_whole) {
+  std::vector<double> ratios;
+  for (size_t r = 0; r < side.size() && r < t.whole_samples.size(); ++r) {
+    double f = 0;
+    if (r < t.whole_layers.size() && !profile_layers.empty() &&
+        t.whole_layers[r].size() == profile_layers.size()) {
+      double now = 0, then = 0;
+      for (graph::NodeId v : nodes) now += t.whole_layers[r][v], then += profile_layers[v];
+      if (now > 0 && then > 0) f = now / then;
+    }
+    if (f == 0 && profile_whole > 0) f = t.whole_samples[r] / profile_whole;
+    if (f > 0 && side[r] > 0) ratios.push_back(pred_ms * f / side[r]);
+  }
+  if (ratios.empty()) return std::nan("");
+  return 100 * (profile::median(ratios) - 1);
 }
 
 double pct(double pred, double meas) { return meas > 0 ? 100.0 * (pred - meas) / meas : 0; }
@@ -300,6 +329,7 @@ int run(const AccuracyArgs& a) {
       const int group = static_cast<int>(i);
       auto w = timer.add(all, "whole", 1, group);
       if (!w) return report_error("bench accuracy", w.status());
+      timer.collect_layer_times(*w);
       // A side that is the whole net (edge-only, cloud-only) is the whole run.
       auto side = [&](const std::vector<graph::NodeId>& nodes, const char* label) -> Expected<int> {
         if (nodes.empty()) return -1;
@@ -323,6 +353,7 @@ int run(const AccuracyArgs& a) {
       auto [w, h, t] = ids[i - first];
       plans[i].whole_ms = timer.estimate(w, q);
       plans[i].whole_samples = timer.samples(w);
+      plans[i].whole_layers = timer.layer_runs(w);
       if (h >= 0) {
         plans[i].head_ms = timer.estimate(h, q);
         plans[i].head_share = timer.paired_ratio(h, {w}, q);
@@ -354,9 +385,14 @@ int run(const AccuracyArgs& a) {
   // one that changes speed between rounds, and leaves what the method gets
   // wrong.
   std::vector<double> profile_whole(profiles.size(), 0);
+  std::vector<std::vector<double>> profile_layers(profiles.size());
   for (size_t k = 0; k < profiles.size(); ++k) {
     const auto& e = profiles[k].p.extra;
     if (e.contains("whole") && e["whole"].is_object()) profile_whole[k] = e["whole"].value("median_ms", 0.0);
+    if (e.contains("whole_layer_ms") && e["whole_layer_ms"].is_array() &&
+        e["whole_layer_ms"].size() == static_cast<size_t>(g.num_nodes())) {
+      for (const auto& x : e["whole_layer_ms"]) profile_layers[k].push_back(x.is_number() ? x.get<double>() : 0.0);
+    }
   }
   std::vector<Errors> errs(profiles.size()), raw(profiles.size());
   nlohmann::json jplans = nlohmann::json::array();
@@ -374,10 +410,11 @@ int run(const AccuracyArgs& a) {
       const auto& ms = profiles[k].p.node_ms;
       const double rh = sum_over(ms, t.head), rt = sum_over(ms, t.tail);
       const bool has_head = !t.head.empty(), has_tail = !t.tail.empty();
-      const bool paired = profile_whole[k] > 0 && (!has_head || t.head_share > 0) && (!has_tail || t.tail_share > 0);
-      const double drift = paired ? t.whole_ms / profile_whole[k] : 1.0;
-      const double eh = paired ? pct(rh / profile_whole[k], t.head_share) : pct(rh, t.head_ms);
-      const double et = paired ? pct(rt / profile_whole[k], t.tail_share) : pct(rt, t.tail_ms);
+      const double drift = profile_whole[k] > 0 ? t.whole_ms / profile_whole[k] : 1.0;
+      double eh = has_head ? corrected_error(rh, t.head, t.head_samples, t, profile_layers[k], profile_whole[k]) : 0;
+      double et = has_tail ? corrected_error(rt, t.tail, t.tail_samples, t, profile_layers[k], profile_whole[k]) : 0;
+      if (std::isnan(eh)) eh = pct(rh, t.head_ms);
+      if (std::isnan(et)) et = pct(rt, t.tail_ms);
       for (auto [e, h, tl] : {std::tuple{&errs[k], eh, et}, std::tuple{&raw[k], pct(rh, t.head_ms), pct(rt, t.tail_ms)}}) {
         auto& group = static_cast<int>(i) < chosen_count ? e->chosen : e->random;
         if (has_head) {
@@ -391,8 +428,19 @@ int run(const AccuracyArgs& a) {
           e->tails.push_back(tl);
         }
       }
-      errs[k].totals.push_back(paired ? pct((rh + rt) / profile_whole[k], t.head_share + t.tail_share)
-                                      : pct(rh + rt, t.head_ms + t.tail_ms));
+      {
+        std::vector<double> both;
+        for (size_t r = 0; r < t.whole_samples.size(); ++r) {
+          double x = 0;
+          if (has_head && r < t.head_samples.size()) x += t.head_samples[r];
+          if (has_tail && r < t.tail_samples.size()) x += t.tail_samples[r];
+          both.push_back(x);
+        }
+        std::vector<graph::NodeId> all(g.num_nodes());
+        std::iota(all.begin(), all.end(), 0);
+        double e = corrected_error(rh + rt, all, both, t, profile_layers[k], profile_whole[k]);
+        errs[k].totals.push_back(std::isnan(e) ? pct(rh + rt, t.head_ms + t.tail_ms) : e);
+      }
       raw[k].totals.push_back(pct(rh + rt, t.head_ms + t.tail_ms));
       pred[profiles[k].label] = {{"head_ms", rh},        {"tail_ms", rt},          {"drift", drift},
                                  {"head_err_pct", eh},   {"tail_err_pct", et}};
@@ -440,8 +488,8 @@ int run(const AccuracyArgs& a) {
              g.name, g.num_nodes(), a.threads, plans.size(), chosen_count, a.points,
              fmt::join(a.edge_factors, ","), plans.size() - chosen_count, whole_ms, pinned->describe());
   fmt::print("absolute % error of predicted head and tail latency, mean / p90 over each side of each plan;\n"
-             "drift-corrected: predicted / measured share of the whole net (run back to back with each side, per "
-             "round); raw ms beside it\n");
+             "drift-corrected: each round's prediction scaled by the engine's per-layer times of that side in the "
+             "whole-net run just before it, against those at profiling; raw ms beside it\n");
   fmt::print("{:<28} {:>13} {:>13} {:>13} {:>13} {:>13} {:>13} {:>9} {:>9}\n", "profile", "all sides",
              "chosen plans", "random plans", "heads", "tails", "raw all", "sum/whole", "prof. s");
   for (size_t k = 0; k < profiles.size(); ++k) {

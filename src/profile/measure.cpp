@@ -101,6 +101,7 @@ Expected<Profile> measure_layerwise(const ExecutorFactory& make, const graph::Gr
   int zeros = static_cast<int>(std::count(p.node_ms.begin(), p.node_ms.end(), 0.0));
   p.extra = options_json(o, *ex);
   p.extra["whole"] = whole.json;
+  p.extra["whole_layer_ms"] = whole.layer_ms;
   p.extra["sum_over_whole"] = whole.ms > 0 ? sum / whole.ms : 0;
   p.extra["zero_nodes"] = zeros;
   p.extra["seconds"] = seconds_since(t0);
@@ -141,6 +142,7 @@ Expected<Profile> measure_isolated(const ExecutorFactory& make, const graph::Gra
   double sum = std::accumulate(p.node_ms.begin(), p.node_ms.end(), 0.0);
   p.extra = options_json(o, *ex);
   p.extra["whole"] = whole.json;
+  p.extra["whole_layer_ms"] = whole.layer_ms;
   p.extra["sum_over_whole"] = whole.ms > 0 ? sum / whole.ms : 0;
   p.extra["node_spread"] = spreads;
   p.extra["wide_nodes"] = wide;
@@ -156,6 +158,57 @@ int64_t weight_bytes(const graph::Graph& g) {
   }
   return b;
 }
+
+// The timed runs of one segment, with the engine's per-layer times of each.
+struct Runs {
+  std::vector<graph::NodeId> nodes;
+  std::vector<double> ms;                  // per run
+  std::vector<std::vector<double>> layers;  // per run: per graph node ms (0: fused away)
+};
+
+// Maps runs made in different states of a drifting machine to one reference
+// state. The machine's speed changes by up to 40% within seconds, and not
+// uniformly (memory-bound layers suffer more from loaded neighbours than
+// compute-bound ones), so no single factor per run or batch can undo it. The
+// engine's own per-layer times can: a run's state factor is the sum of its
+// nodes' layer times in that run over the sum of their reference times (the
+// per-node median over every run of every segment that holds the node), and
+// the run's time divided by it is the time it would have taken in the
+// reference state. O(total runs x nodes).
+class StateNormaliser {
+ public:
+  StateNormaliser(int n, const std::vector<Runs*>& runs) {
+    std::vector<std::vector<double>> per_node(n);
+    for (const Runs* r : runs) {
+      if (r->layers.size() != r->ms.size() || r->ms.empty()) return;  // no layer times: not usable
+      for (const auto& lr : r->layers) {
+        if (static_cast<int>(lr.size()) != n) return;
+        for (graph::NodeId v : r->nodes) per_node[v].push_back(lr[v]);
+      }
+    }
+    ref_.assign(n, 0.0);
+    for (int v = 0; v < n; ++v) ref_[v] = median(per_node[v]);
+    ok_ = !runs.empty();
+  }
+  bool ok() const { return ok_; }
+  const std::vector<double>& reference() const { return ref_; }
+  // Quantile q of the run times mapped to the reference state.
+  double estimate(const Runs& r, double q) const {
+    double then = 0;
+    for (graph::NodeId v : r.nodes) then += ref_[v];
+    std::vector<double> xs;
+    for (size_t k = 0; k < r.ms.size(); ++k) {
+      double now = 0;
+      for (graph::NodeId v : r.nodes) now += r.layers[k][v];
+      xs.push_back(now > 0 && then > 0 ? r.ms[k] * then / now : r.ms[k]);
+    }
+    return quantile(xs, q);
+  }
+
+ private:
+  std::vector<double> ref_;
+  bool ok_ = false;
+};
 
 Expected<Profile> measure_segment(const ExecutorFactory& make, const graph::Graph& g, const MeasureOptions& o) {
   auto t0 = Clock::now();
@@ -212,6 +265,8 @@ Expected<Profile> measure_segment(const ExecutorFactory& make, const graph::Grap
   const double shape_total = std::max(cum.back(), 1e-12);
   std::vector<double> prefix_ms(nb), suffix_ms(nb), prefix_spread(nb), suffix_spread(nb), batch_whole(batches);
   std::vector<int> batch_of(nb);
+  std::vector<std::vector<double>> batch_layers;  // per batch: per-node layer ms of its whole runs
+  std::vector<Runs> pre(nb), suf(nb), wholes;       // every timed run, with the engine's layer times
   nlohmann::json batch_json = nlohmann::json::array();
   int wide = 0, retried = 0, segments = 0;
   for (int k = 0; k < batches; ++k) {
@@ -232,8 +287,12 @@ Expected<Profile> measure_segment(const ExecutorFactory& make, const graph::Grap
       ASSIGN_OR_RETURN(int ph, timer.add(head, "prefix@" + g.nodes[g.topo[pos]].name, whole0 * frac, b));
       ASSIGN_OR_RETURN(int pt, timer.add(tail, "suffix@" + g.nodes[g.topo[pos]].name, whole0 * (1 - frac), b));
       ids.emplace_back(b, ph, pt);
+      pre[b].nodes = std::move(head);
+      suf[b].nodes = std::move(tail);
     }
+    for (int i = 0; i < timer.size(); ++i) timer.collect_layer_times(i);
     RETURN_IF_ERROR(timer.measure(ob, from + (to - from) * 0.2, to));
+    wholes.push_back({all_nodes(g), timer.samples(w), timer.layer_runs(w)});
     batch_whole[k] = timer.estimate(w, o.quantile);
     for (auto [b, ph, pt] : ids) {
       batch_of[b] = k;
@@ -250,6 +309,10 @@ Expected<Profile> measure_segment(const ExecutorFactory& make, const graph::Grap
       suffix_ms[b] = (1 - share) * pair;
       prefix_spread[b] = timer.summary(ph).spread();
       suffix_spread[b] = timer.summary(pt).spread();
+      pre[b].ms = sp;
+      pre[b].layers = timer.layer_runs(ph);
+      suf[b].ms = ss;
+      suf[b].layers = timer.layer_runs(pt);
     }
     for (int i = 0; i < timer.size(); ++i) {
       wide += timer.summary(i).spread() > o.max_spread;
@@ -257,6 +320,7 @@ Expected<Profile> measure_segment(const ExecutorFactory& make, const graph::Grap
     }
     segments += timer.size();
     batch_json.push_back(timer.to_json(w));
+    batch_layers.push_back(timer.layer_median(w));
   }
   // Normalise batches to each other (the machine drifts between them): scale
   // each so that the median of its prefix + suffix sums matches the median
@@ -277,7 +341,40 @@ Expected<Profile> measure_segment(const ExecutorFactory& make, const graph::Grap
     batch_whole[k] *= scale[k];
     jscale.push_back(scale[k]);
   }
-  const double whole_ms = median(batch_whole);
+  double whole_ms = median(batch_whole);
+  // The engine's per-layer times of the whole net at profiling time (median
+  // over batches, each scaled like its batch): bench accuracy compares them
+  // with the per-layer times at checking time to tell a drifted machine from
+  // a wrong prediction.
+  std::vector<double> whole_layer_ms;
+  std::vector<Runs*> all_runs;
+  for (auto* set : {&pre, &suf, &wholes}) {
+    for (Runs& r : *set) all_runs.push_back(&r);
+  }
+  StateNormaliser state(n, all_runs);
+  if (state.ok()) {
+    // Every run mapped to one reference state of the machine (see
+    // StateNormaliser): this supersedes the batch scaling above.
+    for (int b = 0; b < nb; ++b) {
+      prefix_ms[b] = state.estimate(pre[b], o.quantile);
+      suffix_ms[b] = state.estimate(suf[b], o.quantile);
+    }
+    std::vector<double> ws;
+    for (const Runs& r : wholes) ws.push_back(state.estimate(r, o.quantile));
+    whole_ms = median(ws);
+    whole_layer_ms = state.reference();
+    std::fill(scale.begin(), scale.end(), 1.0);
+    jscale = nlohmann::json::array();
+  } else if (!whole.layer_ms.empty()) {
+    whole_layer_ms.assign(n, 0.0);
+    for (int v = 0; v < n; ++v) {
+      std::vector<double> xs;
+      for (int k = 0; k < batches; ++k) {
+        if (static_cast<int>(batch_layers[k].size()) == n) xs.push_back(batch_layers[k][v] * scale[k]);
+      }
+      whole_layer_ms[v] = xs.empty() ? whole.layer_ms[v] : median(xs);
+    }
+  }
   std::vector<Boundary> measured;
   for (int b = 0; b < nb; ++b) {
     measured.push_back({bounds[b], prefix_ms[b] * scale[batch_of[b]], suffix_ms[b] * scale[batch_of[b]]});
@@ -308,12 +405,14 @@ Expected<Profile> measure_segment(const ExecutorFactory& make, const graph::Grap
   p.extra["whole"] = whole.json;
   p.extra["whole"]["median_ms"] = whole_ms;  // the value the weights are built on
   p.extra["whole_first_ms"] = whole.ms;
+  p.extra["whole_layer_ms"] = whole_layer_ms;
   p.extra["batch_whole"] = batch_json;
   p.extra["shape"] = shape_source;
   p.extra["budget_s"] = o.budget_s;
   p.extra["boundaries"] = jb;
   p.extra["batches"] = batches;
   p.extra["batch_scale"] = jscale;
+  p.extra["state_normalised"] = state.ok();
   p.extra["split_overhead_ms"] = d.split_overhead_ms;
   p.extra["segments"] = segments;
   p.extra["wide_segments"] = wide;

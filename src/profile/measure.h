@@ -125,6 +125,8 @@ class SegmentTimer {
   // Per-node median of the collected layer times (graph node ids); empty if
   // none were collected; kUnsupported from the engine is reported as empty.
   std::vector<double> layer_median(int i) const;
+  // Every collected layer-time run of segment i, aligned with samples(i).
+  const std::vector<std::vector<double>>& layer_runs(int i) const { return segs_[i].layer_runs; }
   bool layer_unsupported() const { return layer_unsupported_; }
   nlohmann::json to_json(int i) const;
 
