@@ -15,19 +15,19 @@
 // changes between rounds does not count as the method's error. Methods named
 // with --method are profiled in this process first, so all are compared
 // against the same measured runs. --cpu pins the process to one core.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <random>
 #include <set>
-#include <tuple>
 #include <sstream>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "cli/cmd_profile_options.h"
 #include "cli/commands.h"
@@ -176,8 +176,9 @@ std::vector<double> rounded(std::vector<double> ms) {
 // from their per-layer times when the profile was made; the result is the
 // median over rounds of predicted / measured. Without per-layer times on
 // either side, the whole-net time of the round is the scale. NaN if neither.
-double corrected_error(double pred_ms, const std::vector<graph::NodeId>& nodes, const std::vector<double>& side,
-                       const TestPlan& t, const std::vector<double>& profile_layers, double profile_whole) {
+double corrected_error(double pred_ms, const std::vector<graph::NodeId>& nodes,
+                       const std::vector<double>& side, const TestPlan& t,
+                       const std::vector<double>& profile_layers, double profile_whole) {
   std::vector<double> ratios;
   for (size_t r = 0; r < side.size() && r < t.whole_samples.size(); ++r) {
     double f = 0;
@@ -252,8 +253,9 @@ int run(const AccuracyArgs& a) {
   profile::MeasureOptions mo = measure_options(a.measure);
   for (const std::string& m : methods) {
     if (m == "estimate") {
-      return report_error("bench accuracy", error(Code::kInvalidArgument,
-                                                  "--method estimate needs GFLOP/s; pass an estimated --profile"));
+      return report_error(
+          "bench accuracy",
+          error(Code::kInvalidArgument, "--method estimate needs GFLOP/s; pass an estimated --profile"));
     }
     // A fresh executor per method: prepared segments (and their memory) go with it.
     auto make = [&]() { return engine::make_executor(*model, a.engine, a.threads); };
@@ -267,7 +269,8 @@ int run(const AccuracyArgs& a) {
     profiles.push_back({m, std::move(*p), secs});
   }
   if (profiles.empty()) {
-    return report_error("bench accuracy", error(Code::kInvalidArgument, "give --profile FILE or --method LIST"));
+    return report_error("bench accuracy",
+                        error(Code::kInvalidArgument, "give --profile FILE or --method LIST"));
   }
 
   // 2. Plans: the partitioners' choices over a bandwidth sweep, then random ones.
@@ -279,24 +282,24 @@ int run(const AccuracyArgs& a) {
       if (np.p.method == "segment") ref = &np;
     }
     for (double factor : a.edge_factors) {
-    std::vector<double> edge = ref->p.node_ms;
-    for (double& ms : edge) ms *= factor;
-    auto cm = partition::CostModel::create(g, edge, ref->p.node_ms);
-    if (!cm) return report_error("bench accuracy", cm.status());
-    for (int i = 0; i < a.points; ++i) {
-      partition::Network net;
-      net.uplink_bps = 1e5 * std::pow(1e4, a.points > 1 ? i / double(a.points - 1) : 0);
-      net.rtt_ms = 20;
-      for (const char* algo : {"qdmp", "neurosurgeon"}) {
-        auto plan = partition::solve(algo, *cm, net);
-        if (!plan) return report_error("bench accuracy", plan.status());
-        // Edge-only and cloud-only plans count too (one side: the whole net);
-        // with float32 tensors they are what classifiers mostly get.
-        if (!seen.insert(plan->on_edge).second) continue;
-        plans.push_back(make_test_plan(
-            g, fmt::format("{}@{:.3g}Mbps,x{:g}", algo, net.uplink_bps / 1e6, factor), plan->on_edge));
+      std::vector<double> edge = ref->p.node_ms;
+      for (double& ms : edge) ms *= factor;
+      auto cm = partition::CostModel::create(g, edge, ref->p.node_ms);
+      if (!cm) return report_error("bench accuracy", cm.status());
+      for (int i = 0; i < a.points; ++i) {
+        partition::Network net;
+        net.uplink_bps = 1e5 * std::pow(1e4, a.points > 1 ? i / double(a.points - 1) : 0);
+        net.rtt_ms = 20;
+        for (const char* algo : {"qdmp", "neurosurgeon"}) {
+          auto plan = partition::solve(algo, *cm, net);
+          if (!plan) return report_error("bench accuracy", plan.status());
+          // Edge-only and cloud-only plans count too (one side: the whole net);
+          // with float32 tensors they are what classifiers mostly get.
+          if (!seen.insert(plan->on_edge).second) continue;
+          plans.push_back(make_test_plan(
+              g, fmt::format("{}@{:.3g}Mbps,x{:g}", algo, net.uplink_bps / 1e6, factor), plan->on_edge));
+        }
       }
-    }
     }
   }
   const int chosen_count = static_cast<int>(plans.size());
@@ -304,7 +307,8 @@ int run(const AccuracyArgs& a) {
     if (!seen.insert(s).second) continue;
     plans.push_back(make_test_plan(g, "random", std::move(s)));
   }
-  if (plans.empty()) return report_error("bench accuracy", error(Code::kInvalidArgument, "no plan to measure"));
+  if (plans.empty())
+    return report_error("bench accuracy", error(Code::kInvalidArgument, "no plan to measure"));
 
   // 3. Run every head and tail for real, in batches that bound memory (a
   // prepared head + tail holds one copy of the model's weights, plus
@@ -391,31 +395,42 @@ int run(const AccuracyArgs& a) {
     if (e.contains("whole") && e["whole"].is_object()) profile_whole[k] = e["whole"].value("median_ms", 0.0);
     if (e.contains("whole_layer_ms") && e["whole_layer_ms"].is_array() &&
         e["whole_layer_ms"].size() == static_cast<size_t>(g.num_nodes())) {
-      for (const auto& x : e["whole_layer_ms"]) profile_layers[k].push_back(x.is_number() ? x.get<double>() : 0.0);
+      for (const auto& x : e["whole_layer_ms"])
+        profile_layers[k].push_back(x.is_number() ? x.get<double>() : 0.0);
     }
   }
   std::vector<Errors> errs(profiles.size()), raw(profiles.size());
   nlohmann::json jplans = nlohmann::json::array();
   for (size_t i = 0; i < plans.size(); ++i) {
     const TestPlan& t = plans[i];
-    nlohmann::json jp = {{"source", t.source},        {"head_nodes", t.head.size()},
-                         {"tail_nodes", t.tail.size()}, {"crossing", t.crossing},
-                         {"head_ms", t.head_ms},       {"tail_ms", t.tail_ms},
-                         {"head_spread", t.head_spread}, {"tail_spread", t.tail_spread},
-                         {"whole_ms", t.whole_ms},      {"head_share", t.head_share},
-                         {"tail_share", t.tail_share},  {"whole_samples", rounded(t.whole_samples)},
-                         {"head_samples", rounded(t.head_samples)}, {"tail_samples", rounded(t.tail_samples)}};
+    nlohmann::json jp = {{"source", t.source},
+                         {"head_nodes", t.head.size()},
+                         {"tail_nodes", t.tail.size()},
+                         {"crossing", t.crossing},
+                         {"head_ms", t.head_ms},
+                         {"tail_ms", t.tail_ms},
+                         {"head_spread", t.head_spread},
+                         {"tail_spread", t.tail_spread},
+                         {"whole_ms", t.whole_ms},
+                         {"head_share", t.head_share},
+                         {"tail_share", t.tail_share},
+                         {"whole_samples", rounded(t.whole_samples)},
+                         {"head_samples", rounded(t.head_samples)},
+                         {"tail_samples", rounded(t.tail_samples)}};
     nlohmann::json pred = nlohmann::json::object();
     for (size_t k = 0; k < profiles.size(); ++k) {
       const auto& ms = profiles[k].p.node_ms;
       const double rh = sum_over(ms, t.head), rt = sum_over(ms, t.tail);
       const bool has_head = !t.head.empty(), has_tail = !t.tail.empty();
       const double drift = profile_whole[k] > 0 ? t.whole_ms / profile_whole[k] : 1.0;
-      double eh = has_head ? corrected_error(rh, t.head, t.head_samples, t, profile_layers[k], profile_whole[k]) : 0;
-      double et = has_tail ? corrected_error(rt, t.tail, t.tail_samples, t, profile_layers[k], profile_whole[k]) : 0;
+      double eh =
+          has_head ? corrected_error(rh, t.head, t.head_samples, t, profile_layers[k], profile_whole[k]) : 0;
+      double et =
+          has_tail ? corrected_error(rt, t.tail, t.tail_samples, t, profile_layers[k], profile_whole[k]) : 0;
       if (std::isnan(eh)) eh = pct(rh, t.head_ms);
       if (std::isnan(et)) et = pct(rt, t.tail_ms);
-      for (auto [e, h, tl] : {std::tuple{&errs[k], eh, et}, std::tuple{&raw[k], pct(rh, t.head_ms), pct(rt, t.tail_ms)}}) {
+      for (auto [e, h, tl] :
+           {std::tuple{&errs[k], eh, et}, std::tuple{&raw[k], pct(rh, t.head_ms), pct(rt, t.tail_ms)}}) {
         auto& group = static_cast<int>(i) < chosen_count ? e->chosen : e->random;
         if (has_head) {
           e->all.push_back(h);
@@ -442,8 +457,8 @@ int run(const AccuracyArgs& a) {
         errs[k].totals.push_back(std::isnan(e) ? pct(rh + rt, t.head_ms + t.tail_ms) : e);
       }
       raw[k].totals.push_back(pct(rh + rt, t.head_ms + t.tail_ms));
-      pred[profiles[k].label] = {{"head_ms", rh},        {"tail_ms", rt},          {"drift", drift},
-                                 {"head_err_pct", eh},   {"tail_err_pct", et}};
+      pred[profiles[k].label] = {
+          {"head_ms", rh}, {"tail_ms", rt}, {"drift", drift}, {"head_err_pct", eh}, {"tail_err_pct", et}};
     }
     jp["predicted"] = pred;
     jplans.push_back(jp);
@@ -471,33 +486,41 @@ int run(const AccuracyArgs& a) {
                       {"raw_chosen", err_json(raw[k].chosen)},
                       {"raw_head_plus_tail", err_json(raw[k].totals)}});
     }
-    std::cout << nlohmann::json{{"bench", "accuracy"},       {"model", g.name},
-                                {"nodes", g.num_nodes()},    {"threads", a.threads},
-                                {"engine", a.engine},        {"repeat", a.measure.repeat},
+    std::cout << nlohmann::json{{"bench", "accuracy"},
+                                {"model", g.name},
+                                {"nodes", g.num_nodes()},
+                                {"threads", a.threads},
+                                {"engine", a.engine},
+                                {"repeat", a.measure.repeat},
                                 {"cpu", pinned->to_json()},
-                                {"plans", plans.size()},     {"chosen_plans", chosen_count},
-                                {"whole_ms", whole_ms},      {"whole_runs", whole_runs},
-                                {"measure_seconds", measure_s}, {"rows", rows},
+                                {"plans", plans.size()},
+                                {"chosen_plans", chosen_count},
+                                {"whole_ms", whole_ms},
+                                {"whole_runs", whole_runs},
+                                {"measure_seconds", measure_s},
+                                {"rows", rows},
                                 {"plan_details", jplans}}
                      .dump()
               << "\n";
     return 0;
   }
-  fmt::print("{}: {} nodes, {} threads, {} plans ({} chosen by qdmp/neurosurgeon over {} bandwidths x edge "
-             "factors {}, {} random); whole net {:.2f} ms now; {}\n",
-             g.name, g.num_nodes(), a.threads, plans.size(), chosen_count, a.points,
-             fmt::join(a.edge_factors, ","), plans.size() - chosen_count, whole_ms, pinned->describe());
-  fmt::print("absolute % error of predicted head and tail latency, mean / p90 over each side of each plan;\n"
-             "drift-corrected: each round's prediction scaled by the engine's per-layer times of that side in the "
-             "whole-net run just before it, against those at profiling; raw ms beside it\n");
+  fmt::print(
+      "{}: {} nodes, {} threads, {} plans ({} chosen by qdmp/neurosurgeon over {} bandwidths x edge "
+      "factors {}, {} random); whole net {:.2f} ms now; {}\n",
+      g.name, g.num_nodes(), a.threads, plans.size(), chosen_count, a.points, fmt::join(a.edge_factors, ","),
+      plans.size() - chosen_count, whole_ms, pinned->describe());
+  fmt::print(
+      "absolute % error of predicted head and tail latency, mean / p90 over each side of each plan;\n"
+      "drift-corrected: each round's prediction scaled by the engine's per-layer times of that side in the "
+      "whole-net run just before it, against those at profiling; raw ms beside it\n");
   fmt::print("{:<28} {:>13} {:>13} {:>13} {:>13} {:>13} {:>13} {:>9} {:>9}\n", "profile", "all sides",
              "chosen plans", "random plans", "heads", "tails", "raw all", "sum/whole", "prof. s");
   for (size_t k = 0; k < profiles.size(); ++k) {
     const auto& p = profiles[k].p;
     double total = std::accumulate(p.node_ms.begin(), p.node_ms.end(), 0.0);
-    fmt::print("{:<28} {:>13} {:>13} {:>13} {:>13} {:>13} {:>13} {:>+8.1f}% {:>9}\n", profiles[k].label.substr(0, 28),
-               cell(errs[k].all), cell(errs[k].chosen), cell(errs[k].random), cell(errs[k].heads),
-               cell(errs[k].tails), cell(raw[k].all), pct(total, whole_ms),
+    fmt::print("{:<28} {:>13} {:>13} {:>13} {:>13} {:>13} {:>13} {:>+8.1f}% {:>9}\n",
+               profiles[k].label.substr(0, 28), cell(errs[k].all), cell(errs[k].chosen), cell(errs[k].random),
+               cell(errs[k].heads), cell(errs[k].tails), cell(raw[k].all), pct(total, whole_ms),
                profiles[k].seconds > 0 ? fmt::format("{:.1f}", profiles[k].seconds) : "-");
   }
   return 0;
@@ -508,14 +531,19 @@ int run(const AccuracyArgs& a) {
 void register_bench_accuracy(CLI::App* bench) {
   auto a = std::make_shared<AccuracyArgs>();
   CLI::App* sub = bench->add_subcommand(
-      "accuracy", "Predicted vs measured head / tail latency of random and chosen plans, per profiling method");
+      "accuracy",
+      "Predicted vs measured head / tail latency of random and chosen plans, per profiling method");
   sub->add_option("model", a->model, kModelHelp)->required();
   sub->add_option("--profile", a->profiles, "Profile file(s) to evaluate (edgecut profile)");
   sub->add_option("--method", a->methods,
                   "Comma list of methods to profile with here (default: isolated,layerwise,segment when no "
                   "--profile is given)");
-  sub->add_option("--plans", a->plans, "Random valid plans")->capture_default_str()->check(CLI::Range(0, 10000));
-  sub->add_option("--threads", a->threads, "Engine threads")->capture_default_str()->check(CLI::Range(1, 256));
+  sub->add_option("--plans", a->plans, "Random valid plans")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10000));
+  sub->add_option("--threads", a->threads, "Engine threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   sub->add_option("--engine", a->engine, "Inference engine")->capture_default_str();
   sub->add_option("--edge-factor", a->edge_factors,
                   "Edge = profile x this, for the partitioners' sweep (several: one sweep each)")

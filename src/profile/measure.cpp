@@ -35,9 +35,14 @@ Profile empty_profile(const std::string& method, const Executor& ex, const graph
 }
 
 nlohmann::json options_json(const MeasureOptions& o, const Executor& ex) {
-  return {{"engine", ex.name()},         {"repeat", o.repeat},          {"warmup", o.warmup},
-          {"max_spread", o.max_spread},  {"max_retries", o.max_retries}, {"estimator", "median"},
-          {"schedule", "round-robin, paired"}, {"quantile", o.quantile}};
+  return {{"engine", ex.name()},
+          {"repeat", o.repeat},
+          {"warmup", o.warmup},
+          {"max_spread", o.max_spread},
+          {"max_retries", o.max_retries},
+          {"estimator", "median"},
+          {"schedule", "round-robin, paired"},
+          {"quantile", o.quantile}};
 }
 
 std::vector<graph::NodeId> all_nodes(const graph::Graph& g) {
@@ -86,14 +91,15 @@ Expected<Whole> measure_whole(Executor& ex, const graph::Graph& g, const Measure
 
 // ---- methods ----
 
-Expected<Profile> measure_layerwise(const ExecutorFactory& make, const graph::Graph& g, const MeasureOptions& o) {
+Expected<Profile> measure_layerwise(const ExecutorFactory& make, const graph::Graph& g,
+                                    const MeasureOptions& o) {
   auto t0 = Clock::now();
   ASSIGN_OR_RETURN(std::unique_ptr<Executor> ex, make());
   report(o, 0, "whole net");
   ASSIGN_OR_RETURN(Whole whole, measure_whole(*ex, g, o, 0, 1));
   if (whole.layer_ms.empty()) {
-    return error(Code::kUnsupported, "engine '{}' reports no per-layer times; use --method segment or isolated",
-                 ex->name());
+    return error(Code::kUnsupported,
+                 "engine '{}' reports no per-layer times; use --method segment or isolated", ex->name());
   }
   Profile p = empty_profile("layerwise", *ex, g);
   p.node_ms = whole.layer_ms;
@@ -108,7 +114,8 @@ Expected<Profile> measure_layerwise(const ExecutorFactory& make, const graph::Gr
   return p;
 }
 
-Expected<Profile> measure_isolated(const ExecutorFactory& make, const graph::Graph& g, const MeasureOptions& o) {
+Expected<Profile> measure_isolated(const ExecutorFactory& make, const graph::Graph& g,
+                                   const MeasureOptions& o) {
   auto t0 = Clock::now();
   ASSIGN_OR_RETURN(std::unique_ptr<Executor> ex, make());
   report(o, 0, "whole net");
@@ -159,58 +166,8 @@ int64_t weight_bytes(const graph::Graph& g) {
   return b;
 }
 
-// The timed runs of one segment, with the engine's per-layer times of each.
-struct Runs {
-  std::vector<graph::NodeId> nodes;
-  std::vector<double> ms;                  // per run
-  std::vector<std::vector<double>> layers;  // per run: per graph node ms (0: fused away)
-};
-
-// Maps runs made in different states of a drifting machine to one reference
-// state. The machine's speed changes by up to 40% within seconds, and not
-// uniformly (memory-bound layers suffer more from loaded neighbours than
-// compute-bound ones), so no single factor per run or batch can undo it. The
-// engine's own per-layer times can: a run's state factor is the sum of its
-// nodes' layer times in that run over the sum of their reference times (the
-// per-node median over every run of every segment that holds the node), and
-// the run's time divided by it is the time it would have taken in the
-// reference state. O(total runs x nodes).
-class StateNormaliser {
- public:
-  StateNormaliser(int n, const std::vector<Runs*>& runs) {
-    std::vector<std::vector<double>> per_node(n);
-    for (const Runs* r : runs) {
-      if (r->layers.size() != r->ms.size() || r->ms.empty()) return;  // no layer times: not usable
-      for (const auto& lr : r->layers) {
-        if (static_cast<int>(lr.size()) != n) return;
-        for (graph::NodeId v : r->nodes) per_node[v].push_back(lr[v]);
-      }
-    }
-    ref_.assign(n, 0.0);
-    for (int v = 0; v < n; ++v) ref_[v] = median(per_node[v]);
-    ok_ = !runs.empty();
-  }
-  bool ok() const { return ok_; }
-  const std::vector<double>& reference() const { return ref_; }
-  // Quantile q of the run times mapped to the reference state.
-  double estimate(const Runs& r, double q) const {
-    double then = 0;
-    for (graph::NodeId v : r.nodes) then += ref_[v];
-    std::vector<double> xs;
-    for (size_t k = 0; k < r.ms.size(); ++k) {
-      double now = 0;
-      for (graph::NodeId v : r.nodes) now += r.layers[k][v];
-      xs.push_back(now > 0 && then > 0 ? r.ms[k] * then / now : r.ms[k]);
-    }
-    return quantile(xs, q);
-  }
-
- private:
-  std::vector<double> ref_;
-  bool ok_ = false;
-};
-
-Expected<Profile> measure_segment(const ExecutorFactory& make, const graph::Graph& g, const MeasureOptions& o) {
+Expected<Profile> measure_segment(const ExecutorFactory& make, const graph::Graph& g,
+                                  const MeasureOptions& o) {
   auto t0 = Clock::now();
   const int n = g.num_nodes();
   if (n == 0) return error(Code::kInvalidArgument, "model '{}' has no nodes", g.name);
@@ -249,8 +206,8 @@ Expected<Profile> measure_segment(const ExecutorFactory& make, const graph::Grap
   const int nb = static_cast<int>(bounds.size());
   // Retries only while within the budget (plus the whole-net phase so far).
   MeasureOptions ob = o;
-  ob.retry_until = std::min(o.retry_until, Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(
-                                                              o.budget_s * 1e3)));
+  ob.retry_until = std::min(o.retry_until,
+                            Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(o.budget_s * 1e3)));
 
   // Batches bounded by memory; boundaries dealt round the batches so that a
   // slow phase of the machine does not hit one stretch of the model.
@@ -263,10 +220,11 @@ Expected<Profile> measure_segment(const ExecutorFactory& make, const graph::Grap
     for (int i = 0; i < n; ++i) cum[i] = (acc += shape[i]);
   }
   const double shape_total = std::max(cum.back(), 1e-12);
-  std::vector<double> prefix_ms(nb), suffix_ms(nb), prefix_spread(nb), suffix_spread(nb), batch_whole(batches);
+  std::vector<double> prefix_ms(nb), suffix_ms(nb), prefix_spread(nb), suffix_spread(nb),
+      batch_whole(batches);
   std::vector<int> batch_of(nb);
   std::vector<std::vector<double>> batch_layers;  // per batch: per-node layer ms of its whole runs
-  std::vector<Runs> pre(nb), suf(nb), wholes;       // every timed run, with the engine's layer times
+  std::vector<Runs> pre(nb), suf(nb), wholes;     // every timed run, with the engine's layer times
   nlohmann::json batch_json = nlohmann::json::array();
   int wide = 0, retried = 0, segments = 0;
   for (int k = 0; k < batches; ++k) {
@@ -285,7 +243,8 @@ Expected<Profile> measure_segment(const ExecutorFactory& make, const graph::Grap
       std::sort(tail.begin(), tail.end());
       const double frac = cum[pos] / shape_total;
       ASSIGN_OR_RETURN(int ph, timer.add(head, "prefix@" + g.nodes[g.topo[pos]].name, whole0 * frac, b));
-      ASSIGN_OR_RETURN(int pt, timer.add(tail, "suffix@" + g.nodes[g.topo[pos]].name, whole0 * (1 - frac), b));
+      ASSIGN_OR_RETURN(int pt,
+                       timer.add(tail, "suffix@" + g.nodes[g.topo[pos]].name, whole0 * (1 - frac), b));
       ids.emplace_back(b, ph, pt);
       pre[b].nodes = std::move(head);
       suf[b].nodes = std::move(tail);
@@ -347,9 +306,9 @@ Expected<Profile> measure_segment(const ExecutorFactory& make, const graph::Grap
   // with the per-layer times at checking time to tell a drifted machine from
   // a wrong prediction.
   std::vector<double> whole_layer_ms;
-  std::vector<Runs*> all_runs;
+  std::vector<const Runs*> all_runs;
   for (auto* set : {&pre, &suf, &wholes}) {
-    for (Runs& r : *set) all_runs.push_back(&r);
+    for (const Runs& r : *set) all_runs.push_back(&r);
   }
   StateNormaliser state(n, all_runs);
   if (state.ok()) {
@@ -450,7 +409,8 @@ Expected<Profile> measure(const std::string& method, const ExecutorFactory& ex, 
   } else if (method == "segment") {
     p = measure_segment(ex, g, options);
   } else {
-    return error(Code::kInvalidArgument, "unknown method '{}' (isolated, layerwise, segment, estimate)", method);
+    return error(Code::kInvalidArgument, "unknown method '{}' (isolated, layerwise, segment, estimate)",
+                 method);
   }
   if (p) report(options, 1, "done");
   return p;
@@ -458,7 +418,8 @@ Expected<Profile> measure(const std::string& method, const ExecutorFactory& ex, 
 
 // ---- SegmentTimer ----
 
-SegmentTimer::SegmentTimer(Executor* ex, const graph::Graph* g, uint64_t seed) : ex_(ex), g_(g), seed_(seed) {}
+SegmentTimer::SegmentTimer(Executor* ex, const graph::Graph* g, uint64_t seed)
+    : ex_(ex), g_(g), seed_(seed) {}
 
 Expected<int> SegmentTimer::add(const std::vector<graph::NodeId>& nodes, std::string label, double cost_ms,
                                 int group) {
@@ -571,6 +532,36 @@ Status SegmentTimer::measure(const MeasureOptions& o, double from, double to) {
   return Status::ok();
 }
 
+// ---- StateNormaliser ----
+
+StateNormaliser::StateNormaliser(int n, const std::vector<const Runs*>& runs) {
+  std::vector<std::vector<double>> per_node(n);
+  for (const Runs* r : runs) {
+    if (r->layers.size() != r->ms.size() || r->ms.empty()) return;  // no layer times: not usable
+    for (const auto& lr : r->layers) {
+      if (static_cast<int>(lr.size()) != n) return;
+      for (graph::NodeId v : r->nodes) per_node[v].push_back(lr[v]);
+    }
+  }
+  ref_.assign(n, 0.0);
+  for (int v = 0; v < n; ++v) ref_[v] = median(per_node[v]);
+  ok_ = !runs.empty();
+}
+
+double StateNormaliser::estimate(const Runs& r, double q) const {
+  double then = 0;
+  for (graph::NodeId v : r.nodes) then += ref_[v];
+  std::vector<double> xs;
+  for (size_t k = 0; k < r.ms.size(); ++k) {
+    double now = 0;
+    if (k < r.layers.size()) {
+      for (graph::NodeId v : r.nodes) now += r.layers[k][v];
+    }
+    xs.push_back(now > 0 && then > 0 ? r.ms[k] * then / now : r.ms[k]);
+  }
+  return quantile(xs, q);
+}
+
 double SegmentTimer::paired_ratio(int i, const std::vector<int>& over, double q) const {
   const auto& num = segs_[i].samples;
   std::vector<double> ratios;
@@ -604,7 +595,8 @@ nlohmann::json SegmentTimer::to_json(int i) const {
 
 // ---- boundary choice and weight derivation ----
 
-std::vector<int> choose_boundaries(const std::vector<double>& shape, const std::vector<char>& is_cut, int count) {
+std::vector<int> choose_boundaries(const std::vector<double>& shape, const std::vector<char>& is_cut,
+                                   int count) {
   const int n = static_cast<int>(shape.size());
   if (n < 2 || count <= 0) return {};
   const int positions = n - 1;  // 0 .. n-2

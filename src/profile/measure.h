@@ -70,8 +70,8 @@ struct MeasureOptions {
   // batch is best: every boundary's rounds then span the whole measurement
   // and see the same phases of a drifting machine.
   double memory_bytes = 3e9;
-  uint64_t seed = 1;         // random inputs
-  ProgressFn progress;       // may be empty
+  uint64_t seed = 1;    // random inputs
+  ProgressFn progress;  // may be empty
   // No retry batch starts after this time (the segment method sets it from
   // its budget so that a noisy machine cannot stretch profiling without end).
   std::chrono::steady_clock::time_point retry_until = std::chrono::steady_clock::time_point::max();
@@ -151,23 +151,53 @@ class SegmentTimer {
   bool layer_unsupported_ = false;
 };
 
+// The timed runs of one segment, with the engine's per-layer times of each.
+struct Runs {
+  std::vector<graph::NodeId> nodes;
+  std::vector<double> ms;                   // per run
+  std::vector<std::vector<double>> layers;  // per run: per graph node ms (0: fused away)
+};
+
+// Maps runs made in different states of a drifting machine to one reference
+// state. The machine's speed changes by up to 40% within seconds, and not
+// uniformly (memory-bound layers suffer more from loaded neighbours than
+// compute-bound ones), so no single factor per run or batch can undo it. The
+// engine's own per-layer times can: a run's state factor is the sum of its
+// nodes' layer times in that run over the sum of their reference times (the
+// per-node median over every run of every segment that holds the node), and
+// the run's time divided by it is the time it would have taken in the
+// reference state. Not ok() when any run lacks layer times. O(runs x nodes).
+class StateNormaliser {
+ public:
+  StateNormaliser(int n, const std::vector<const Runs*>& runs);
+  bool ok() const { return ok_; }
+  const std::vector<double>& reference() const { return ref_; }  // per node ms
+  // Quantile q of r's run times mapped to the reference state.
+  double estimate(const Runs& r, double q) const;
+
+ private:
+  std::vector<double> ref_;
+  bool ok_ = false;
+};
+
 // Chooses `count` boundary positions in [0, n-2] (n = shape.size(); the
 // prefix through position i is a head, the rest its tail), ascending. shape:
 // expected time per topological position; is_cut: per position, whether that
 // node is a cut vertex. Includes 0 and n-2, then repeatedly splits the widest
 // gap in cumulative shape, at a cut vertex within a quarter of the gap from
 // its middle if any, else at the position nearest the middle. O(count * n).
-std::vector<int> choose_boundaries(const std::vector<double>& shape, const std::vector<char>& is_cut, int count);
+std::vector<int> choose_boundaries(const std::vector<double>& shape, const std::vector<char>& is_cut,
+                                   int count);
 
 struct Boundary {
-  int pos = 0;            // last topological position of the prefix
-  double prefix_ms = 0;   // measured T(P_pos)
-  double suffix_ms = 0;   // measured T(S_pos)
+  int pos = 0;           // last topological position of the prefix
+  double prefix_ms = 0;  // measured T(P_pos)
+  double suffix_ms = 0;  // measured T(S_pos)
 };
 
 struct Derivation {
-  std::vector<double> weights;  // per topological position, >= 0
-  double total_ms = 0;          // sum of weights = whole + split_overhead
+  std::vector<double> weights;   // per topological position, >= 0
+  double total_ms = 0;           // sum of weights = whole + split_overhead
   double split_overhead_ms = 0;  // median over boundaries of T(P)+T(S)-T(whole), >= 0
   std::vector<double> knots_ms;  // cumulative weight at each boundary (after isotonic fit)
 };

@@ -93,7 +93,8 @@ TEST(SegmentTimer, GroupMembersRunBackToBackAndStayAligned) {
   EXPECT_EQ(timer.retries(*h), o.max_retries);
   // After the warm-up (one run per member), timed runs come group by group:
   // whole, head, tail contiguous; whole, tail contiguous.
-  const auto id_all = *f.ex->prepare(f.all), id_head = *f.ex->prepare(f.head), id_tail = *f.ex->prepare(f.tail);
+  const auto id_all = *f.ex->prepare(f.all), id_head = *f.ex->prepare(f.head),
+             id_tail = *f.ex->prepare(f.tail);
   const size_t warm = 6;
   ASSERT_GT(f.ex->log.size(), warm);
   std::vector<profile::SegmentId> timed(f.ex->log.begin() + warm, f.ex->log.end());

@@ -2,6 +2,7 @@
 // per-run overhead, fusion that makes a node free after its producer, noise.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <numeric>
 #include <random>
 
@@ -182,6 +183,66 @@ TEST(ChooseBoundaries, FollowsTimeNotNodeCount) {
   std::vector<double> zeros(12, 0.0);
   auto z = choose_boundaries(zeros, std::vector<char>(12, 0), 8);
   EXPECT_EQ(z.size(), 8u);
+}
+
+// A machine whose state changes between runs, non-uniformly: in state s,
+// "memory-bound" nodes (odd ids) are slowed by factor m[s] and the others by
+// c[s]. The engine reports each node's time in the run; a run also pays a
+// fixed overhead the layer times do not show.
+struct DriftingMachine {
+  std::vector<double> base;  // per node, reference-state ms
+  std::vector<double> c = {1.0, 1.1, 1.25};
+  std::vector<double> m = {1.0, 1.4, 1.8};
+  double overhead = 0.2;
+  double factor(int v, int state) const { return (v % 2 ? m : c)[state]; }
+  void run(Runs* r, int state) const {
+    std::vector<double> layers(base.size(), 0.0);
+    double t = overhead;
+    for (graph::NodeId v : r->nodes) t += (layers[v] = base[v] * factor(v, state));
+    r->ms.push_back(t);
+    r->layers.push_back(std::move(layers));
+  }
+};
+
+TEST(StateNormaliser, MapsNonUniformDriftBackToOneState) {
+  DriftingMachine machine;
+  machine.base = {3, 1, 2, 4, 0.5, 2.5, 1.5, 6};
+  const int n = static_cast<int>(machine.base.size());
+  // Segments measured in different (mostly drifted) states: each is seen in
+  // state 0 only once in five runs, as a noisy shared machine does.
+  Runs head{{0, 1, 2}, {}, {}}, tail{{3, 4, 5, 6, 7}, {}, {}}, whole{{0, 1, 2, 3, 4, 5, 6, 7}, {}, {}};
+  for (int r = 0; r < 5; ++r) {
+    machine.run(&head, r == 0 ? 0 : 1);
+    machine.run(&tail, r == 0 ? 0 : 2);
+    machine.run(&whole, r % 3);
+  }
+  StateNormaliser state(n, {&head, &tail, &whole});
+  ASSERT_TRUE(state.ok());
+  // The reference state is a per-node median of the states seen; every
+  // estimate is the run time in that one state (overhead included, unscaled
+  // only by the share the layer times cannot see).
+  for (const Runs* r : {&head, &tail, &whole}) {
+    double layers_ref = 0;
+    for (graph::NodeId v : r->nodes) layers_ref += state.reference()[v];
+    const double est = state.estimate(*r, 0.5);
+    EXPECT_GT(est, layers_ref);
+    EXPECT_LT(est, layers_ref + 2 * machine.overhead);
+  }
+  // Head + tail (two overheads) vs whole (one): the same state, so the split
+  // cost is about one overhead, whatever states the runs were made in.
+  const double split = state.estimate(head, 0.5) + state.estimate(tail, 0.5) - state.estimate(whole, 0.5);
+  EXPECT_NEAR(split, machine.overhead, 0.1);
+  // Plain medians mix states: the same split looks several ms wide.
+  const double raw_split = median(head.ms) + median(tail.ms) - median(whole.ms);
+  EXPECT_GT(std::fabs(raw_split - machine.overhead), 1.0);
+}
+
+TEST(StateNormaliser, NotUsableWithoutLayerTimes) {
+  Runs r{{0, 1}, {1.0, 1.1}, {}};
+  StateNormaliser state(2, {&r});
+  EXPECT_FALSE(state.ok());
+  Runs wrong{{0, 1}, {1.0}, {{0.5}}};  // layer vector of the wrong size
+  EXPECT_FALSE(StateNormaliser(2, {&wrong}).ok());
 }
 
 }  // namespace

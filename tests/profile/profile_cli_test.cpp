@@ -11,10 +11,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -70,7 +69,8 @@ void check_profile(const nlohmann::json& p, const std::string& method) {
 
 TEST(ProfileCli, SegmentWeightsAddUpToTheMeasuredRuns) {
   const std::string out = tmp_path("seg.json");
-  Result r = run(std::string("profile ") + kResnet + " --method segment --max-cuts 12 " + kQuick + " -o " + out);
+  Result r =
+      run(std::string("profile ") + kResnet + " --method segment --max-cuts 12 " + kQuick + " -o " + out);
   ASSERT_EQ(r.rc, 0) << r.out;
   auto p = read_json(out);
   check_profile(p, "segment");
@@ -99,8 +99,8 @@ TEST(ProfileCli, SegmentWeightsAddUpToTheMeasuredRuns) {
 
 TEST(ProfileCli, SegmentInBatchesWhenMemoryIsShort) {
   const std::string out = tmp_path("segb.json");
-  Result r = run(std::string("profile ") + kGooglenet + " --method segment --max-cuts 6 --memory-gb 0.000001 " +
-                 kQuick + " -o " + out);
+  Result r = run(std::string("profile ") + kGooglenet +
+                 " --method segment --max-cuts 6 --memory-gb 0.000001 " + kQuick + " -o " + out);
   ASSERT_EQ(r.rc, 0) << r.out;
   auto p = read_json(out);
   check_profile(p, "segment");
@@ -112,7 +112,8 @@ TEST(ProfileCli, SegmentInBatchesWhenMemoryIsShort) {
 TEST(ProfileCli, IsolatedAndLayerwise) {
   for (const char* m : {"isolated", "layerwise"}) {
     const std::string out = tmp_path(std::string(m) + ".json");
-    Result r = run(std::string("profile ") + kResnet + " --method " + m + " --threads 2 " + kQuick + " -o " + out);
+    Result r =
+        run(std::string("profile ") + kResnet + " --method " + m + " --threads 2 " + kQuick + " -o " + out);
     ASSERT_EQ(r.rc, 0) << r.out;
     auto p = read_json(out);
     check_profile(p, m);
@@ -129,13 +130,15 @@ TEST(ProfileCli, IsolatedAndLayerwise) {
 TEST(ProfileCli, ProfilesFeedThePlanner) {
   const std::string e = tmp_path("edge.json"), c = tmp_path("cloud.json");
   ASSERT_EQ(run(std::string("profile ") + kResnet + " --method layerwise " + kQuick + " -o " + e).rc, 0);
-  ASSERT_EQ(run(std::string("profile ") + kResnet + " --method layerwise --device cloud " + kQuick + " -o " + c).rc,
-            0);
+  ASSERT_EQ(
+      run(std::string("profile ") + kResnet + " --method layerwise --device cloud " + kQuick + " -o " + c).rc,
+      0);
   Result r = run(std::string("plan ") + kResnet + " --edge-profile " + e + " --cloud-profile " + c +
                  " --bandwidth 10Mbps --json");
   EXPECT_EQ(r.rc, 0) << r.out;
   // A profile of another model is refused by name.
-  r = run(std::string("plan ") + kGooglenet + " --edge-profile " + e + " --cloud-profile " + c + " --bandwidth 10Mbps");
+  r = run(std::string("plan ") + kGooglenet + " --edge-profile " + e + " --cloud-profile " + c +
+          " --bandwidth 10Mbps");
   EXPECT_NE(r.rc, 0);
   EXPECT_NE(r.out.find("re-run edgecut profile"), std::string::npos) << r.out;
   std::filesystem::remove(e);
@@ -159,8 +162,8 @@ TEST(ProfileCli, BadArguments) {
 TEST(ProfileCli, EdgeEmulationQuotaOrExplicitFactor) {
   // Forced fallback: times are multiplied by 1 / fraction, and the profile says so.
   const std::string out = tmp_path("emu.json");
-  Result r = run(std::string("profile ") + kResnet + " --method layerwise --emulate-edge 0.5 --slowdown-factor-only " +
-                 kQuick + " -o " + out);
+  Result r = run(std::string("profile ") + kResnet +
+                 " --method layerwise --emulate-edge 0.5 --slowdown-factor-only " + kQuick + " -o " + out);
   ASSERT_EQ(r.rc, 0) << r.out;
   EXPECT_NE(r.out.find("slow-down factor 2"), std::string::npos) << r.out;
   auto p = read_json(out);
@@ -170,7 +173,8 @@ TEST(ProfileCli, EdgeEmulationQuotaOrExplicitFactor) {
   // The real thing: a cgroup v1 quota where writable (root here), else the
   // automatic fallback — either way the profile states which, and no cgroup
   // is left behind.
-  r = run(std::string("profile ") + kResnet + " --method layerwise --emulate-edge 0.5 " + kQuick + " -o " + out);
+  r = run(std::string("profile ") + kResnet + " --method layerwise --emulate-edge 0.5 " + kQuick + " -o " +
+          out);
   ASSERT_EQ(r.rc, 0) << r.out;
   p = read_json(out);
   const auto& cpu = p["extra"]["cpu"];
@@ -194,8 +198,8 @@ TEST(ProfileCli, EdgeEmulationQuotaOrExplicitFactor) {
 }
 
 TEST(BenchAccuracy, ComparesMethodsOnTheSameRuns) {
-  Result r = run(std::string("bench accuracy ") + kGooglenet +
-                 " --plans 3 --points 6 --max-cuts 8 --json " + kQuick);
+  Result r = run(std::string("bench accuracy ") + kGooglenet + " --plans 3 --points 6 --max-cuts 8 --json " +
+                 kQuick);
   ASSERT_EQ(r.rc, 0) << r.out;
   auto j = nlohmann::json::parse(r.out.substr(r.out.find('{')), nullptr, false);
   ASSERT_TRUE(j.is_object()) << r.out;
@@ -228,7 +232,8 @@ TEST(BenchAccuracy, ComparesMethodsOnTheSameRuns) {
   // With a profile file instead of profiling here.
   const std::string out = tmp_path("acc.json");
   ASSERT_EQ(run(std::string("profile ") + kGooglenet + " --method layerwise " + kQuick + " -o " + out).rc, 0);
-  r = run(std::string("bench accuracy ") + kGooglenet + " --profile " + out + " --plans 2 --points 2 " + kQuick);
+  r = run(std::string("bench accuracy ") + kGooglenet + " --profile " + out + " --plans 2 --points 2 " +
+          kQuick);
   EXPECT_EQ(r.rc, 0) << r.out;
   EXPECT_NE(r.out.find("layerwise"), std::string::npos) << r.out;
   std::filesystem::remove(out);
