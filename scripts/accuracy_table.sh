@@ -5,13 +5,14 @@
 # markdown row per run and keeps the JSON in OUT (default build/accuracy).
 # 1-thread runs are pinned to one core (--cpu 1), as an edge process would be.
 #   bash scripts/accuracy_table.sh [MODELS...]   (default: the 4 torchvision exports)
-# Needs build/edgecut (scripts/setup.sh) and build/fixtures (the test suite's
-# export step: `ctest --test-dir build-test -R export_torchvision` or
-# scripts/test.sh); takes about 5 minutes per row on 2 cores.
+# Needs build/edgecut (scripts/setup.sh) and the torchvision exports in
+# build/fixtures or build-test/fixtures (made by scripts/test.sh); takes about
+# 5 minutes per row on 2 cores. MODELS may also be zoo:NAME.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-build/accuracy}
 FIX=${FIX:-build/fixtures}
+[ -d "$FIX" ] || FIX=build-test/fixtures  # where scripts/test.sh exports them
 [ -x build/edgecut ] || { echo "accuracy_table: build/edgecut missing: run scripts/setup.sh" >&2; exit 1; }
 mkdir -p "$OUT"
 models=("$@")
