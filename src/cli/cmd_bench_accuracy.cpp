@@ -66,8 +66,8 @@ struct TestPlan {
   int crossing = 0;  // activations that cross edge -> cloud
   double head_ms = 0, tail_ms = 0, head_spread = 0, tail_spread = 0;
   double whole_ms = 0;  // the whole net, run back to back with head and tail
-  // Median over rounds of head / whole and tail / whole (same round): what
-  // the drift-corrected error compares with.
+  // Median over rounds of head / whole and tail / whole (same round); in
+  // --json only, for reading the runs (the error uses corrected_error).
   double head_share = 0, tail_share = 0;
   std::vector<double> whole_samples, head_samples, tail_samples;  // ms, per round
   std::vector<std::vector<double>> whole_layers;  // per round: the engine's per-node ms of the whole run
@@ -235,6 +235,8 @@ int run(const AccuracyArgs& a) {
   auto pinned = apply_cpu_limit(pin);
   if (!pinned) return report_error("bench accuracy", pinned.status());
   const graph::Graph& g = model->graph;
+  std::vector<graph::NodeId> all(g.num_nodes());
+  std::iota(all.begin(), all.end(), 0);
   const bool show = stderr_is_tty() && !a.quiet && !a.json;
   std::vector<std::string> methods = split_list(a.methods);
   if (methods.empty() && a.profiles.empty()) methods = profile::method_names();
@@ -323,8 +325,6 @@ int run(const AccuracyArgs& a) {
     auto ex = engine::make_executor(*model, a.engine, a.threads);
     if (!ex) return report_error("bench accuracy", ex.status());
     profile::SegmentTimer timer(&**ex, &g, a.measure.seed + 7);
-    std::vector<graph::NodeId> all(g.num_nodes());
-    std::iota(all.begin(), all.end(), 0);
     // One group per plan: the whole net, the head, the tail, back to back,
     // so each round gives drift-free ratios head / whole and tail / whole.
     std::vector<std::tuple<int, int, int>> ids;  // (whole, head, tail)
@@ -382,12 +382,10 @@ int run(const AccuracyArgs& a) {
   const double whole_ms = profile::median(whole_now);
 
   // 4. Errors per profile. The machine's speed drifts (other jobs on shared
-  // cores), so besides the raw error we report the drift-corrected one: the
-  // predicted share of the whole net (prediction / whole net when the profile
-  // was made) against the measured share (head / whole net run just before
-  // it, median over rounds). That cancels a slower or faster machine, even
-  // one that changes speed between rounds, and leaves what the method gets
-  // wrong.
+  // cores), so besides the raw error we report the drift-corrected one
+  // (corrected_error): it cancels a slower or faster machine, even one that
+  // changes speed between rounds and not uniformly, and leaves what the
+  // method gets wrong.
   std::vector<double> profile_whole(profiles.size(), 0);
   std::vector<std::vector<double>> profile_layers(profiles.size());
   for (size_t k = 0; k < profiles.size(); ++k) {
@@ -403,6 +401,14 @@ int run(const AccuracyArgs& a) {
   nlohmann::json jplans = nlohmann::json::array();
   for (size_t i = 0; i < plans.size(); ++i) {
     const TestPlan& t = plans[i];
+    const bool has_head = !t.head.empty(), has_tail = !t.tail.empty();
+    std::vector<double> both;  // head + tail, per round
+    for (size_t r = 0; r < t.whole_samples.size(); ++r) {
+      double x = 0;
+      if (has_head && r < t.head_samples.size()) x += t.head_samples[r];
+      if (has_tail && r < t.tail_samples.size()) x += t.tail_samples[r];
+      both.push_back(x);
+    }
     nlohmann::json jp = {{"source", t.source},
                          {"head_nodes", t.head.size()},
                          {"tail_nodes", t.tail.size()},
@@ -421,7 +427,6 @@ int run(const AccuracyArgs& a) {
     for (size_t k = 0; k < profiles.size(); ++k) {
       const auto& ms = profiles[k].p.node_ms;
       const double rh = sum_over(ms, t.head), rt = sum_over(ms, t.tail);
-      const bool has_head = !t.head.empty(), has_tail = !t.tail.empty();
       const double drift = profile_whole[k] > 0 ? t.whole_ms / profile_whole[k] : 1.0;
       double eh =
           has_head ? corrected_error(rh, t.head, t.head_samples, t, profile_layers[k], profile_whole[k]) : 0;
@@ -443,19 +448,8 @@ int run(const AccuracyArgs& a) {
           e->tails.push_back(tl);
         }
       }
-      {
-        std::vector<double> both;
-        for (size_t r = 0; r < t.whole_samples.size(); ++r) {
-          double x = 0;
-          if (has_head && r < t.head_samples.size()) x += t.head_samples[r];
-          if (has_tail && r < t.tail_samples.size()) x += t.tail_samples[r];
-          both.push_back(x);
-        }
-        std::vector<graph::NodeId> all(g.num_nodes());
-        std::iota(all.begin(), all.end(), 0);
-        double e = corrected_error(rh + rt, all, both, t, profile_layers[k], profile_whole[k]);
-        errs[k].totals.push_back(std::isnan(e) ? pct(rh + rt, t.head_ms + t.tail_ms) : e);
-      }
+      const double e = corrected_error(rh + rt, all, both, t, profile_layers[k], profile_whole[k]);
+      errs[k].totals.push_back(std::isnan(e) ? pct(rh + rt, t.head_ms + t.tail_ms) : e);
       raw[k].totals.push_back(pct(rh + rt, t.head_ms + t.tail_ms));
       pred[profiles[k].label] = {
           {"head_ms", rh}, {"tail_ms", rt}, {"drift", drift}, {"head_err_pct", eh}, {"tail_err_pct", et}};

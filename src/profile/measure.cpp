@@ -223,8 +223,7 @@ Expected<Profile> measure_segment(const ExecutorFactory& make, const graph::Grap
   std::vector<double> prefix_ms(nb), suffix_ms(nb), prefix_spread(nb), suffix_spread(nb),
       batch_whole(batches);
   std::vector<int> batch_of(nb);
-  std::vector<std::vector<double>> batch_layers;  // per batch: per-node layer ms of its whole runs
-  std::vector<Runs> pre(nb), suf(nb), wholes;     // every timed run, with the engine's layer times
+  std::vector<Runs> pre(nb), suf(nb), wholes;  // every timed run, with the engine's layer times
   nlohmann::json batch_json = nlohmann::json::array();
   int wide = 0, retried = 0, segments = 0;
   for (int k = 0; k < batches; ++k) {
@@ -279,7 +278,6 @@ Expected<Profile> measure_segment(const ExecutorFactory& make, const graph::Grap
     }
     segments += timer.size();
     batch_json.push_back(timer.to_json(w));
-    batch_layers.push_back(timer.layer_median(w));
   }
   // Normalise batches to each other (the machine drifts between them): scale
   // each so that the median of its prefix + suffix sums matches the median
@@ -301,11 +299,11 @@ Expected<Profile> measure_segment(const ExecutorFactory& make, const graph::Grap
     jscale.push_back(scale[k]);
   }
   double whole_ms = median(batch_whole);
-  // The engine's per-layer times of the whole net at profiling time (median
-  // over batches, each scaled like its batch): bench accuracy compares them
-  // with the per-layer times at checking time to tell a drifted machine from
-  // a wrong prediction.
-  std::vector<double> whole_layer_ms;
+  // The engine's per-layer times of the whole net at profiling time, in the
+  // state the weights are built on: bench accuracy compares them with the
+  // per-layer times at checking time to tell a drifted machine from a wrong
+  // prediction.
+  std::vector<double> whole_layer_ms = whole.layer_ms;
   std::vector<const Runs*> all_runs;
   for (auto* set : {&pre, &suf, &wholes}) {
     for (const Runs& r : *set) all_runs.push_back(&r);
@@ -324,15 +322,6 @@ Expected<Profile> measure_segment(const ExecutorFactory& make, const graph::Grap
     whole_layer_ms = state.reference();
     std::fill(scale.begin(), scale.end(), 1.0);
     jscale = nlohmann::json::array();
-  } else if (!whole.layer_ms.empty()) {
-    whole_layer_ms.assign(n, 0.0);
-    for (int v = 0; v < n; ++v) {
-      std::vector<double> xs;
-      for (int k = 0; k < batches; ++k) {
-        if (static_cast<int>(batch_layers[k].size()) == n) xs.push_back(batch_layers[k][v] * scale[k]);
-      }
-      whole_layer_ms[v] = xs.empty() ? whole.layer_ms[v] : median(xs);
-    }
   }
   std::vector<Boundary> measured;
   for (int b = 0; b < nb; ++b) {
