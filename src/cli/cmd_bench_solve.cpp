@@ -1,13 +1,13 @@
 // edgecut bench solve: solve and re-decision times of the partitioners, with
 // ratios against the baselines measured in the same process.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iostream>
-#include <random>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "cli/commands.h"
 #include "cli/model_arg.h"
@@ -23,10 +23,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct BenchArgs {
-  std::vector<std::string> models = {"zoo:alexnet",   "zoo:vgg16",       "zoo:resnet18",
-                                     "zoo:resnet50",  "zoo:resnet152",   "zoo:googlenet",
-                                     "zoo:densenet121", "zoo:mobilenet_v2", "zoo:resnet1001/4",
-                                     "zoo:resnet2000/8"};
+  std::vector<std::string> models = {
+      "zoo:alexnet",   "zoo:vgg16",       "zoo:resnet18",     "zoo:resnet50",     "zoo:resnet152",
+      "zoo:googlenet", "zoo:densenet121", "zoo:mobilenet_v2", "zoo:resnet1001/4", "zoo:resnet2000/8"};
   double min_ms = 200;  // per measurement
   bool json = false;
 };
@@ -59,11 +58,11 @@ struct Row {
 };
 
 Expected<Row> bench_model(const std::string& spec, double min_ms) {
-  ASSIGN_OR_RETURN(graph::Model model, load_model_arg(spec));
+  EDGECUT_ASSIGN_OR_RETURN(graph::Model model, load_model_arg(spec));
   const graph::Graph& g = model.graph;
-  ASSIGN_OR_RETURN(auto edge, profile::estimate(g, "edge", 20, 30));
-  ASSIGN_OR_RETURN(auto cloud, profile::estimate(g, "cloud", 400, 30));
-  ASSIGN_OR_RETURN(auto cm, partition::CostModel::create(g, edge.node_ms, cloud.node_ms));
+  EDGECUT_ASSIGN_OR_RETURN(auto edge, profile::estimate(g, "edge", 20, 30));
+  EDGECUT_ASSIGN_OR_RETURN(auto cloud, profile::estimate(g, "cloud", 400, 30));
+  EDGECUT_ASSIGN_OR_RETURN(auto cm, partition::CostModel::create(g, edge.node_ms, cloud.node_ms));
   std::vector<partition::Network> nets;
   std::vector<partition::Rates> rates;
   for (int i = 0; i < 20; ++i) {
@@ -113,8 +112,8 @@ Expected<Row> bench_model(const std::string& spec, double min_ms) {
       arcs.push_back(region.flow().arcs());
       nv.push_back(region.flow().num_vertices());
     }
-    row.dads_fixed_lemon = time_us([&](int i) { (void)partition::lemon_max_flow(nv[i], arcs[i], 0, 1); },
-                                   period, min_ms);
+    row.dads_fixed_lemon =
+        time_us([&](int i) { (void)partition::lemon_max_flow(nv[i], arcs[i], 0, 1); }, period, min_ms);
   }
   partition::Envelope env;
   auto t0 = Clock::now();
@@ -126,10 +125,12 @@ Expected<Row> bench_model(const std::string& spec, double min_ms) {
   for (double& b : probes) b = 1e5 * std::pow(1e4, static_cast<double>(rng() % 100000) / 100000.0);
   double sink = 0;
   row.envelope_lookup = time_us(
-      [&](int i) {
-        for (int k = 0; k < 64; ++k) sink += env.lookup(probes[(i * 64 + k) & 1023]).to_bps;
-      },
-      16, min_ms) / 64;
+                            [&](int i) {
+                              for (int k = 0; k < 64; ++k)
+                                sink += env.lookup(probes[(i * 64 + k) & 1023]).to_bps;
+                            },
+                            16, min_ms) /
+                        64;
   if (sink == 42) fmt::print(" ");  // keeps the lookups from being optimised away
   return row;
 }
@@ -148,30 +149,39 @@ int run(const BenchArgs& a) {
   if (a.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const Row& r : rows) {
-      out.push_back({{"model", r.model}, {"nodes", r.nodes}, {"cut_vertices", r.cut_vertices},
-                     {"qdmp_scratch_us", r.qdmp_scratch}, {"qdmp_redecide_us", r.qdmp_redecide},
-                     {"dads_fixed_us", r.dads_fixed}, {"dads_fixed_lemon_us", r.dads_fixed_lemon},
-                     {"neurosurgeon_us", r.neurosurgeon}, {"envelope_build_us", r.envelope_build},
-                     {"envelope_pieces", r.envelope_pieces}, {"envelope_lookup_us", r.envelope_lookup},
+      out.push_back({{"model", r.model},
+                     {"nodes", r.nodes},
+                     {"cut_vertices", r.cut_vertices},
+                     {"qdmp_scratch_us", r.qdmp_scratch},
+                     {"qdmp_redecide_us", r.qdmp_redecide},
+                     {"dads_fixed_us", r.dads_fixed},
+                     {"dads_fixed_lemon_us", r.dads_fixed_lemon},
+                     {"neurosurgeon_us", r.neurosurgeon},
+                     {"envelope_build_us", r.envelope_build},
+                     {"envelope_pieces", r.envelope_pieces},
+                     {"envelope_lookup_us", r.envelope_lookup},
                      {"ratio_dads_fixed_over_qdmp", r.dads_fixed / r.qdmp_scratch}});
     }
     std::cout << nlohmann::json{{"bench", "solve"}, {"rows", out}}.dump() << "\n";
     return 0;
   }
-  fmt::print("solve times in microseconds (median of 5 rounds, 20 bandwidths 0.1 Mbps..1 Gbps, rtt 20 ms;\n"
-             "costs estimated from FLOPs: edge 20, cloud 400 GFLOP/s). 'scratch' includes building the\n"
-             "structure; 're-decide' reuses it for a new bandwidth; 'LEMON flow only' is LEMON's Preflow on\n"
-             "dads-fixed's whole-graph network, without building it; lookup = envelope binary search.\n");
-  fmt::print("{:<16} {:>6} {:>5} | {:>9} {:>9} | {:>10} {:>10} {:>9} | {:>8} {:>6} {:>9} | {:>8}\n", "model", "nodes",
-             "cuts", "qdmp", "qdmp", "dads-fixed", "LEMON", "neuro-", "envelope", "plans", "envelope",
-             "dads-fix");
-  fmt::print("{:<16} {:>6} {:>5} | {:>9} {:>9} | {:>10} {:>10} {:>9} | {:>8} {:>6} {:>9} | {:>8}\n", "", "", "",
-             "scratch", "re-decide", "scratch", "flow only", "surgeon", "build", "", "lookup", "/ qdmp");
+  fmt::print(
+      "solve times in microseconds (median of 5 rounds, 20 bandwidths 0.1 Mbps..1 Gbps, rtt 20 ms;\n"
+      "costs estimated from FLOPs: edge 20, cloud 400 GFLOP/s). 'scratch' includes building the\n"
+      "structure; 're-decide' reuses it for a new bandwidth; 'LEMON flow only' is LEMON's Preflow on\n"
+      "dads-fixed's whole-graph network, without building it; lookup = envelope binary search.\n");
+  fmt::print("{:<16} {:>6} {:>5} | {:>9} {:>9} | {:>10} {:>10} {:>9} | {:>8} {:>6} {:>9} | {:>8}\n", "model",
+             "nodes", "cuts", "qdmp", "qdmp", "dads-fixed", "LEMON", "neuro-", "envelope", "plans",
+             "envelope", "dads-fix");
+  fmt::print("{:<16} {:>6} {:>5} | {:>9} {:>9} | {:>10} {:>10} {:>9} | {:>8} {:>6} {:>9} | {:>8}\n", "", "",
+             "", "scratch", "re-decide", "scratch", "flow only", "surgeon", "build", "", "lookup", "/ qdmp");
   for (const Row& r : rows) {
-    fmt::print("{:<16} {:>6} {:>5} | {:>9.1f} {:>9.1f} | {:>10.1f} {:>10.1f} {:>9.1f} | {:>8.0f} {:>6} {:>9.4f} | {:>7.1f}x\n",
-               r.model, r.nodes, r.cut_vertices, r.qdmp_scratch, r.qdmp_redecide, r.dads_fixed,
-               r.dads_fixed_lemon, r.neurosurgeon, r.envelope_build, r.envelope_pieces, r.envelope_lookup,
-               r.dads_fixed / r.qdmp_scratch);
+    fmt::print(
+        "{:<16} {:>6} {:>5} | {:>9.1f} {:>9.1f} | {:>10.1f} {:>10.1f} {:>9.1f} | {:>8.0f} {:>6} {:>9.4f} | "
+        "{:>7.1f}x\n",
+        r.model, r.nodes, r.cut_vertices, r.qdmp_scratch, r.qdmp_redecide, r.dads_fixed, r.dads_fixed_lemon,
+        r.neurosurgeon, r.envelope_build, r.envelope_pieces, r.envelope_lookup,
+        r.dads_fixed / r.qdmp_scratch);
   }
   return 0;
 }
@@ -180,7 +190,8 @@ int run(const BenchArgs& a) {
 
 void register_bench_solve(CLI::App* bench) {
   auto a = std::make_shared<BenchArgs>();
-  CLI::App* solve = bench->add_subcommand("solve", "Solve / re-decision time: qdmp vs dads-fixed, neurosurgeon, envelope");
+  CLI::App* solve =
+      bench->add_subcommand("solve", "Solve / re-decision time: qdmp vs dads-fixed, neurosurgeon, envelope");
   solve->add_option("--models", a->models, "Models (files or zoo:NAME)")->capture_default_str();
   solve->add_option("--min-ms", a->min_ms, "Time spent per measurement")->capture_default_str();
   solve->add_flag("--json", a->json, "Machine-readable output");

@@ -21,14 +21,16 @@
 #include "cli/commands.h"
 #include "cli/model_arg.h"
 #include "engine/engine.h"
-#include "engine/submodel.h"
+#include "exec/split_run.h"
+#include "graph/segment.h"
+#include "partition/plan_io.h"
 
 namespace edgecut::cli {
 namespace {
 
+using exec::Tensor;
 using graph::NodeId;
 using graph::ValueId;
-using profile::Tensor;
 
 struct ExecArgs {
   std::string model;
@@ -50,29 +52,10 @@ struct ChosenPlan {
 };
 
 Expected<ChosenPlan> read_plan(const ExecArgs& a, const graph::Graph& g) {
-  std::ifstream f(a.plan);
-  if (!f) return error(Code::kIo, "{}: cannot open plan file", a.plan);
-  nlohmann::json j = nlohmann::json::parse(f, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return error(Code::kParseError, "{}: not a JSON object", a.plan);
-  if (!j.contains("model_hash") || !j["model_hash"].is_string() || !j.contains("plans") ||
-      !j["plans"].is_array()) {
-    return error(Code::kParseError,
-                 "{}: not a plan file (needs \"model_hash\" and \"plans\"; see `edgecut plan -o`)", a.plan);
-  }
-  const std::string hash = j["model_hash"].get<std::string>();
-  if (hash != g.structure_hash()) {
-    std::string other = j.contains("model") && j["model"].is_string() ? j["model"].get<std::string>() : "?";
-    return error(
-        Code::kInvalidArgument,
-        "{}: plan is for model '{}' (hash {}), not for '{}' (hash {}); re-plan with `edgecut plan {} -o "
-        "...`",
-        a.plan, other, hash, g.name, g.structure_hash(), a.model);
-  }
-  std::vector<const nlohmann::json*> plans;
-  for (const auto& p : j["plans"]) {
-    if (!p.is_object()) return error(Code::kParseError, "{}: a plan is not an object", a.plan);
-    std::string algo = p.contains("algo") && p["algo"].is_string() ? p["algo"].get<std::string>() : "";
-    if (a.algo.empty() || algo == a.algo) plans.push_back(&p);
+  EDGECUT_ASSIGN_OR_RETURN(std::vector<partition::StoredPlan> all, partition::read_plan_file(a.plan, g));
+  std::vector<const partition::StoredPlan*> plans;
+  for (const auto& p : all) {
+    if (a.algo.empty() || p.algo == a.algo) plans.push_back(&p);
   }
   if (plans.empty()) {
     return error(Code::kInvalidArgument, "{}: no plan{}", a.plan,
@@ -82,54 +65,13 @@ Expected<ChosenPlan> read_plan(const ExecArgs& a, const graph::Graph& g) {
     return error(Code::kInvalidArgument, "{}: --index {} out of range: {} matching plan(s)", a.plan, a.index,
                  plans.size());
   }
-  const nlohmann::json& p = *plans[a.index];
-  ChosenPlan c;
-  c.index = a.index;
-  c.algo = p.contains("algo") && p["algo"].is_string() ? p["algo"].get<std::string>() : "?";
-  if (!p.contains("edge_nodes") || !p["edge_nodes"].is_array()) {
-    return error(Code::kParseError, "{}: plan {} has no \"edge_nodes\" array", a.plan, a.index);
-  }
-  for (const auto& v : p["edge_nodes"]) {
-    if (!v.is_number_integer()) return error(Code::kParseError, "{}: edge_nodes holds a non-integer", a.plan);
-    c.edge_nodes.push_back(v.get<NodeId>());
-  }
-  RETURN_IF_ERROR(engine::check_node_ids(g, c.edge_nodes).with_context(a.plan));
-  if (p.contains("edge_node_names") && p["edge_node_names"].is_array() &&
-      p["edge_node_names"].size() == c.edge_nodes.size()) {
-    for (size_t i = 0; i < c.edge_nodes.size(); ++i) {
-      const auto& n = p["edge_node_names"][i];
-      if (n.is_string() && n.get<std::string>() != g.nodes[c.edge_nodes[i]].name) {
-        return error(Code::kInvalidArgument, "{}: edge node {} is '{}' in the plan but '{}' in the model",
-                     a.plan, c.edge_nodes[i], n.get<std::string>(), g.nodes[c.edge_nodes[i]].name);
-      }
-    }
-  }
-  RETURN_IF_ERROR(engine::check_predecessor_closed(g, c.edge_nodes).with_context(a.plan));
-  std::sort(c.edge_nodes.begin(), c.edge_nodes.end());
-  c.edge_nodes.erase(std::unique(c.edge_nodes.begin(), c.edge_nodes.end()), c.edge_nodes.end());
-  return c;
+  return ChosenPlan{plans[a.index]->algo, a.index, plans[a.index]->edge_nodes};
 }
 
-std::string shape_str(const std::vector<int64_t>& s) { return fmt::format("{}", fmt::join(s, "x")); }
-
 Expected<std::vector<Tensor>> make_inputs(const ExecArgs& a, const graph::Graph& g) {
-  std::vector<Tensor> inputs;
-  for (ValueId x : g.inputs) {
-    const graph::Value& v = g.values[x];
-    if (v.dtype != graph::DType::kFloat) {
-      return error(Code::kUnsupported, "model input '{}' is {}; exec feeds float32 inputs only", v.name,
-                   graph::dtype_name(v.dtype));
-    }
-    inputs.push_back(Tensor{v.name, v.shape, std::vector<float>(static_cast<size_t>(v.bytes / 4))});
-  }
-  if (a.input.empty()) {  // --random (the default): a fixed seed, so runs compare
-    std::mt19937 rng(1);
-    std::normal_distribution<float> dist(0.f, 1.f);
-    for (auto& t : inputs) {
-      for (float& f : t.data) f = dist(rng);
-    }
-    return inputs;
-  }
+  // --random (the default): a fixed seed, so runs compare.
+  EDGECUT_ASSIGN_OR_RETURN(std::vector<Tensor> inputs, exec::random_tensors(g, g.inputs, 1));
+  if (a.input.empty()) return inputs;
   if (inputs.size() != 1) {
     return error(Code::kInvalidArgument,
                  "--input takes one raw float32 file, but the model has {} inputs; use --random",
@@ -146,12 +88,12 @@ Expected<std::vector<Tensor>> make_inputs(const ExecArgs& a, const graph::Graph&
                                           : "";
     return error(Code::kInvalidArgument,
                  "{}: {} bytes, but input '{}' is {} float32 = {} bytes (raw little-endian, no header){}",
-                 a.input, size, t.name, shape_str(t.shape), want, hint);
+                 a.input, size, t.name(), exec::shape_str(t.shape()), want, hint);
   }
   std::ifstream f(a.input, std::ios::binary);
-  f.read(reinterpret_cast<char*>(t.data.data()), static_cast<std::streamsize>(want));
+  f.read(reinterpret_cast<char*>(t.mutable_data()), static_cast<std::streamsize>(want));
   if (!f) return error(Code::kIo, "{}: read failed", a.input);
-  for (float x : t.data) {
+  for (float x : t.as<float>()) {
     if (!std::isfinite(x)) return error(Code::kInvalidArgument, "{}: holds NaN or infinity", a.input);
   }
   return inputs;
@@ -174,77 +116,50 @@ int run_exec(const ExecArgs& a) {
   if (!plan) return report_error("exec", plan.status());
   auto inputs = make_inputs(a, g);
   if (!inputs) return report_error("exec", inputs.status());
-  auto exec = engine::make_executor(*model, a.engine, a.threads);
-  if (!exec) return report_error("exec", exec.status());
-  profile::Executor& ex = **exec;
+  auto executor = engine::make_executor(*model, a.engine, a.threads);
+  if (!executor) return report_error("exec", executor.status());
+  exec::Executor& ex = **executor;
 
-  std::vector<char> on_edge(g.num_nodes(), 0);
-  for (NodeId v : plan->edge_nodes) on_edge[v] = 1;
-  std::vector<NodeId> all, tail;
-  for (NodeId v = 0; v < g.num_nodes(); ++v) {
-    all.push_back(v);
-    if (!on_edge[v]) tail.push_back(v);
-  }
-  auto whole_id = ex.prepare(all);
+  auto whole_id = ex.prepare(graph::all_nodes(g));
   if (!whole_id) return report_error("exec", whole_id.status());
-  profile::SegmentId ids[2] = {-1, -1};
-  const std::vector<NodeId>* parts[2] = {&plan->edge_nodes, &tail};
-  for (int s = 0; s < 2; ++s) {
-    if (parts[s]->empty()) continue;
-    auto id = ex.prepare(*parts[s]);
-    if (!id) return report_error("exec", id.status().with_context(s == 0 ? "head" : "tail"));
-    ids[s] = *id;
-  }
+  auto split = exec::prepare_split(ex, g, plan->edge_nodes);
+  if (!split) return report_error("exec", split.status());
+  const size_t cloud_nodes = g.num_nodes() - split->edge_nodes.size();
 
   std::vector<double> t_whole, t_side[2];
-  std::vector<Tensor> whole_out, pool;
+  std::vector<Tensor> whole_out;
+  exec::SplitResult r;
   using clock = std::chrono::steady_clock;
-  for (int r = 0; r < a.repeat; ++r) {
+  for (int rep = 0; rep < a.repeat; ++rep) {
     auto t0 = clock::now();
     Status st = ex.run(*whole_id, *inputs, &whole_out);
     t_whole.push_back(std::chrono::duration<double, std::milli>(clock::now() - t0).count());
     if (!st.is_ok()) return report_error("exec", st.with_context("whole model"));
-    pool = *inputs;
-    for (int s = 0; s < 2; ++s) {
-      if (ids[s] < 0) continue;
-      std::vector<Tensor> outs;
-      t0 = clock::now();
-      st = ex.run(ids[s], pool, &outs);
-      t_side[s].push_back(std::chrono::duration<double, std::milli>(clock::now() - t0).count());
-      if (!st.is_ok()) return report_error("exec", st.with_context(s == 0 ? "head" : "tail"));
-      for (auto& t : outs) pool.push_back(std::move(t));
-    }
+    auto res = exec::run_split(ex, g, *split, *inputs);
+    if (!res) return report_error("exec", res.status());
+    r = std::move(*res);
+    if (split->head >= 0) t_side[0].push_back(r.head_ms);
+    if (split->tail >= 0) t_side[1].push_back(r.tail_ms);
   }
 
   // What crossed: the tail's inputs (graph inputs read in the cloud included).
-  std::vector<ValueId> crossed;
-  if (ids[1] >= 0) crossed = ex.info(ids[1]).inputs;
   int64_t crossed_bytes = 0;
   nlohmann::json crossed_json = nlohmann::json::array();
-  for (ValueId x : crossed) {
-    crossed_bytes += g.values[x].bytes;
-    crossed_json.push_back(
-        {{"name", g.values[x].name}, {"shape", g.values[x].shape}, {"bytes", g.values[x].bytes}});
+  for (const Tensor& t : r.crossed) {
+    crossed_bytes += static_cast<int64_t>(t.bytes());
+    crossed_json.push_back({{"name", t.name()}, {"shape", t.shape()}, {"bytes", t.bytes()}});
   }
   bool identical = true;
-  float max_diff = 0;
+  double max_diff = 0;
   nlohmann::json outputs_json = nlohmann::json::array();
+  auto whole = exec::pick(g, g.outputs, whole_out);
+  if (!whole) return report_error("exec", whole.status().with_context("whole model"));
   for (size_t k = 0; k < g.outputs.size(); ++k) {
-    const std::string& name = g.values[g.outputs[k]].name;
-    auto it = std::find_if(pool.begin(), pool.end(), [&](const Tensor& t) { return t.name == name; });
-    auto wt =
-        std::find_if(whole_out.begin(), whole_out.end(), [&](const Tensor& t) { return t.name == name; });
-    if (it == pool.end() || wt == whole_out.end()) {
-      return report_error("exec", error(Code::kInternal, "graph output '{}' was not produced", name));
-    }
-    bool same = it->data.size() == wt->data.size() &&
-                std::memcmp(it->data.data(), wt->data.data(), it->data.size() * sizeof(float)) == 0;
-    float d = 0;
-    for (size_t i = 0; i < it->data.size() && i < wt->data.size(); ++i)
-      d = std::max(d, std::fabs(it->data[i] - wt->data[i]));
+    const bool same = r.outputs[k].bit_equal((*whole)[k]);
+    const double d = exec::max_abs_diff(r.outputs[k], (*whole)[k]);
     identical = identical && same;
     max_diff = std::max(max_diff, d);
-    outputs_json.push_back({{"name", name}, {"bit_identical", same}, {"max_abs_diff", d}});
+    outputs_json.push_back({{"name", r.outputs[k].name()}, {"bit_identical", same}, {"max_abs_diff", d}});
   }
 
   const double head_ms = median(t_side[0]), tail_ms = median(t_side[1]), whole_ms = median(t_whole);
@@ -257,7 +172,7 @@ int run_exec(const ExecArgs& a) {
                         {"threads", ex.threads()},
                         {"repeat", a.repeat},
                         {"edge_nodes", plan->edge_nodes.size()},
-                        {"cloud_nodes", tail.size()},
+                        {"cloud_nodes", cloud_nodes},
                         {"head_ms", head_ms},
                         {"tail_ms", tail_ms},
                         {"whole_ms", whole_ms},
@@ -271,15 +186,15 @@ int run_exec(const ExecArgs& a) {
   }
   fmt::print(
       "model {} ({} nodes), plan {} #{}: {} edge / {} cloud nodes; {} with {} thread(s), median of {} runs\n",
-      g.name, g.num_nodes(), plan->algo, plan->index, plan->edge_nodes.size(), tail.size(), ex.name(),
+      g.name, g.num_nodes(), plan->algo, plan->index, plan->edge_nodes.size(), cloud_nodes, ex.name(),
       ex.threads(), a.repeat);
-  fmt::print("  head (edge):  {:9.3f} ms{}\n", head_ms, ids[0] < 0 ? "  (empty: cloud only)" : "");
-  fmt::print("  tail (cloud): {:9.3f} ms{}\n", tail_ms, ids[1] < 0 ? "  (empty: edge only)" : "");
+  fmt::print("  head (edge):  {:9.3f} ms{}\n", head_ms, split->head < 0 ? "  (empty: cloud only)" : "");
+  fmt::print("  tail (cloud): {:9.3f} ms{}\n", tail_ms, split->tail < 0 ? "  (empty: edge only)" : "");
   fmt::print("  head + tail:  {:9.3f} ms   whole model: {:.3f} ms\n", head_ms + tail_ms, whole_ms);
-  fmt::print("  crossed: {} tensor(s), {} bytes ({:.1f} KiB)\n", crossed.size(), crossed_bytes,
+  fmt::print("  crossed: {} tensor(s), {} bytes ({:.1f} KiB)\n", r.crossed.size(), crossed_bytes,
              crossed_bytes / 1024.0);
-  for (ValueId x : crossed) {
-    fmt::print("    {} [{}] {} bytes\n", g.values[x].name, shape_str(g.values[x].shape), g.values[x].bytes);
+  for (const Tensor& t : r.crossed) {
+    fmt::print("    {} [{}] {} bytes\n", t.name(), exec::shape_str(t.shape()), t.bytes());
   }
   if (identical) {
     fmt::print("  result: bit-identical to the whole model (max abs diff 0)\n");

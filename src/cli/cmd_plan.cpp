@@ -1,19 +1,19 @@
 // edgecut plan MODEL [--edge-profile E --cloud-profile C] --bandwidth 10Mbps [--rtt 20ms]
 //                    [--algo NAME|all] [--json] [--sweep LO:HI [--points N] [--svg FILE]]
+#include <fmt/format.h>
+
 #include <cmath>
 #include <fstream>
 #include <iostream>
 
-#include <fmt/format.h>
-
 #include "cli/commands.h"
 #include "cli/costs_arg.h"
 #include "cli/model_arg.h"
-#include "cli/plan_json.h"
 #include "cli/svg.h"
 #include "common/units.h"
 #include "partition/algorithms.h"
 #include "partition/envelope.h"
+#include "partition/plan_io.h"
 
 namespace edgecut::cli {
 namespace {
@@ -105,7 +105,7 @@ int run(const PlanArgs& a) {
     for (const auto& algo : algos) {
       auto p = partition::solve(algo, *cm, n);
       if (!p) return report_error("plan", p.status());
-      plans.push_back(plan_to_json(*p, g));
+      plans.push_back(partition::plan_to_json(*p, g));
       row.push_back(std::move(*p));
     }
     table.push_back(std::move(row));
@@ -122,15 +122,15 @@ int run(const PlanArgs& a) {
     auto env = partition::Envelope::build(q, n, lo, hi);
     env_json = nlohmann::json::array();
     for (const auto& piece : env.pieces()) {
-      env_json.push_back({{"from_bps", piece.from_bps}, {"to_bps", piece.to_bps},
-                          {"plan", plan_to_json(piece.plan, g)}});
+      env_json.push_back({{"from_bps", piece.from_bps},
+                          {"to_bps", piece.to_bps},
+                          {"plan", partition::plan_to_json(piece.plan, g)}});
     }
   }
 
   if (!a.out.empty()) {
-    std::ofstream f(a.out);
-    f << nlohmann::json{{"model", g.name}, {"model_hash", g.structure_hash()}, {"plans", plans}}.dump(1) << "\n";
-    if (!f) return report_error("plan", error(Code::kIo, "{}: cannot write", a.out));
+    Status st = partition::write_plan_file(a.out, partition::plan_file_json(g, plans));
+    if (!st.is_ok()) return report_error("plan", st);
   }
   if (!a.svg.empty() && bandwidths.size() > 1) {
     std::vector<Series> series;
@@ -139,13 +139,17 @@ int run(const PlanArgs& a) {
       for (const auto& row : table) s.y.push_back(ms_from_ns(row[k].predicted.total_ns));
       series.push_back(std::move(s));
     }
-    Status st = write_line_chart(a.svg, fmt::format("{}: end-to-end latency", g.name), "uplink bandwidth (bit/s)",
-                                 "predicted latency (ms)", bandwidths, true, series);
+    Status st =
+        write_line_chart(a.svg, fmt::format("{}: end-to-end latency", g.name), "uplink bandwidth (bit/s)",
+                         "predicted latency (ms)", bandwidths, true, series);
     if (!st.is_ok()) return report_error("plan", st);
   }
   if (a.json) {
-    nlohmann::json j = {{"model", g.name}, {"model_hash", g.structure_hash()}, {"costs", costs->source},
-                        {"rtt_ms", net.rtt_ms}, {"plans", plans}};
+    nlohmann::json j = {{"model", g.name},
+                        {"model_hash", g.structure_hash()},
+                        {"costs", costs->source},
+                        {"rtt_ms", net.rtt_ms},
+                        {"plans", plans}};
     if (a.envelope) j["envelope"] = env_json;
     std::cout << j.dump() << "\n";
     return 0;
@@ -159,7 +163,8 @@ int run(const PlanArgs& a) {
       const auto& b = p.predicted;
       fmt::print("{:<13} {:>10.2f} {:>9.2f} {:>11.2f} {:>9.2f} {:>6}  {:<34} {:>9.1f}{}\n", p.algo,
                  ms_from_ns(b.total_ns), ms_from_ns(b.edge_ns), ms_from_ns(b.transfer_ns()),
-                 ms_from_ns(b.cloud_ns), p.edge_nodes.size(), short_list(g, p.cut_values), p.solve_us, flags(p));
+                 ms_from_ns(b.cloud_ns), p.edge_nodes.size(), short_list(g, p.cut_values), p.solve_us,
+                 flags(p));
     }
   } else {
     fmt::print("\n{:>12}", "bandwidth");
@@ -194,17 +199,21 @@ void register_plan(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("plan", "Choose where to cut a model for a bandwidth (or a sweep)");
   sub->add_option("model", a->model, kModelHelp)->required();
   add_cost_options(sub, &a->costs);
-  sub->add_option("-b,--bandwidth", a->bandwidth, "Uplink bandwidth, e.g. 10Mbps, 500kbps, 2MB/s")->capture_default_str();
+  sub->add_option("-b,--bandwidth", a->bandwidth, "Uplink bandwidth, e.g. 10Mbps, 500kbps, 2MB/s")
+      ->capture_default_str();
   sub->add_option("--downlink", a->downlink, "Downlink bandwidth (default: same as uplink)");
   sub->add_option("--rtt", a->rtt, "Round-trip time, e.g. 20ms")->capture_default_str();
-  sub->add_option("-a,--algo", a->algo, "qdmp, dads-fixed, dads, neurosurgeon, edge-only, cloud-only, brute; several joined by commas, or all")
+  sub->add_option("-a,--algo", a->algo,
+                  "qdmp, dads-fixed, dads, neurosurgeon, edge-only, cloud-only, brute; several joined by "
+                  "commas, or all")
       ->capture_default_str();
   sub->add_flag("--json", a->json, "Machine-readable output on stdout");
   sub->add_option("--sweep", a->sweep, "Bandwidth range LO:HI, e.g. 0.1Mbps:1Gbps (log-spaced points)");
   sub->add_option("--points", a->points, "Points in the sweep")->capture_default_str();
   sub->add_option("--svg", a->svg, "With --sweep: write a latency-vs-bandwidth plot");
   sub->add_option("-o,--output", a->out, "Write the plans as JSON to this file (for edgecut exec)");
-  sub->add_flag("--envelope", a->envelope, "Also list the plans optimal somewhere in the range, with breakpoints");
+  sub->add_flag("--envelope", a->envelope,
+                "Also list the plans optimal somewhere in the range, with breakpoints");
   sub->callback([a] { finish(run(*a)); });
 }
 

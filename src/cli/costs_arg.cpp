@@ -9,7 +9,8 @@ namespace edgecut::cli {
 void add_cost_options(CLI::App* sub, CostArgs* args) {
   sub->add_option("--edge-profile", args->edge_profile, "Profile of the edge device (edgecut profile)");
   sub->add_option("--cloud-profile", args->cloud_profile, "Profile of the cloud server (edgecut profile)");
-  sub->add_option("--edge-gflops", args->edge_gflops, "Edge speed for estimated times when no profile is given")
+  sub->add_option("--edge-gflops", args->edge_gflops,
+                  "Edge speed for estimated times when no profile is given")
       ->capture_default_str();
   sub->add_option("--cloud-gflops", args->cloud_gflops,
                   "Cloud speed for estimated times when no profile is given")
@@ -24,18 +25,18 @@ Expected<NodeCosts> load_costs(const CostArgs& args, const graph::Graph& g) {
   auto side = [&](const std::string& path, double gflops, const char* name,
                   std::vector<double>* out) -> Status {
     if (!path.empty()) {
-      ASSIGN_OR_RETURN(profile::Profile p, profile::load_for(path, g));
+      EDGECUT_ASSIGN_OR_RETURN(profile::Profile p, profile::load_for(path, g));
       *out = std::move(p.node_ms);
       parts.push_back(fmt::format("{} {} ({}, {})", name, path, p.device, p.method));
     } else {
-      ASSIGN_OR_RETURN(profile::Profile p, profile::estimate(g, name, gflops, args.overhead_us));
+      EDGECUT_ASSIGN_OR_RETURN(profile::Profile p, profile::estimate(g, name, gflops, args.overhead_us));
       *out = std::move(p.node_ms);
       parts.push_back(fmt::format("{} estimated at {} GFLOP/s", name, gflops));
     }
     return Status::ok();
   };
-  RETURN_IF_ERROR(side(args.edge_profile, args.edge_gflops, "edge", &c.edge_ms));
-  RETURN_IF_ERROR(side(args.cloud_profile, args.cloud_gflops, "cloud", &c.cloud_ms));
+  EDGECUT_RETURN_IF_ERROR(side(args.edge_profile, args.edge_gflops, "edge", &c.edge_ms));
+  EDGECUT_RETURN_IF_ERROR(side(args.cloud_profile, args.cloud_gflops, "cloud", &c.cloud_ms));
   c.source = fmt::format("{}", fmt::join(parts, "; "));
   return c;
 }

@@ -28,7 +28,7 @@ Expected<graph::Model> load_model_arg(const std::string& spec) {
                    size);
     }
   }
-  ASSIGN_OR_RETURN(auto proto, zoo::build(name, opts));
+  EDGECUT_ASSIGN_OR_RETURN(auto proto, zoo::build(name, opts));
   return graph::import_model(std::move(proto), spec);
 }
 

@@ -122,9 +122,14 @@ std::string CpuLimitReport::describe() const {
 }
 
 nlohmann::json CpuLimitReport::to_json() const {
-  return {{"pinned", pinned},         {"cpu", cpu},           {"quota_applied", quota_applied},
-          {"core_fraction", core_fraction}, {"cgroup", cgroup}, {"slowdown_factor", slowdown_factor},
-          {"note", note},             {"describe", describe()}};
+  return {{"pinned", pinned},
+          {"cpu", cpu},
+          {"quota_applied", quota_applied},
+          {"core_fraction", core_fraction},
+          {"cgroup", cgroup},
+          {"slowdown_factor", slowdown_factor},
+          {"note", note},
+          {"describe", describe()}};
 }
 
 Expected<CpuLimitReport> apply_cpu_limit(const CpuLimit& limit) {
@@ -134,7 +139,7 @@ Expected<CpuLimitReport> apply_cpu_limit(const CpuLimit& limit) {
   }
   if (limit.cpu >= 0) {
     if (limit.cpu >= CPU_SETSIZE) return error(Code::kInvalidArgument, "cpu {} out of range", limit.cpu);
-    RETURN_IF_ERROR(pin_all_threads(limit.cpu));
+    EDGECUT_RETURN_IF_ERROR(pin_all_threads(limit.cpu));
     r.pinned = true;
     r.cpu = limit.cpu;
   }

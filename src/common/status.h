@@ -7,11 +7,11 @@
 // stand-in built on std::variant.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <string>
 #include <utility>
 #include <variant>
-
-#include <fmt/format.h>
 
 namespace edgecut {
 
@@ -58,7 +58,7 @@ Status error(Code code, fmt::format_string<Args...> f, Args&&... args) {
 template <typename T>
 class [[nodiscard]] Expected {
  public:
-  Expected(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Expected(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
   Expected(Status status) : v_(std::move(status)) {}  // NOLINT
 
   bool has_value() const { return v_.index() == 0; }
@@ -81,16 +81,16 @@ class [[nodiscard]] Expected {
 #define EDGECUT_CONCAT_INNER(a, b) a##b
 #define EDGECUT_CONCAT(a, b) EDGECUT_CONCAT_INNER(a, b)
 
-#define RETURN_IF_ERROR(expr)                     \
-  do {                                            \
-    ::edgecut::Status _st = (expr);               \
-    if (!_st.is_ok()) return _st;                 \
+#define EDGECUT_RETURN_IF_ERROR(expr) \
+  do {                                \
+    ::edgecut::Status _st = (expr);   \
+    if (!_st.is_ok()) return _st;     \
   } while (0)
 
-// ASSIGN_OR_RETURN(auto x, f()) : binds x to the value or returns the status.
-#define ASSIGN_OR_RETURN(lhs, rexpr) \
-  ASSIGN_OR_RETURN_IMPL(EDGECUT_CONCAT(_exp_, __LINE__), lhs, rexpr)
-#define ASSIGN_OR_RETURN_IMPL(tmp, lhs, rexpr) \
-  auto tmp = (rexpr);                          \
-  if (!tmp.has_value()) return tmp.status();   \
+// EDGECUT_ASSIGN_OR_RETURN(auto x, f()) : binds x to the value or returns the status.
+#define EDGECUT_ASSIGN_OR_RETURN(lhs, rexpr) \
+  EDGECUT_ASSIGN_OR_RETURN_IMPL(EDGECUT_CONCAT(_exp_, __LINE__), lhs, rexpr)
+#define EDGECUT_ASSIGN_OR_RETURN_IMPL(tmp, lhs, rexpr) \
+  auto tmp = (rexpr);                                  \
+  if (!tmp.has_value()) return tmp.status();           \
   lhs = std::move(tmp).value()

@@ -32,18 +32,17 @@ Expected<std::pair<double, std::string>> split_number(std::string_view text, con
 }  // namespace
 
 Expected<double> parse_bandwidth_bps(std::string_view text) {
-  ASSIGN_OR_RETURN(auto nu, split_number(text, "bandwidth"));
+  EDGECUT_ASSIGN_OR_RETURN(auto nu, split_number(text, "bandwidth"));
   auto [value, unit] = nu;
   struct U {
     const char* name;
     double bits;
   };
   static constexpr std::array<U, 19> kUnits = {{
-      {"", 1},           {"bps", 1},       {"bit/s", 1},        {"b/s", 1},
-      {"kbps", 1e3},     {"kbit/s", 1e3},  {"Kbps", 1e3},       {"Mbps", 1e6},
-      {"Mbit/s", 1e6},   {"mbps", 1e6},    {"Gbps", 1e9},       {"Gbit/s", 1e9},
-      {"gbps", 1e9},     {"B/s", 8},       {"Bps", 8},          {"kB/s", 8e3},
-      {"KB/s", 8e3},     {"MB/s", 8e6},    {"GB/s", 8e9},
+      {"", 1},         {"bps", 1},      {"bit/s", 1},  {"b/s", 1},      {"kbps", 1e3},
+      {"kbit/s", 1e3}, {"Kbps", 1e3},   {"Mbps", 1e6}, {"Mbit/s", 1e6}, {"mbps", 1e6},
+      {"Gbps", 1e9},   {"Gbit/s", 1e9}, {"gbps", 1e9}, {"B/s", 8},      {"Bps", 8},
+      {"kB/s", 8e3},   {"KB/s", 8e3},   {"MB/s", 8e6}, {"GB/s", 8e9},
   }};
   for (const U& u : kUnits) {
     if (unit == u.name) {
@@ -55,18 +54,22 @@ Expected<double> parse_bandwidth_bps(std::string_view text) {
     }
   }
   return error(Code::kInvalidArgument,
-               "bandwidth '{}' has unknown unit '{}' (use bps, kbps, Mbps, Gbps, B/s, kB/s, MB/s)",
-               text, unit);
+               "bandwidth '{}' has unknown unit '{}' (use bps, kbps, Mbps, Gbps, B/s, kB/s, MB/s)", text,
+               unit);
 }
 
 Expected<double> parse_duration_ms(std::string_view text) {
-  ASSIGN_OR_RETURN(auto nu, split_number(text, "duration"));
+  EDGECUT_ASSIGN_OR_RETURN(auto nu, split_number(text, "duration"));
   auto [value, unit] = nu;
   double scale = 0;
-  if (unit == "ms") scale = 1;
-  else if (unit == "us" || unit == "µs") scale = 1e-3;
-  else if (unit == "ns") scale = 1e-6;
-  else if (unit == "s") scale = 1e3;
+  if (unit == "ms")
+    scale = 1;
+  else if (unit == "us" || unit == "µs")
+    scale = 1e-3;
+  else if (unit == "ns")
+    scale = 1e-6;
+  else if (unit == "s")
+    scale = 1e3;
   else {
     return error(Code::kInvalidArgument, "duration '{}' needs a unit: ns, us, ms or s", text);
   }
@@ -80,8 +83,8 @@ Expected<BandwidthRange> parse_bandwidth_range(std::string_view text) {
     return error(Code::kInvalidArgument, "bandwidth range '{}' must look like LO:HI, e.g. 0.1Mbps:1Gbps",
                  text);
   }
-  ASSIGN_OR_RETURN(double lo, parse_bandwidth_bps(text.substr(0, colon)));
-  ASSIGN_OR_RETURN(double hi, parse_bandwidth_bps(text.substr(colon + 1)));
+  EDGECUT_ASSIGN_OR_RETURN(double lo, parse_bandwidth_bps(text.substr(0, colon)));
+  EDGECUT_ASSIGN_OR_RETURN(double hi, parse_bandwidth_bps(text.substr(colon + 1)));
   if (!(lo < hi)) {
     return error(Code::kInvalidArgument, "bandwidth range '{}': low end must be below high end", text);
   }

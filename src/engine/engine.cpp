@@ -18,8 +18,8 @@ Registry& registry() {
   static Registry* r = [] {
     auto* reg = new Registry;  // never destroyed: usable from static destructors
     EngineFactory opencv = [](const graph::Model& m,
-                              const EngineOptions& o) -> Expected<std::unique_ptr<profile::Executor>> {
-      return std::unique_ptr<profile::Executor>(std::make_unique<OpenCvExecutor>(m, o));
+                              const EngineOptions& o) -> Expected<std::unique_ptr<exec::Executor>> {
+      return std::unique_ptr<exec::Executor>(std::make_unique<OpenCvExecutor>(m, o));
     };
     reg->factories["opencv"] = opencv;
     reg->factories["opencv-dnn"] = opencv;
@@ -44,9 +44,8 @@ std::vector<std::string> engine_names() {
   return names;
 }
 
-Expected<std::unique_ptr<profile::Executor>> make_executor(const graph::Model& model,
-                                                           const std::string& engine,
-                                                           const EngineOptions& options) {
+Expected<std::unique_ptr<exec::Executor>> make_executor(const graph::Model& model, const std::string& engine,
+                                                        const EngineOptions& options) {
   if (options.threads < 1) {
     return error(Code::kInvalidArgument, "engine threads must be >= 1, got {}", options.threads);
   }
@@ -65,8 +64,8 @@ Expected<std::unique_ptr<profile::Executor>> make_executor(const graph::Model& m
   return f(model, options);
 }
 
-Expected<std::unique_ptr<profile::Executor>> make_executor(const graph::Model& model,
-                                                           const std::string& engine, int threads) {
+Expected<std::unique_ptr<exec::Executor>> make_executor(const graph::Model& model, const std::string& engine,
+                                                        int threads) {
   EngineOptions o;
   o.threads = threads;
   return make_executor(model, engine, o);

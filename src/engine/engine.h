@@ -1,6 +1,6 @@
-// Engine registry: profile::Executor implementations by name.
+// Engine registry: exec::Executor implementations by name.
 //
-// One small interface (profile::Executor), a registry of factories behind it
+// One small interface (exec::Executor), a registry of factories behind it
 // (the ncnn / ONNX Runtime shape), so that the profiler, `edgecut exec` and the
 // runtime pick an engine by a string. "opencv" (alias "opencv-dnn") is built in.
 #pragma once
@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "common/status.h"
+#include "exec/executor.h"
 #include "graph/onnx_import.h"
-#include "profile/executor.h"
 
 namespace edgecut::engine {
 
@@ -35,14 +35,13 @@ struct EngineOptions {
 // Makes an executor. The executor keeps a reference to `model`, which must
 // outlive it. Fails (kInvalidArgument) on an unknown engine name or threads < 1.
 using EngineFactory =
-    std::function<Expected<std::unique_ptr<profile::Executor>>(const graph::Model&, const EngineOptions&)>;
+    std::function<Expected<std::unique_ptr<exec::Executor>>(const graph::Model&, const EngineOptions&)>;
 
-Expected<std::unique_ptr<profile::Executor>> make_executor(const graph::Model& model,
-                                                           const std::string& engine = "opencv",
-                                                           int threads = 1);
-Expected<std::unique_ptr<profile::Executor>> make_executor(const graph::Model& model,
-                                                           const std::string& engine,
-                                                           const EngineOptions& options);
+Expected<std::unique_ptr<exec::Executor>> make_executor(const graph::Model& model,
+                                                        const std::string& engine = "opencv",
+                                                        int threads = 1);
+Expected<std::unique_ptr<exec::Executor>> make_executor(const graph::Model& model, const std::string& engine,
+                                                        const EngineOptions& options);
 
 // Adds (or replaces) a factory; thread-safe. Built-ins are registered on first use.
 void register_engine(const std::string& name, EngineFactory factory);

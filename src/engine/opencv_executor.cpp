@@ -11,13 +11,16 @@
 
 namespace edgecut::engine {
 
+using exec::DType;
+using exec::SegmentId;
+using exec::Tensor;
+using graph::check_node_ids;
+using graph::describe_segment;
 using graph::NodeId;
 using graph::ValueId;
-using profile::SegmentId;
-using profile::Tensor;
 
 struct OpenCvExecutor::Segment {
-  profile::SegmentInfo info;
+  graph::SegmentInfo info;
   cv::dnn::Net net;
   std::vector<std::string> forward_names;  // per info.outputs: OpenCV pin name
   std::vector<NodeId> layer_node;          // per Net::getLayerNames() entry: our node, or kNoNode
@@ -61,15 +64,7 @@ std::string one_line(const std::string& s) {
   return out;
 }
 
-std::string shape_str(const std::vector<int64_t>& s) {
-  return fmt::format("[{}]", fmt::join(s, "x"));
-}
-
-int64_t elements(const std::vector<int64_t>& s) {
-  int64_t n = 1;
-  for (int64_t d : s) n *= d;
-  return n;
-}
+std::string shape_str(const std::vector<int64_t>& s) { return fmt::format("[{}]", exec::shape_str(s)); }
 
 // Nodes of the segment whose output OpenCV would fold a following affine layer
 // into (Conv + BatchNormalization, Conv + Mul / Add by a constant: the importer
@@ -77,7 +72,7 @@ int64_t elements(const std::vector<int64_t>& s) {
 // a plan that cuts between the two would not reproduce the whole model. Asking
 // forward() for such an output keeps it materialised, in every segment alike.
 // Exact fusions (activations, eltwise Add of two activations) are untouched.
-std::vector<NodeId> fold_blockers(const graph::Graph& g, const profile::SegmentInfo& seg) {
+std::vector<NodeId> fold_blockers(const graph::Graph& g, const graph::SegmentInfo& seg) {
   std::vector<char> in(g.num_nodes(), 0);
   for (NodeId v : seg.nodes) in[v] = 1;
   std::vector<NodeId> out;
@@ -123,10 +118,10 @@ OpenCvExecutor::Segment* OpenCvExecutor::get(SegmentId id) const {
   return segments_[id].get();
 }
 
-const profile::SegmentInfo& OpenCvExecutor::info(SegmentId id) const {
+const graph::SegmentInfo& OpenCvExecutor::info(SegmentId id) const {
   Segment* s = get(id);
   if (s == nullptr) {
-    static const profile::SegmentInfo kEmpty;  // precondition violated; do not crash
+    static const graph::SegmentInfo kEmpty;  // precondition violated; do not crash
     return kEmpty;
   }
   return s->info;
@@ -160,8 +155,8 @@ Expected<std::unique_ptr<OpenCvExecutor::Segment>> OpenCvExecutor::build(
       }
     }
   }
-  ASSIGN_OR_RETURN(onnx::ModelProto sub, extract_submodel(model_, s->info));
-  RETURN_IF_ERROR(clean_for_opencv(&sub).with_context(g.name));
+  EDGECUT_ASSIGN_OR_RETURN(onnx::ModelProto sub, extract_submodel(model_, s->info));
+  EDGECUT_RETURN_IF_ERROR(clean_for_opencv(&sub).with_context(g.name));
   std::string bytes;  // not kept: the net holds its own copy of the weights
   if (!sub.SerializeToString(&bytes)) {
     return error(Code::kInternal, "{}: cannot serialize the sub-model (over 2 GiB?)", g.name);
@@ -193,17 +188,17 @@ Expected<std::unique_ptr<OpenCvExecutor::Segment>> OpenCvExecutor::build(
     std::vector<Tensor> zeros;
     for (ValueId x : s->info.inputs) {
       const graph::Value& val = g.values[x];
-      zeros.push_back(
-          Tensor{val.name, val.shape, std::vector<float>(static_cast<size_t>(elements(val.shape)))});
+      EDGECUT_ASSIGN_OR_RETURN(Tensor z, Tensor::make(val.name, val.dtype, val.shape));
+      zeros.push_back(std::move(z));
     }
     std::vector<Tensor> outs;
-    RETURN_IF_ERROR(forward(*s, zeros, &outs, true));
+    EDGECUT_RETURN_IF_ERROR(forward(*s, zeros, &outs, true));
   }
   return s;
 }
 
 Expected<SegmentId> OpenCvExecutor::prepare(const std::vector<NodeId>& nodes) {
-  RETURN_IF_ERROR(check_node_ids(model_.graph, nodes));
+  EDGECUT_RETURN_IF_ERROR(check_node_ids(model_.graph, nodes));
   std::vector<NodeId> key = nodes;
   std::sort(key.begin(), key.end());
   key.erase(std::unique(key.begin(), key.end()), key.end());
@@ -213,7 +208,7 @@ Expected<SegmentId> OpenCvExecutor::prepare(const std::vector<NodeId>& nodes) {
     if (auto it = cache_.find(key); it != cache_.end()) return it->second;
   }
   // Built outside the lock: importing a big segment must not stall runs.
-  ASSIGN_OR_RETURN(std::unique_ptr<Segment> seg, build(key));
+  EDGECUT_ASSIGN_OR_RETURN(std::unique_ptr<Segment> seg, build(key));
   std::lock_guard<std::mutex> lock(mu_);
   if (auto it = cache_.find(key); it != cache_.end()) return it->second;  // lost a race: same content
   SegmentId id = static_cast<SegmentId>(segments_.size());
@@ -229,23 +224,22 @@ Status OpenCvExecutor::forward(Segment& s, const std::vector<Tensor>& inputs, st
   std::vector<std::string> names;
   for (ValueId x : s.info.inputs) {
     const graph::Value& val = g.values[x];
-    auto it = std::find_if(inputs.begin(), inputs.end(), [&](const Tensor& t) { return t.name == val.name; });
+    auto it =
+        std::find_if(inputs.begin(), inputs.end(), [&](const Tensor& t) { return t.name() == val.name; });
     if (it == inputs.end()) {
       return error(Code::kInvalidArgument, "{}: segment input '{}' was not given", g.name, val.name);
     }
-    if (it->shape != val.shape) {
-      return error(Code::kInvalidArgument, "{}: input '{}' has shape {}, but the model expects {} (float32)",
-                   g.name, val.name, shape_str(it->shape), shape_str(val.shape));
-    }
-    if (static_cast<int64_t>(it->data.size()) != elements(val.shape)) {
-      return error(Code::kInvalidArgument, "{}: input '{}' holds {} floats, but its shape {} needs {}",
-                   g.name, val.name, it->data.size(), shape_str(val.shape), elements(val.shape));
+    if (it->dtype() != DType::kFloat || it->shape() != val.shape) {
+      return error(Code::kInvalidArgument,
+                   "{}: input '{}' is {} of shape {}, but the model expects {} of shape {}", g.name, val.name,
+                   graph::dtype_name(it->dtype()), shape_str(it->shape()), graph::dtype_name(val.dtype),
+                   shape_str(val.shape));
     }
     std::vector<int> sizes(val.shape.begin(), val.shape.end());
     if (sizes.empty()) sizes.push_back(1);
     // Wraps the caller's data without a copy; setInput copies it into the net.
     blobs.emplace_back(static_cast<int>(sizes.size()), sizes.data(), CV_32F,
-                       const_cast<float*>(it->data.data()));
+                       const_cast<uint8_t*>(it->data()));
     names.push_back(val.name);
   }
   std::vector<cv::Mat> outs;
@@ -267,7 +261,7 @@ Status OpenCvExecutor::forward(Segment& s, const std::vector<Tensor>& inputs, st
   for (size_t i = 0; i < s.info.outputs.size(); ++i) {  // the rest are fold blockers
     const graph::Value& val = g.values[s.info.outputs[i]];
     cv::Mat m = outs[i].isContinuous() ? outs[i] : outs[i].clone();
-    if (m.type() != CV_32F || static_cast<int64_t>(m.total()) != elements(val.shape)) {
+    if (m.type() != CV_32F || static_cast<int64_t>(m.total()) != exec::element_count(val.shape)) {
       NodeId v = val.producer;
       return error(
           first_run ? Code::kUnsupported : Code::kInternal,
@@ -275,8 +269,10 @@ Status OpenCvExecutor::forward(Segment& s, const std::vector<Tensor>& inputs, st
           "{} float32",
           g.name, m.total(), m.type(), val.name, g.nodes[v].name, g.nodes[v].op, shape_str(val.shape));
     }
-    const float* p = m.ptr<float>();
-    outputs->push_back(Tensor{val.name, val.shape, std::vector<float>(p, p + m.total())});
+    EDGECUT_ASSIGN_OR_RETURN(
+        Tensor t,
+        Tensor::from_floats(val.name, val.shape, std::span<const float>(m.ptr<float>(), m.total())));
+    outputs->push_back(std::move(t));
   }
   s.has_run = true;
   return Status::ok();
@@ -316,8 +312,8 @@ Expected<std::string> OpenCvExecutor::serialized(SegmentId id) const {
   Segment* s = get(id);
   if (s == nullptr)
     return error(Code::kInvalidArgument, "segment id {} was not prepared by this executor", id);
-  ASSIGN_OR_RETURN(onnx::ModelProto sub, extract_submodel(model_, s->info));
-  RETURN_IF_ERROR(clean_for_opencv(&sub).with_context(model_.graph.name));
+  EDGECUT_ASSIGN_OR_RETURN(onnx::ModelProto sub, extract_submodel(model_, s->info));
+  EDGECUT_RETURN_IF_ERROR(clean_for_opencv(&sub).with_context(model_.graph.name));
   std::string bytes;
   if (!sub.SerializeToString(&bytes)) return error(Code::kInternal, "cannot serialize the sub-model");
   return bytes;

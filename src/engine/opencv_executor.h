@@ -1,4 +1,4 @@
-// OpenCvExecutor: profile::Executor on OpenCV DNN 4.6 (CPU backend).
+// OpenCvExecutor: exec::Executor on OpenCV DNN 4.6 (CPU backend).
 //
 // prepare(nodes) builds the segment's ONNX sub-model (engine/submodel.h),
 // cleans it for OpenCV's importer, serializes it and reads it with
@@ -36,7 +36,7 @@
 
 namespace edgecut::engine {
 
-class OpenCvExecutor final : public profile::Executor {
+class OpenCvExecutor final : public exec::Executor {
  public:
   // `model` must outlive the executor.
   OpenCvExecutor(const graph::Model& model, const EngineOptions& options);
@@ -47,28 +47,28 @@ class OpenCvExecutor final : public profile::Executor {
 
   // O(model size) to build the sub-model plus OpenCV's import; O(|nodes| log)
   // on a cache hit.
-  Expected<profile::SegmentId> prepare(const std::vector<graph::NodeId>& nodes) override;
+  Expected<exec::SegmentId> prepare(const std::vector<graph::NodeId>& nodes) override;
   // Precondition: `id` was returned by prepare() of this executor.
-  const profile::SegmentInfo& info(profile::SegmentId id) const override;
-  Status run(profile::SegmentId id, const std::vector<profile::Tensor>& inputs,
-             std::vector<profile::Tensor>* outputs) override;
+  const graph::SegmentInfo& info(exec::SegmentId id) const override;
+  Status run(exec::SegmentId id, const std::vector<exec::Tensor>& inputs,
+             std::vector<exec::Tensor>* outputs) override;
   // Per graph node ms from Net::getPerfProfile of the segment's last run;
   // OpenCV reports layers it fused into another as 0.
-  Expected<std::vector<double>> last_run_node_ms(profile::SegmentId id) override;
+  Expected<std::vector<double>> last_run_node_ms(exec::SegmentId id) override;
 
   // The cleaned sub-model that OpenCV imported, rebuilt (not kept: a prepared
   // segment already holds its weights once, inside the cv::dnn::Net).
-  Expected<std::string> serialized(profile::SegmentId id) const;
+  Expected<std::string> serialized(exec::SegmentId id) const;
 
  private:
   struct Segment;
   struct KeyHash {
     size_t operator()(const std::vector<graph::NodeId>& k) const;
   };
-  Segment* get(profile::SegmentId id) const;
+  Segment* get(exec::SegmentId id) const;
   Expected<std::unique_ptr<Segment>> build(const std::vector<graph::NodeId>& nodes) const;
-  Status forward(Segment& s, const std::vector<profile::Tensor>& inputs,
-                 std::vector<profile::Tensor>* outputs, bool first_run) const;
+  Status forward(Segment& s, const std::vector<exec::Tensor>& inputs, std::vector<exec::Tensor>* outputs,
+                 bool first_run) const;
   // Turns OpenCV's exception text into a status naming the graph node.
   Status map_cv_error(const std::string& what, const char* stage) const;
 
@@ -76,7 +76,7 @@ class OpenCvExecutor final : public profile::Executor {
   EngineOptions options_;
   mutable std::mutex mu_;  // guards segments_ and cache_ only
   std::vector<std::unique_ptr<Segment>> segments_;
-  std::unordered_map<std::vector<graph::NodeId>, profile::SegmentId, KeyHash> cache_;
+  std::unordered_map<std::vector<graph::NodeId>, exec::SegmentId, KeyHash> cache_;
 };
 
 }  // namespace edgecut::engine

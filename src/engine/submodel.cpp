@@ -15,64 +15,6 @@ using graph::Graph;
 using graph::NodeId;
 using graph::ValueId;
 
-Status check_node_ids(const Graph& g, const std::vector<NodeId>& nodes) {
-  for (NodeId v : nodes) {
-    if (v < 0 || v >= g.num_nodes()) {
-      return error(Code::kInvalidArgument, "node id {} is out of range: model '{}' has {} nodes (0..{})", v,
-                   g.name, g.num_nodes(), g.num_nodes() - 1);
-    }
-  }
-  return Status::ok();
-}
-
-profile::SegmentInfo describe_segment(const Graph& g, const std::vector<NodeId>& nodes) {
-  profile::SegmentInfo info;
-  std::vector<char> in(g.num_nodes(), 0);
-  for (NodeId v : nodes) in[v] = 1;
-  for (NodeId v = 0; v < g.num_nodes(); ++v) {
-    if (in[v]) info.nodes.push_back(v);
-  }
-  std::vector<char> is_graph_output(g.num_values(), 0);
-  for (ValueId x : g.outputs) is_graph_output[x] = 1;
-  std::vector<char> seen(g.num_values(), 0);
-  for (NodeId v : info.nodes) {
-    for (ValueId x : g.nodes[v].inputs) {
-      const graph::Value& val = g.values[x];
-      if (val.is_weight || seen[x]) continue;
-      if (val.producer == graph::kNoNode || !in[val.producer]) {
-        seen[x] = 1;
-        info.inputs.push_back(x);
-      }
-    }
-    for (ValueId x : g.nodes[v].outputs) {
-      bool needed = is_graph_output[x] != 0;
-      for (NodeId w : g.values[x].consumers) needed = needed || !in[w];
-      if (needed) info.outputs.push_back(x);
-    }
-  }
-  std::sort(info.inputs.begin(), info.inputs.end());
-  std::sort(info.outputs.begin(), info.outputs.end());
-  return info;
-}
-
-Status check_predecessor_closed(const Graph& g, const std::vector<NodeId>& nodes) {
-  RETURN_IF_ERROR(check_node_ids(g, nodes));
-  std::vector<char> in(g.num_nodes(), 0);
-  for (NodeId v : nodes) in[v] = 1;
-  for (NodeId v : g.topo) {  // topological order: report the earliest offender
-    if (!in[v]) continue;
-    for (ValueId x : g.nodes[v].inputs) {
-      NodeId u = g.values[x].producer;
-      if (g.values[x].is_weight || u == graph::kNoNode || in[u]) continue;
-      return error(Code::kInvalidArgument,
-                   "edge node '{}' (id {}) reads '{}', whose producer '{}' (id {}) is not on the edge: the "
-                   "edge set must be closed under predecessors",
-                   g.nodes[v].name, v, g.values[x].name, g.nodes[u].name, u);
-    }
-  }
-  return Status::ok();
-}
-
 std::string submodel_node_name(NodeId v) { return fmt::format("n{}", v); }
 
 NodeId parse_submodel_node_name(const std::string& name) {
@@ -147,11 +89,11 @@ Expected<ProtoIndex> index_proto(const graph::Model& m) {
 
 }  // namespace
 
-Expected<onnx::ModelProto> extract_submodel(const graph::Model& model, const profile::SegmentInfo& seg) {
+Expected<onnx::ModelProto> extract_submodel(const graph::Model& model, const graph::SegmentInfo& seg) {
   const Graph& g = model.graph;
   if (seg.nodes.empty()) return error(Code::kUnsupported, "{}: cannot build a sub-model of no nodes", g.name);
-  RETURN_IF_ERROR(check_node_ids(g, seg.nodes));
-  ASSIGN_OR_RETURN(ProtoIndex idx, index_proto(model));
+  EDGECUT_RETURN_IF_ERROR(check_node_ids(g, seg.nodes));
+  EDGECUT_ASSIGN_OR_RETURN(ProtoIndex idx, index_proto(model));
   const onnx::GraphProto& pg = model.proto.graph();
 
   onnx::ModelProto out;

@@ -18,22 +18,9 @@
 
 #include "common/status.h"
 #include "graph/onnx_import.h"
-#include "profile/executor.h"
+#include "graph/segment.h"
 
 namespace edgecut::engine {
-
-// Inputs / outputs of the segment `nodes` (any order, duplicates allowed).
-// Result lists are ascending by id. Precondition: every id is in range
-// (checked by check_node_ids). O(sum of the nodes' degrees + V).
-profile::SegmentInfo describe_segment(const graph::Graph& g, const std::vector<graph::NodeId>& nodes);
-
-// Fails (kInvalidArgument) naming the first id out of [0, N).
-Status check_node_ids(const graph::Graph& g, const std::vector<graph::NodeId>& nodes);
-
-// A plan's edge set must be closed under predecessors: nothing may flow from
-// the cloud back to the edge. Fails (kInvalidArgument) naming a node of `nodes`
-// and an input it reads whose producer is missing from `nodes`. O(V + E).
-Status check_predecessor_closed(const graph::Graph& g, const std::vector<graph::NodeId>& nodes);
 
 // Name given to graph node v inside every sub-model. Short, unique, and free of
 // '.', which OpenCV reads as a "layer.output" separator in forward() names.
@@ -47,7 +34,7 @@ graph::NodeId parse_submodel_node_name(const std::string& name);
 // Compute nodes are renamed submodel_node_name(id); folded constant nodes
 // needed for the segment's weights are included (named "const_<k>").
 // Fails (kUnsupported) when the segment is empty. O(model size).
-Expected<onnx::ModelProto> extract_submodel(const graph::Model& model, const profile::SegmentInfo& seg);
+Expected<onnx::ModelProto> extract_submodel(const graph::Model& model, const graph::SegmentInfo& seg);
 
 // What clean_for_opencv() did, for logs and tests.
 struct CleanupReport {

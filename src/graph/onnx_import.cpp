@@ -1,11 +1,11 @@
 #include "graph/onnx_import.h"
 
+#include <onnx/shape_inference/implementation.h>
+
 #include <filesystem>
 #include <fstream>
 #include <unordered_map>
 #include <unordered_set>
-
-#include <onnx/shape_inference/implementation.h>
 
 #include "graph/flops.h"
 
@@ -17,8 +17,7 @@ namespace fs = std::filesystem;
 bool supported_dtype(int32_t t) { return dtype_size(static_cast<DType>(t)) > 0; }
 
 // Pins symbolic / unknown dims of activation graph inputs so inference can run.
-void pin_input_dims(onnx::GraphProto* g, const std::unordered_set<std::string>& inits,
-                    int64_t batch) {
+void pin_input_dims(onnx::GraphProto* g, const std::unordered_set<std::string>& inits, int64_t batch) {
   for (auto& in : *g->mutable_input()) {
     if (inits.count(in.name()) || !in.type().has_tensor_type()) continue;
     auto* shape = in.mutable_type()->mutable_tensor_type()->mutable_shape();
@@ -29,8 +28,7 @@ void pin_input_dims(onnx::GraphProto* g, const std::unordered_set<std::string>& 
   }
 }
 
-Status check_external_data(const onnx::GraphProto& g, const fs::path& base_dir,
-                           const std::string& label) {
+Status check_external_data(const onnx::GraphProto& g, const fs::path& base_dir, const std::string& label) {
   for (const auto& t : g.initializer()) {
     if (t.data_location() != onnx::TensorProto::EXTERNAL) continue;
     std::string location;
@@ -38,8 +36,8 @@ Status check_external_data(const onnx::GraphProto& g, const fs::path& base_dir,
       if (kv.key() == "location") location = kv.value();
     }
     if (location.empty()) {
-      return error(Code::kUnsupported, "{}: initializer '{}' uses external data without a location",
-                   label, t.name());
+      return error(Code::kUnsupported, "{}: initializer '{}' uses external data without a location", label,
+                   t.name());
     }
     fs::path p = base_dir / location;
     std::error_code ec;
@@ -55,8 +53,8 @@ Status check_external_data(const onnx::GraphProto& g, const fs::path& base_dir,
 Status read_shape(const onnx::TypeProto& type, const std::string& value, const std::string& label,
                   DType* dtype, std::vector<int64_t>* shape) {
   if (!type.has_tensor_type()) {
-    return error(Code::kUnsupported, "{}: value '{}' is not a tensor (sequence / map types are not supported)",
-                 label, value);
+    return error(Code::kUnsupported,
+                 "{}: value '{}' is not a tensor (sequence / map types are not supported)", label, value);
   }
   const auto& tt = type.tensor_type();
   if (!supported_dtype(tt.elem_type())) {
@@ -65,15 +63,14 @@ Status read_shape(const onnx::TypeProto& type, const std::string& value, const s
   }
   *dtype = static_cast<DType>(tt.elem_type());
   if (!tt.has_shape()) {
-    return error(Code::kFailedPrecondition, "{}: the shape of value '{}' cannot be inferred", label,
-                 value);
+    return error(Code::kFailedPrecondition, "{}: the shape of value '{}' cannot be inferred", label, value);
   }
   shape->clear();
   for (const auto& d : tt.shape().dim()) {
     if (!d.has_dim_value() || d.dim_value() < 0) {
       return error(Code::kFailedPrecondition,
-                   "{}: value '{}' has a dynamic dimension '{}'; edgecut needs static shapes", label,
-                   value, d.has_dim_param() ? d.dim_param() : std::string("?"));
+                   "{}: value '{}' has a dynamic dimension '{}'; edgecut needs static shapes", label, value,
+                   d.has_dim_param() ? d.dim_param() : std::string("?"));
     }
     shape->push_back(d.dim_value());
   }
@@ -115,12 +112,11 @@ Expected<Model> load_model(const std::string& path, const ImportOptions& options
   if (!proto.has_graph() || proto.graph().node_size() == 0) {
     return error(Code::kParseError, "{}: not an ONNX model (no graph or no nodes)", path);
   }
-  RETURN_IF_ERROR(check_external_data(proto.graph(), fs::path(path).parent_path(), path));
+  EDGECUT_RETURN_IF_ERROR(check_external_data(proto.graph(), fs::path(path).parent_path(), path));
   return import_model(std::move(proto), path, options);
 }
 
-Expected<Model> import_model(onnx::ModelProto proto, const std::string& label,
-                             const ImportOptions& options) {
+Expected<Model> import_model(onnx::ModelProto proto, const std::string& label, const ImportOptions& options) {
   if (!proto.has_graph() || proto.graph().node_size() == 0) {
     return error(Code::kParseError, "{}: model has no graph or no nodes", label);
   }
@@ -142,7 +138,8 @@ Expected<Model> import_model(onnx::ModelProto proto, const std::string& label,
   Graph& graph = model.graph;
   graph.source_path = label;
   // Exporters name every graph alike ("torch_jit", "main_graph"): the file says more.
-  graph.name = label.rfind("zoo:", 0) == 0 && !g->name().empty() ? g->name() : fs::path(label).stem().string();
+  graph.name =
+      label.rfind("zoo:", 0) == 0 && !g->name().empty() ? g->name() : fs::path(label).stem().string();
 
   std::unordered_map<std::string, ValueId> ids;
 
@@ -231,7 +228,7 @@ Expected<Model> import_model(onnx::ModelProto proto, const std::string& label,
   }
 
   // Cycles first: shape inference would only say "input not found".
-  RETURN_IF_ERROR(graph.finalize().with_context(label));
+  EDGECUT_RETURN_IF_ERROR(graph.finalize().with_context(label));
 
   pin_input_dims(g, inits, options.batch);
   try {
@@ -253,8 +250,8 @@ Expected<Model> import_model(onnx::ModelProto proto, const std::string& label,
     if (v.is_weight) continue;
     if (v.producer == kNoNode && !input_set.count(x)) {
       std::string user = v.consumers.empty() ? "?" : graph.nodes[v.consumers.front()].name;
-      return error(Code::kParseError, "{}: node '{}' reads value '{}', which nothing produces", label,
-                   user, v.name);
+      return error(Code::kParseError, "{}: node '{}' reads value '{}', which nothing produces", label, user,
+                   v.name);
     }
     auto t = types.find(v.name);
     if (t == types.end()) {
@@ -262,12 +259,12 @@ Expected<Model> import_model(onnx::ModelProto proto, const std::string& label,
       return error(Code::kFailedPrecondition, "{}: the shape of value '{}' (from {}) cannot be inferred",
                    label, v.name, who);
     }
-    RETURN_IF_ERROR(read_shape(*t->second, v.name, label, &v.dtype, &v.shape));
+    EDGECUT_RETURN_IF_ERROR(read_shape(*t->second, v.name, label, &v.dtype, &v.shape));
     v.bytes = checked_bytes(v.shape, v.dtype);
     if (v.bytes < 0) return error(Code::kUnsupported, "{}: value '{}' is absurdly large", label, v.name);
   }
   graph.flops = compute_flops(graph);
-  RETURN_IF_ERROR(graph.validate().with_context(label));
+  EDGECUT_RETURN_IF_ERROR(graph.validate().with_context(label));
   model.proto = std::move(proto);
   return model;
 }

@@ -8,6 +8,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "exec/split_run.h"
 #include "graph/structure.h"
 
 namespace edgecut::profile {
@@ -45,12 +46,6 @@ nlohmann::json options_json(const MeasureOptions& o, const Executor& ex) {
           {"quantile", o.quantile}};
 }
 
-std::vector<graph::NodeId> all_nodes(const graph::Graph& g) {
-  std::vector<graph::NodeId> v(g.nodes.size());
-  std::iota(v.begin(), v.end(), 0);
-  return v;
-}
-
 // Per-position shape from FLOPs when the engine has no per-layer times: a
 // small per-node constant keeps FLOP-free nodes (pooling, concat) above 0.
 std::vector<double> flops_shape(const graph::Graph& g, double whole_ms) {
@@ -76,11 +71,11 @@ struct Whole {
 Expected<Whole> measure_whole(Executor& ex, const graph::Graph& g, const MeasureOptions& o, double from,
                               double to) {
   SegmentTimer timer(&ex, &g, o.seed);
-  ASSIGN_OR_RETURN(int w, timer.add(all_nodes(g), "whole"));
+  EDGECUT_ASSIGN_OR_RETURN(int w, timer.add(graph::all_nodes(g), "whole"));
   timer.collect_layer_times(w);
   MeasureOptions mo = o;
   mo.warmup = o.warmup + 1;
-  RETURN_IF_ERROR(timer.measure(mo, from, to));
+  EDGECUT_RETURN_IF_ERROR(timer.measure(mo, from, to));
   Whole out;
   out.summary = timer.summary(w);
   out.ms = timer.estimate(w, o.quantile);
@@ -94,9 +89,9 @@ Expected<Whole> measure_whole(Executor& ex, const graph::Graph& g, const Measure
 Expected<Profile> measure_layerwise(const ExecutorFactory& make, const graph::Graph& g,
                                     const MeasureOptions& o) {
   auto t0 = Clock::now();
-  ASSIGN_OR_RETURN(std::unique_ptr<Executor> ex, make());
+  EDGECUT_ASSIGN_OR_RETURN(std::unique_ptr<Executor> ex, make());
   report(o, 0, "whole net");
-  ASSIGN_OR_RETURN(Whole whole, measure_whole(*ex, g, o, 0, 1));
+  EDGECUT_ASSIGN_OR_RETURN(Whole whole, measure_whole(*ex, g, o, 0, 1));
   if (whole.layer_ms.empty()) {
     return error(Code::kUnsupported,
                  "engine '{}' reports no per-layer times; use --method segment or isolated", ex->name());
@@ -117,9 +112,9 @@ Expected<Profile> measure_layerwise(const ExecutorFactory& make, const graph::Gr
 Expected<Profile> measure_isolated(const ExecutorFactory& make, const graph::Graph& g,
                                    const MeasureOptions& o) {
   auto t0 = Clock::now();
-  ASSIGN_OR_RETURN(std::unique_ptr<Executor> ex, make());
+  EDGECUT_ASSIGN_OR_RETURN(std::unique_ptr<Executor> ex, make());
   report(o, 0, "whole net");
-  ASSIGN_OR_RETURN(Whole whole, measure_whole(*ex, g, o, 0, 0.1));
+  EDGECUT_ASSIGN_OR_RETURN(Whole whole, measure_whole(*ex, g, o, 0, 0.1));
   SegmentTimer timer(ex.get(), &g, o.seed + 1);
   std::vector<int> index(g.nodes.size(), -1);
   nlohmann::json failed = nlohmann::json::array();
@@ -135,7 +130,7 @@ Expected<Profile> measure_isolated(const ExecutorFactory& make, const graph::Gra
     index[v] = *id;
   }
   if (timer.size() == 0) return error(Code::kUnsupported, "no node of '{}' runs on its own", g.name);
-  RETURN_IF_ERROR(timer.measure(o, 0.2, 1));
+  EDGECUT_RETURN_IF_ERROR(timer.measure(o, 0.2, 1));
   Profile p = empty_profile("isolated", *ex, g);
   nlohmann::json spreads = nlohmann::json::array();
   int wide = 0;
@@ -177,8 +172,8 @@ Expected<Profile> measure_segment(const ExecutorFactory& make, const graph::Grap
   nlohmann::json options;
   int threads = 1;
   {
-    ASSIGN_OR_RETURN(std::unique_ptr<Executor> ex, make());
-    ASSIGN_OR_RETURN(whole, measure_whole(*ex, g, o, 0, 0.06));
+    EDGECUT_ASSIGN_OR_RETURN(std::unique_ptr<Executor> ex, make());
+    EDGECUT_ASSIGN_OR_RETURN(whole, measure_whole(*ex, g, o, 0, 0.06));
     options = options_json(o, *ex);
     threads = ex->threads();
     engine_name = ex->name();
@@ -228,9 +223,9 @@ Expected<Profile> measure_segment(const ExecutorFactory& make, const graph::Grap
   int wide = 0, retried = 0, segments = 0;
   for (int k = 0; k < batches; ++k) {
     const double from = 0.06 + 0.94 * k / batches, to = 0.06 + 0.94 * (k + 1) / batches;
-    ASSIGN_OR_RETURN(std::unique_ptr<Executor> ex, make());
+    EDGECUT_ASSIGN_OR_RETURN(std::unique_ptr<Executor> ex, make());
     SegmentTimer timer(ex.get(), &g, o.seed + 2 + k);
-    ASSIGN_OR_RETURN(int w, timer.add(all_nodes(g), "whole", whole0));
+    EDGECUT_ASSIGN_OR_RETURN(int w, timer.add(graph::all_nodes(g), "whole", whole0));
     std::vector<std::tuple<int, int, int>> ids;  // (boundary, prefix, suffix)
     for (int b = k; b < nb; b += batches) {
       const int pos = bounds[b];
@@ -241,16 +236,17 @@ Expected<Profile> measure_segment(const ExecutorFactory& make, const graph::Grap
       std::sort(head.begin(), head.end());
       std::sort(tail.begin(), tail.end());
       const double frac = cum[pos] / shape_total;
-      ASSIGN_OR_RETURN(int ph, timer.add(head, "prefix@" + g.nodes[g.topo[pos]].name, whole0 * frac, b));
-      ASSIGN_OR_RETURN(int pt,
-                       timer.add(tail, "suffix@" + g.nodes[g.topo[pos]].name, whole0 * (1 - frac), b));
+      EDGECUT_ASSIGN_OR_RETURN(int ph,
+                               timer.add(head, "prefix@" + g.nodes[g.topo[pos]].name, whole0 * frac, b));
+      EDGECUT_ASSIGN_OR_RETURN(
+          int pt, timer.add(tail, "suffix@" + g.nodes[g.topo[pos]].name, whole0 * (1 - frac), b));
       ids.emplace_back(b, ph, pt);
       pre[b].nodes = std::move(head);
       suf[b].nodes = std::move(tail);
     }
     for (int i = 0; i < timer.size(); ++i) timer.collect_layer_times(i);
-    RETURN_IF_ERROR(timer.measure(ob, from + (to - from) * 0.2, to));
-    wholes.push_back({all_nodes(g), timer.samples(w), timer.layer_runs(w)});
+    EDGECUT_RETURN_IF_ERROR(timer.measure(ob, from + (to - from) * 0.2, to));
+    wholes.push_back({graph::all_nodes(g), timer.samples(w), timer.layer_runs(w)});
     batch_whole[k] = timer.estimate(w, o.quantile);
     for (auto [b, ph, pt] : ids) {
       batch_of[b] = k;
@@ -412,26 +408,15 @@ SegmentTimer::SegmentTimer(Executor* ex, const graph::Graph* g, uint64_t seed)
 
 Expected<int> SegmentTimer::add(const std::vector<graph::NodeId>& nodes, std::string label, double cost_ms,
                                 int group) {
-  ASSIGN_OR_RETURN(SegmentId id, ex_->prepare(nodes));
+  EDGECUT_ASSIGN_OR_RETURN(SegmentId id, ex_->prepare(nodes));
   Seg s;
   s.id = id;
   // Caller ids are >= 0; private groups get negative ids that cannot clash.
   s.group = group >= 0 ? group : -1 - static_cast<int>(segs_.size());
   s.label = std::move(label);
   s.cost_ms = std::max(cost_ms, 1e-3);
-  std::mt19937_64 rng(seed_ + 7919 * segs_.size());
-  std::normal_distribution<float> normal(0.f, 1.f);
-  for (graph::ValueId x : ex_->info(id).inputs) {
-    const graph::Value& val = g_->values[x];
-    Tensor t;
-    t.name = val.name;
-    t.shape = val.shape;
-    int64_t count = 1;
-    for (int64_t d : val.shape) count *= std::max<int64_t>(d, 1);
-    t.data.resize(static_cast<size_t>(count));
-    for (float& f : t.data) f = normal(rng);
-    s.inputs.push_back(std::move(t));
-  }
+  EDGECUT_ASSIGN_OR_RETURN(s.inputs,
+                           exec::random_tensors(*g_, ex_->info(id).inputs, seed_ + 7919 * segs_.size()));
   segs_.push_back(std::move(s));
   layer_.push_back(0);
   return static_cast<int>(segs_.size()) - 1;
@@ -470,7 +455,7 @@ Status SegmentTimer::measure(const MeasureOptions& o, double from, double to) {
   };
   for (int w = 0; w < o.warmup; ++w) {
     for (Seg& s : segs_) {
-      RETURN_IF_ERROR(run_once(s, false, false));
+      EDGECUT_RETURN_IF_ERROR(run_once(s, false, false));
       tick(s);
     }
   }
@@ -496,7 +481,7 @@ Status SegmentTimer::measure(const MeasureOptions& o, double from, double to) {
     for (int r = 0; r < count; ++r) {
       for (int k = 0; k < m; ++k) {
         for (int i : groups[which[(k + r) % m]]) {
-          RETURN_IF_ERROR(run_once(segs_[i], true, layer_[i] != 0));
+          EDGECUT_RETURN_IF_ERROR(run_once(segs_[i], true, layer_[i] != 0));
           tick(segs_[i]);
         }
       }
@@ -505,7 +490,7 @@ Status SegmentTimer::measure(const MeasureOptions& o, double from, double to) {
   };
   std::vector<int> everyone(groups.size());
   std::iota(everyone.begin(), everyone.end(), 0);
-  RETURN_IF_ERROR(rounds(everyone, o.repeat));
+  EDGECUT_RETURN_IF_ERROR(rounds(everyone, o.repeat));
   for (int retry = 0; retry < o.max_retries && Clock::now() < o.retry_until; ++retry) {
     std::vector<int> wide;
     for (size_t k = 0; k < groups.size(); ++k) {
@@ -516,7 +501,7 @@ Status SegmentTimer::measure(const MeasureOptions& o, double from, double to) {
       for (int i : groups[k]) ++segs_[i].retries;
     }
     if (wide.empty()) break;
-    RETURN_IF_ERROR(rounds(wide, o.repeat));
+    EDGECUT_RETURN_IF_ERROR(rounds(wide, o.repeat));
   }
   return Status::ok();
 }

@@ -1,4 +1,4 @@
-// Measured latency profiles: three methods that drive any profile::Executor.
+// Measured latency profiles: three methods that drive any exec::Executor.
 //
 //   isolated   every node run as its own one-node segment (what earlier
 //              partitioners do); over-predicts fused runs: the engine cannot
@@ -43,12 +43,16 @@
 #include <vector>
 
 #include "common/status.h"
+#include "exec/executor.h"
 #include "graph/graph.h"
-#include "profile/executor.h"
 #include "profile/profile.h"
 #include "profile/stats.h"
 
 namespace edgecut::profile {
+
+using exec::Executor;
+using exec::SegmentId;
+using exec::Tensor;
 
 // fraction in [0, 1] of the planned work done, and what is being measured.
 using ProgressFn = std::function<void(double fraction, const std::string& note)>;

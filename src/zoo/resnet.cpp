@@ -100,7 +100,7 @@ std::string bottleneck(Stage& s, const std::string& p, const std::string& x, int
 }  // namespace
 
 Expected<onnx::ModelProto> build_resnet(int depth, const Options& o) {
-  ASSIGN_OR_RETURN(ResNetSpec spec, resnet_spec(depth));
+  EDGECUT_ASSIGN_OR_RETURN(ResNetSpec spec, resnet_spec(depth));
   const std::string name = "resnet" + std::to_string(depth);
   GraphBuilder b(name, weight_seed(name, o));
   std::string x = b.input("input", {o.batch, 3, o.image_size, o.image_size});

@@ -88,7 +88,7 @@ std::string describe(const std::string& name) {
 }
 
 Expected<onnx::ModelProto> build(const std::string& name, const Options& options) {
-  RETURN_IF_ERROR(check_options(options));
+  EDGECUT_RETURN_IF_ERROR(check_options(options));
   Expected<onnx::ModelProto> m = Status(Code::kInternal, "unset");
   uint64_t n = 0;
   if (name == "vgg16") {

@@ -10,15 +10,15 @@
 #include <vector>
 
 #include "engine/submodel.h"
+#include "exec/split_run.h"
 #include "graph/onnx_import.h"
-#include "profile/executor.h"
 
 namespace edgecut::engine::testing {
 
+using exec::Tensor;
 using graph::Graph;
 using graph::NodeId;
 using graph::ValueId;
-using profile::Tensor;
 
 // A random predecessor-closed node set of size k in [1, N-1]. mode 0: a
 // topological prefix then random frontier additions (ragged cuts near one
@@ -63,31 +63,13 @@ inline std::vector<NodeId> random_closed_set(const Graph& g, std::mt19937& rng, 
   return set;
 }
 
-inline std::vector<NodeId> complement(const Graph& g, const std::vector<NodeId>& s) {
-  std::vector<char> in(g.num_nodes(), 0);
-  for (NodeId v : s) in[v] = 1;
-  std::vector<NodeId> out;
-  for (NodeId v = 0; v < g.num_nodes(); ++v) {
-    if (!in[v]) out.push_back(v);
-  }
-  return out;
-}
-
-inline std::vector<NodeId> all_nodes(const Graph& g) { return complement(g, {}); }
+using graph::all_nodes;
+using graph::check_predecessor_closed;
+using graph::complement;
+using graph::describe_segment;
 
 inline std::vector<Tensor> random_inputs(const Graph& g, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> dist(0.f, 1.f);
-  std::vector<Tensor> out;
-  for (ValueId x : g.inputs) {
-    Tensor t{g.values[x].name, g.values[x].shape, {}};
-    int64_t n = 1;
-    for (int64_t d : t.shape) n *= d;
-    t.data.resize(static_cast<size_t>(n));
-    for (float& f : t.data) f = dist(rng);
-    out.push_back(std::move(t));
-  }
-  return out;
+  return *exec::random_tensors(g, g.inputs, seed);
 }
 
 inline bool read_floats(const std::string& path, std::vector<float>* out) {
@@ -106,50 +88,35 @@ struct SplitRun {
   int crossing = 0;             // tensors the tail reads that the head (or the camera) made
 };
 
-// Runs head = `edge` then tail = the rest on `exec`, feeding tensors by name.
-inline SplitRun run_split(profile::Executor& exec, const Graph& g, const std::vector<NodeId>& edge,
+// Runs head = `edge` then tail = the rest on `ex` (exec/split_run.h).
+inline SplitRun run_split(exec::Executor& ex, const Graph& g, const std::vector<NodeId>& edge,
                           const std::vector<Tensor>& inputs) {
   SplitRun r;
-  std::vector<Tensor> pool = inputs;
-  const std::vector<NodeId> parts[2] = {edge, complement(g, edge)};
-  for (int side = 0; side < 2; ++side) {
-    const std::vector<NodeId>& part = parts[side];
-    if (part.empty()) continue;
-    auto id = exec.prepare(part);
-    if (!id) {
-      r.status = id.status();
-      return r;
-    }
-    if (side == 1) r.crossing = static_cast<int>(exec.info(*id).inputs.size());
-    std::vector<Tensor> outs;
-    r.status = exec.run(*id, pool, &outs);
-    if (!r.status.is_ok()) return r;
-    for (auto& t : outs) pool.push_back(std::move(t));
+  auto plan = exec::prepare_split(ex, g, edge);
+  if (!plan) {
+    r.status = plan.status();
+    return r;
   }
-  for (ValueId x : g.outputs) {
-    auto it =
-        std::find_if(pool.begin(), pool.end(), [&](const Tensor& t) { return t.name == g.values[x].name; });
-    if (it == pool.end()) {
-      r.status = error(Code::kInternal, "graph output '{}' was not produced", g.values[x].name);
-      return r;
-    }
-    r.outputs.push_back(*it);
+  auto res = exec::run_split(ex, g, *plan, inputs);
+  if (!res) {
+    r.status = res.status();
+    return r;
   }
+  r.outputs = std::move(res->outputs);
+  r.crossing = static_cast<int>(res->crossed.size());
   return r;
 }
 
-inline float max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
+inline float max_abs_diff_to(const Tensor& a, const std::vector<float>& b) {
+  auto x = a.as<float>();
   float m = 0;
-  for (size_t i = 0; i < a.size() && i < b.size(); ++i) m = std::max(m, std::fabs(a[i] - b[i]));
-  return a.size() == b.size() ? m : INFINITY;
+  for (size_t i = 0; i < x.size() && i < b.size(); ++i) m = std::max(m, std::fabs(x[i] - b[i]));
+  return x.size() == b.size() ? m : INFINITY;
 }
-
-inline bool bit_identical(const std::vector<float>& a, const std::vector<float>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
+inline bool bit_identical(const Tensor& a, const Tensor& b) { return a.bit_equal(b); }
 
 inline onnx::ValueInfoProto* add_io(google::protobuf::RepeatedPtrField<onnx::ValueInfoProto>* list,
-                             const std::string& name, std::vector<int64_t> dims) {
+                                    const std::string& name, std::vector<int64_t> dims) {
   auto* vi = list->Add();
   vi->set_name(name);
   auto* tt = vi->mutable_type()->mutable_tensor_type();

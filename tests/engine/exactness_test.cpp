@@ -45,8 +45,8 @@ Summary check_plans(const graph::Model& m, const std::vector<Tensor>& inputs,
     s.max_crossing = std::max(s.max_crossing, r.crossing);
     bool same = r.outputs.size() == whole.size();
     for (size_t k = 0; same && k < whole.size(); ++k) {
-      s.worst_diff = std::max(s.worst_diff, max_abs_diff(r.outputs[k].data, whole[k].data));
-      same = bit_identical(r.outputs[k].data, whole[k].data);
+      s.worst_diff = std::max(s.worst_diff, static_cast<float>(exec::max_abs_diff(r.outputs[k], whole[k])));
+      same = bit_identical(r.outputs[k], whole[k]);
     }
     s.identical += same;
     EXPECT_TRUE(same) << g.name << " plan " << i << " (" << edge.size() << " edge nodes, " << r.crossing
@@ -75,7 +75,8 @@ TEST_P(TorchvisionExactness, WholeMatchesTorchAndSplitsAreBitExact) {
   ASSERT_TRUE(read_floats((dir / (name + ".input.bin")).string(), &x));
   ASSERT_TRUE(read_floats((dir / (name + ".output.bin")).string(), &ref));
   ASSERT_EQ(g.inputs.size(), 1u);
-  std::vector<Tensor> inputs = {Tensor{g.values[g.inputs[0]].name, g.values[g.inputs[0]].shape, x}};
+  std::vector<Tensor> inputs = {
+      *Tensor::from_floats(g.values[g.inputs[0]].name, g.values[g.inputs[0]].shape, x)};
 
   auto whole_id = (*exec)->prepare(all_nodes(g));
   ASSERT_TRUE(whole_id) << whole_id.status().message();
@@ -84,7 +85,7 @@ TEST_P(TorchvisionExactness, WholeMatchesTorchAndSplitsAreBitExact) {
   ASSERT_EQ(whole.size(), 1u);
   float ref_max = 0;
   for (float f : ref) ref_max = std::max(ref_max, std::fabs(f));
-  const float rel = max_abs_diff(whole[0].data, ref) / ref_max;
+  const float rel = max_abs_diff_to(whole[0], ref) / ref_max;
   EXPECT_LE(rel, 1e-4f) << name << ": OpenCV vs torch, max abs diff / max abs ref";
 
   Summary s = check_plans(*model, inputs, whole, 1234);

@@ -76,15 +76,15 @@ TEST(Executor, BadInputsAreErrorsNotCrashes) {
   std::vector<Tensor> out;
   // Wrong shape.
   std::vector<Tensor> in = random_inputs(g, 1);
-  in[0].shape = {1, 3, 16, 16};
-  in[0].data.resize(3 * 16 * 16);
+  in[0] = *Tensor::make(in[0].name(), graph::DType::kFloat, {1, 3, 16, 16});
   Status st = (*e)->run(*id, in, &out);
   EXPECT_EQ(st.code(), Code::kInvalidArgument);
   EXPECT_NE(st.message().find("shape"), std::string::npos) << st.message();
-  // Right shape, too little data.
+  // Right shape, wrong dtype; a view of too little data is refused when made.
   in = random_inputs(g, 1);
-  in[0].data.pop_back();
+  in[0] = *Tensor::make(in[0].name(), graph::DType::kUInt8, in[0].shape());
   EXPECT_EQ((*e)->run(*id, in, &out).code(), Code::kInvalidArgument);
+  EXPECT_FALSE(Tensor::view("x", graph::DType::kFloat, {1, 3}, in[0].data(), 11));
   // Missing input.
   EXPECT_EQ((*e)->run(*id, {}, &out).code(), Code::kInvalidArgument);
   // Unknown segment, bad node ids, empty segment.
@@ -131,7 +131,7 @@ TEST(Submodel, HasOnlyWhatTheSegmentUses) {
   graph::Model m = zoo_model("resnet18");
   const Graph& g = m.graph;
   std::vector<NodeId> head(g.topo.begin(), g.topo.begin() + 5);
-  profile::SegmentInfo seg = describe_segment(g, head);
+  graph::SegmentInfo seg = describe_segment(g, head);
   auto sub = extract_submodel(m, seg);
   ASSERT_TRUE(sub) << sub.status().message();
   EXPECT_EQ(sub->graph().node_size(), 5);

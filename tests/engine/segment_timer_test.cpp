@@ -25,26 +25,26 @@ graph::Model small_resnet() {
 }
 
 // Forwards to a real executor and records which segment ran, in order.
-class Recording final : public profile::Executor {
+class Recording final : public exec::Executor {
  public:
-  explicit Recording(std::unique_ptr<profile::Executor> inner) : inner_(std::move(inner)) {}
+  explicit Recording(std::unique_ptr<exec::Executor> inner) : inner_(std::move(inner)) {}
   std::string name() const override { return inner_->name(); }
   int threads() const override { return inner_->threads(); }
-  Expected<profile::SegmentId> prepare(const std::vector<graph::NodeId>& nodes) override {
+  Expected<exec::SegmentId> prepare(const std::vector<graph::NodeId>& nodes) override {
     return inner_->prepare(nodes);
   }
-  const profile::SegmentInfo& info(profile::SegmentId id) const override { return inner_->info(id); }
-  Status run(profile::SegmentId id, const std::vector<Tensor>& in, std::vector<Tensor>* out) override {
+  const graph::SegmentInfo& info(exec::SegmentId id) const override { return inner_->info(id); }
+  Status run(exec::SegmentId id, const std::vector<Tensor>& in, std::vector<Tensor>* out) override {
     log.push_back(id);
     return inner_->run(id, in, out);
   }
-  Expected<std::vector<double>> last_run_node_ms(profile::SegmentId id) override {
+  Expected<std::vector<double>> last_run_node_ms(exec::SegmentId id) override {
     return inner_->last_run_node_ms(id);
   }
-  std::vector<profile::SegmentId> log;
+  std::vector<exec::SegmentId> log;
 
  private:
-  std::unique_ptr<profile::Executor> inner_;
+  std::unique_ptr<exec::Executor> inner_;
 };
 
 struct Fixture {
@@ -97,7 +97,7 @@ TEST(SegmentTimer, GroupMembersRunBackToBackAndStayAligned) {
              id_tail = *f.ex->prepare(f.tail);
   const size_t warm = 6;
   ASSERT_GT(f.ex->log.size(), warm);
-  std::vector<profile::SegmentId> timed(f.ex->log.begin() + warm, f.ex->log.end());
+  std::vector<exec::SegmentId> timed(f.ex->log.begin() + warm, f.ex->log.end());
   int group0 = 0, group7 = 0;
   for (size_t i = 0; i < timed.size(); ++i) {
     if (timed[i] != id_all) continue;

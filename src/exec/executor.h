@@ -1,14 +1,14 @@
-// Executor: what the profiler (and later the runtime) needs from an inference
-// engine — prepare a segment of a model once, then run it many times.
+// Executor: what the profiler and the runtime need from an inference engine:
+// prepare a segment of a model once, then run it many times.
 //
 // A segment is a set of graph nodes (typically predecessor-closed, a plan's
 // head, or its complement, a tail, or a block between cut vertices). Its
 // inputs are the activations it reads but does not produce (graph inputs or
 // tensors that crossed a cut); its outputs are the activations it produces
-// that are read outside it or are graph outputs. Declared here, before the
-// engine stage, so that profile/ can drive any engine; engine/ implements it
-// (OpenCV DNN first). Implementations cache prepared segments by content and
-// must allow prepare() on one thread while run() goes on another.
+// that are read outside it or are graph outputs (graph/segment.h). Declared
+// here, below engine/ and profile/, so that the profiler and the runtime can
+// drive any engine; engine/ implements it (OpenCV DNN first). Implementations cache prepared segments by
+// content and must allow prepare() on one thread while run() goes on another.
 #pragma once
 
 #include <cstdint>
@@ -17,25 +17,14 @@
 #include <vector>
 
 #include "common/status.h"
-#include "graph/graph.h"
+#include "exec/tensor.h"
+#include "graph/segment.h"
 
-namespace edgecut::profile {
-
-// A dense float32 tensor fed to / returned by a segment, matched by value name.
-struct Tensor {
-  std::string name;
-  std::vector<int64_t> shape;
-  std::vector<float> data;
-  int64_t bytes() const { return static_cast<int64_t>(data.size() * sizeof(float)); }
-};
+namespace edgecut::exec {
 
 using SegmentId = int32_t;
 
-struct SegmentInfo {
-  std::vector<graph::NodeId> nodes;     // ascending
-  std::vector<graph::ValueId> inputs;   // activations read from outside
-  std::vector<graph::ValueId> outputs;  // activations needed outside, or graph outputs
-};
+using graph::SegmentInfo;
 
 class Executor {
  public:
@@ -49,7 +38,8 @@ class Executor {
   virtual const SegmentInfo& info(SegmentId id) const = 0;
 
   // Runs a prepared segment. `inputs` must hold every info(id).inputs value by
-  // name, with the right shape; fills `outputs` in info(id).outputs order.
+  // name, with its dtype and shape; fills `outputs` in info(id).outputs order
+  // with owned tensors. Inputs may be views (nothing is copied before the engine).
   virtual Status run(SegmentId id, const std::vector<Tensor>& inputs, std::vector<Tensor>* outputs) = 0;
 
   // The engine's own per-node times (ms) for the last run of `id`, indexed by
@@ -58,4 +48,4 @@ class Executor {
   virtual Expected<std::vector<double>> last_run_node_ms(SegmentId id) = 0;
 };
 
-}  // namespace edgecut::profile
+}  // namespace edgecut::exec

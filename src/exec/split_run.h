@@ -1,0 +1,48 @@
+// Split runs: a plan's head (edge nodes) then its tail (the rest) on one
+// executor, tensors matched by value name. The runtime runs the two halves in
+// two processes with the same pieces (pick / gather); `edgecut exec` and the
+// tests run both here, and the result must equal the whole model's.
+#pragma once
+
+#include <vector>
+
+#include "exec/executor.h"
+
+namespace edgecut::exec {
+
+// The tensor named `name` in `pool`, or nullptr. O(|pool|).
+const Tensor* find_tensor(const std::vector<Tensor>& pool, const std::string& name);
+
+// The tensors of `values` (by their graph names) from `pool`, in that order.
+// Fails (kNotFound) naming the first missing one. Shares storage, no copies.
+Expected<std::vector<Tensor>> pick(const graph::Graph& g, const std::vector<graph::ValueId>& values,
+                                   const std::vector<Tensor>& pool);
+
+// Float32 tensors for `values`, N(0, 1) from a seeded generator, so runs
+// compare across processes. Fails on a value that is not float32.
+Expected<std::vector<Tensor>> random_tensors(const graph::Graph& g, const std::vector<graph::ValueId>& values,
+                                             uint64_t seed);
+
+// A plan prepared on an executor; -1 for an empty side.
+struct SplitPlan {
+  std::vector<graph::NodeId> edge_nodes;  // ascending
+  SegmentId head = -1;
+  SegmentId tail = -1;
+};
+
+// Prepares head and tail. Fails on an out-of-range id or an edge set that is
+// not closed under predecessors (graph/segment.h), or when the engine cannot
+// prepare a side (the status says which).
+Expected<SplitPlan> prepare_split(Executor& ex, const graph::Graph& g, std::vector<graph::NodeId> edge_nodes);
+
+struct SplitResult {
+  std::vector<Tensor> outputs;  // graph outputs, in g.outputs order
+  std::vector<Tensor> crossed;  // the tail's inputs (what a network would carry)
+  double head_ms = 0, tail_ms = 0;
+};
+
+// Runs head then tail on `inputs` (the graph inputs, by name).
+Expected<SplitResult> run_split(Executor& ex, const graph::Graph& g, const SplitPlan& plan,
+                                const std::vector<Tensor>& inputs);
+
+}  // namespace edgecut::exec

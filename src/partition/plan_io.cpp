@@ -1,0 +1,117 @@
+#include "partition/plan_io.h"
+
+#include <algorithm>
+#include <fstream>
+
+#include "graph/segment.h"
+
+namespace edgecut::partition {
+
+nlohmann::json plan_to_json(const Plan& p, const graph::Graph& g) {
+  std::vector<std::string> node_names, value_names;
+  for (auto v : p.edge_nodes) node_names.push_back(g.nodes[v].name);
+  for (auto x : p.cut_values) value_names.push_back(g.values[x].name);
+  int64_t cut_bytes = 0;
+  for (auto x : p.cut_values) cut_bytes += g.values[x].bytes;
+  const auto& b = p.predicted;
+  return {{"algo", p.algo},
+          {"bandwidth_bps", p.bandwidth_bps},
+          {"edge_nodes", p.edge_nodes},
+          {"edge_node_names", node_names},
+          {"cut_values", p.cut_values},
+          {"cut_value_names", value_names},
+          {"cut_bytes", cut_bytes},
+          {"reverse_values", p.reverse_values},
+          {"valid", p.valid()},
+          {"mispriced", p.mispriced()},
+          {"claimed_ms", ms_from_ns(p.claimed_ns)},
+          {"predicted",
+           {{"edge_ms", ms_from_ns(b.edge_ns)},
+            {"transfer_ms", ms_from_ns(b.transfer_ns())},
+            {"uplink_ms", ms_from_ns(b.uplink_ns)},
+            {"downlink_ms", ms_from_ns(b.downlink_ns)},
+            {"rtt_ms", ms_from_ns(b.rtt_ns)},
+            {"cloud_ms", ms_from_ns(b.cloud_ns)},
+            {"total_ms", ms_from_ns(b.total_ns)}}},
+          {"solve_us", p.solve_us}};
+}
+
+nlohmann::json plan_file_json(const graph::Graph& g, const nlohmann::json& plans) {
+  return {{"model", g.name}, {"model_hash", g.structure_hash()}, {"plans", plans}};
+}
+
+Status write_plan_file(const std::string& path, const nlohmann::json& file) {
+  std::ofstream f(path);
+  if (!f) return error(Code::kIo, "{}: cannot write", path);
+  f << file.dump(1) << "\n";
+  if (!f) return error(Code::kIo, "{}: write failed", path);
+  return Status::ok();
+}
+
+namespace {
+
+Expected<StoredPlan> read_one(const std::string& path, size_t i, const nlohmann::json& p,
+                              const graph::Graph& g) {
+  if (!p.is_object()) return error(Code::kParseError, "{}: plan {} is not an object", path, i);
+  StoredPlan s;
+  s.algo = p.contains("algo") && p["algo"].is_string() ? p["algo"].get<std::string>() : "?";
+  if (p.contains("bandwidth_bps") && p["bandwidth_bps"].is_number()) s.bandwidth_bps = p["bandwidth_bps"];
+  if (!p.contains("edge_nodes") || !p["edge_nodes"].is_array()) {
+    return error(Code::kParseError, "{}: plan {} has no \"edge_nodes\" array", path, i);
+  }
+  for (const auto& v : p["edge_nodes"]) {
+    if (!v.is_number_integer())
+      return error(Code::kParseError, "{}: plan {}: edge_nodes holds a non-integer", path, i);
+    const int64_t id = v.get<int64_t>();
+    if (id < 0 || id >= g.num_nodes()) {
+      return error(Code::kInvalidArgument,
+                   "{}: plan {}: node id {} is out of range: model '{}' has {} nodes (0..{})", path, i, id,
+                   g.name, g.num_nodes(), g.num_nodes() - 1);
+    }
+    s.edge_nodes.push_back(static_cast<NodeId>(id));
+  }
+  const auto names = p.find("edge_node_names");
+  if (names != p.end() && names->is_array() && names->size() == s.edge_nodes.size()) {
+    for (size_t k = 0; k < s.edge_nodes.size(); ++k) {
+      const auto& n = (*names)[k];
+      if (n.is_string() && n.get<std::string>() != g.nodes[s.edge_nodes[k]].name) {
+        return error(Code::kInvalidArgument, "{}: edge node {} is '{}' in the plan but '{}' in the model",
+                     path, s.edge_nodes[k], n.get<std::string>(), g.nodes[s.edge_nodes[k]].name);
+      }
+    }
+  }
+  EDGECUT_RETURN_IF_ERROR(graph::check_predecessor_closed(g, s.edge_nodes).with_context(path));
+  s.edge_nodes = graph::mask_nodes(graph::node_mask(g, s.edge_nodes));
+  return s;
+}
+
+}  // namespace
+
+Expected<std::vector<StoredPlan>> read_plan_file(const std::string& path, const graph::Graph& g) {
+  std::ifstream f(path);
+  if (!f) return error(Code::kIo, "{}: cannot open plan file", path);
+  nlohmann::json j = nlohmann::json::parse(f, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return error(Code::kParseError, "{}: not a JSON object", path);
+  if (!j.contains("model_hash") || !j["model_hash"].is_string() || !j.contains("plans") ||
+      !j["plans"].is_array()) {
+    return error(Code::kParseError,
+                 "{}: not a plan file (needs \"model_hash\" and \"plans\"; see `edgecut plan -o`)", path);
+  }
+  const std::string hash = j["model_hash"].get<std::string>();
+  if (hash != g.structure_hash()) {
+    std::string other = j.contains("model") && j["model"].is_string() ? j["model"].get<std::string>() : "?";
+    return error(
+        Code::kInvalidArgument,
+        "{}: plan is for model '{}' (hash {}), not for '{}' (hash {}); re-plan with `edgecut plan MODEL -o "
+        "...`",
+        path, other, hash, g.name, g.structure_hash());
+  }
+  std::vector<StoredPlan> out;
+  for (size_t i = 0; i < j["plans"].size(); ++i) {
+    EDGECUT_ASSIGN_OR_RETURN(StoredPlan s, read_one(path, i, j["plans"][i], g));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace edgecut::partition

@@ -1,0 +1,36 @@
+// Plan files: the one writer and reader of the plan JSON contract, shared by
+// `plan` (writer), `exec`, `run --algo fixed:FILE` and `export-tails` (readers):
+//   {"model": name, "model_hash": h, "plans": [{"algo", "bandwidth_bps",
+//    "edge_nodes": [ids], "edge_node_names": [..], "cut_values": [ids],
+//    "cut_value_names": [..], "valid", "mispriced", "claimed_ms",
+//    "predicted": {"edge_ms", "transfer_ms", "cloud_ms", "total_ms", ...}, "solve_us"}]}
+// A file is bound to its model by the structure hash; the reader refuses a
+// plan for another model, an id out of range, a node name that disagrees
+// with the model, and an edge set that is not closed under predecessors.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "partition/plan.h"
+
+namespace edgecut::partition {
+
+nlohmann::json plan_to_json(const Plan& p, const graph::Graph& g);
+// {"model", "model_hash", "plans": [plan_to_json...]}
+nlohmann::json plan_file_json(const graph::Graph& g, const nlohmann::json& plans);
+Status write_plan_file(const std::string& path, const nlohmann::json& file);
+
+// What a reader needs of a stored plan.
+struct StoredPlan {
+  std::string algo;
+  double bandwidth_bps = 0;
+  std::vector<NodeId> edge_nodes;  // ascending, unique, predecessor-closed
+};
+
+// Reads and validates every plan of `path` against `g`. Errors name the file
+// and the plan index. O(file size + plans * (V + E)).
+Expected<std::vector<StoredPlan>> read_plan_file(const std::string& path, const graph::Graph& g);
+
+}  // namespace edgecut::partition
