@@ -15,6 +15,10 @@ void register_profile(CLI::App& app);
 void register_plan(CLI::App& app);
 void register_bench(CLI::App& app);
 void register_exec(CLI::App& app);
+void register_serve(CLI::App& app);
+void register_run(CLI::App& app);
+void register_export_tails(CLI::App& app);
+void register_demo(CLI::App& app);
 
 
 // Prints "edgecut <cmd>: error: <msg>" to stderr and returns 1 (2 for invalid usage).

@@ -80,6 +80,20 @@ Status check_predecessor_closed(const Graph& g, const std::vector<NodeId>& nodes
   return Status::ok();
 }
 
+int64_t segment_weight_bytes(const Graph& g, const std::vector<NodeId>& nodes) {
+  std::vector<char> seen(g.num_values(), 0);
+  int64_t bytes = 0;
+  for (NodeId v : nodes) {
+    for (ValueId x : g.nodes[v].inputs) {
+      if (g.values[x].is_weight && !seen[x]) {
+        seen[x] = 1;
+        bytes += g.values[x].bytes;
+      }
+    }
+  }
+  return bytes;
+}
+
 Crossings crossings(const Graph& g, const std::vector<char>& on_edge) {
   Crossings c;
   for (ValueId x = 0; x < g.num_values(); ++x) {

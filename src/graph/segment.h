@@ -41,6 +41,10 @@ std::vector<NodeId> complement(const Graph& g, const std::vector<NodeId>& nodes)
 // 0..N-1.
 std::vector<NodeId> all_nodes(const Graph& g);
 
+// Bytes of the distinct weights read by `nodes` (what preparing the segment
+// costs in memory). O(sum of degrees).
+int64_t segment_weight_bytes(const Graph& g, const std::vector<NodeId>& nodes);
+
 // Activations that cross between the edge set `on_edge` (mask) and the rest.
 // `up`: produced on the edge (graph inputs count as edge-produced) and read
 // by a cloud node; `down`: produced in the cloud and read on the edge (only

@@ -1,0 +1,105 @@
+// edgecut serve MODEL... --listen HOST:PORT [--workers N] [--threads N]
+//
+// The cloud half: a KServe v2 gRPC server for each MODEL (under its graph name,
+// or --name) and for the tails edge clients ask it to build. Prints one line
+// "listening on HOST:PORT" once it accepts calls (scripts wait for it), then
+// serves until SIGINT / SIGTERM, which let the calls in flight finish.
+#include <fmt/format.h>
+
+#include <csignal>
+#include <opencv2/core/utils/logger.hpp>
+#include <thread>
+
+#include "cli/cmd_profile_options.h"
+#include "cli/commands.h"
+#include "cli/model_arg.h"
+#include "runtime/cloud_server.h"
+
+namespace edgecut::cli {
+namespace {
+
+struct ServeArgs {
+  std::vector<std::string> models;
+  std::vector<std::string> names;
+  runtime::ServerOptions server;
+  int threads = 1;
+  int64_t cache_mb = 4096;
+  EmulationArgs emulation;
+};
+
+// Blocks SIGINT / SIGTERM in every thread (gRPC's included, so call first)
+// and returns the set for a sigwait() watcher.
+sigset_t block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+int run_serve(const ServeArgs& a) {
+  cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
+  const sigset_t stop_set = block_stop_signals();
+  auto cpu = apply_emulation(a.emulation);
+  if (!cpu) return report_error("serve", cpu.status());
+  runtime::StoreOptions so;
+  so.engine.threads = a.threads;
+  so.tail_cache_bytes = a.cache_mb << 20;
+  auto store = std::make_shared<runtime::ModelStore>(so);
+  for (size_t i = 0; i < a.models.size(); ++i) {
+    auto model = load_model_arg(a.models[i]);
+    if (!model) return report_error("serve", model.status());
+    const std::string name = i < a.names.size() ? a.names[i] : model->graph.name;
+    Status st = store->add_model(name, std::move(*model));
+    if (!st.is_ok()) return report_error("serve", st.with_context(a.models[i]));
+  }
+  auto server = runtime::CloudServer::start(store, a.server);
+  if (!server) return report_error("serve", server.status());
+  std::string models;
+  for (const auto& n : store->model_names()) models += (models.empty() ? "" : ", ") + n;
+  fmt::print("listening on {} (models: {}; {} worker(s) x {} thread(s); {})\n", (*server)->address(), models,
+             a.server.workers, a.threads, cpu->describe());
+  std::fflush(stdout);
+  std::thread watcher([&] {
+    int sig = 0;
+    sigwait(&stop_set, &sig);
+    fmt::print(stderr, "edgecut serve: signal {}: finishing calls in flight\n", sig);
+    (*server)->shutdown();
+  });
+  (*server)->wait();
+  watcher.join();
+  fmt::print(stderr, "edgecut serve: stopped\n");
+  return 0;
+}
+
+}  // namespace
+
+void register_serve(CLI::App& app) {
+  auto a = std::make_shared<ServeArgs>();
+  CLI::App* cmd =
+      app.add_subcommand("serve", "Cloud server: KServe v2 gRPC inference for models and their tails");
+  cmd->add_option("models", a->models, kModelHelp)->required();
+  cmd->add_option("--name", a->names, "Serve the models under these names (default: the graph name)");
+  cmd->add_option("--listen", a->server.listen, "Address to listen on, HOST:PORT (port 0: any free port)")
+      ->capture_default_str();
+  cmd->add_option("--workers", a->server.workers, "Engine runs at once (requests beyond wait in a queue)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  cmd->add_option("--max-queue", a->server.max_queue, "Requests that may wait; more get RESOURCE_EXHAUSTED")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
+  cmd->add_option("--threads", a->threads, "Engine threads per run")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--cache-mb", a->cache_mb, "Memory bound of the tail cache (weights), MB")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
+  cmd->add_option("--max-message-bytes", a->server.limits.max_message_bytes,
+                  "Largest message in bytes; larger ones are refused before allocation")
+      ->capture_default_str();
+  add_emulation_options(cmd, &a->emulation);
+  cmd->callback([a] { finish(run_serve(*a)); });
+}
+
+}  // namespace edgecut::cli

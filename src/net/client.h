@@ -1,0 +1,68 @@
+// Client: the edge's side of the KServe v2 protocol (any v2 server, edgecut's
+// own `serve` first). One gRPC channel per server; calls are thread-safe and
+// may overlap (gRPC multiplexes them over one HTTP/2 connection).
+//
+// Every call takes a deadline; none blocks past it. Replies carry what the
+// bandwidth estimator needs: the wall-clock round trip, the bytes on the wire
+// and the server's compute / queue times from the response parameters.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "exec/tensor.h"
+#include "net/proto/grpc_service.grpc.pb.h"
+#include "net/wire.h"
+
+namespace edgecut::net {
+
+using Millis = std::chrono::duration<double, std::milli>;
+
+struct ChannelOptions {
+  std::string address;  // host:port
+  WireLimits limits;
+  int keepalive_ms = 10000;  // HTTP/2 pings detect a dead link in bounded time
+};
+
+struct InferReply {
+  std::vector<exec::Tensor> outputs;  // views into the response, which they keep alive
+  double round_trip_ms = 0;           // from send to last byte of the reply
+  double compute_ms = 0;              // server's engine time (parameter), 0 if absent
+  double queue_ms = 0;                // server's wait for an engine slot (parameter)
+  int64_t request_bytes = 0;          // raw tensor bytes sent
+  int64_t response_bytes = 0;         // raw tensor bytes received
+};
+
+// gRPC's code and message as our Status (kUnavailable-like codes -> kIo).
+Status from_grpc(const grpc::Status& s, const std::string& what);
+
+class Client {
+ public:
+  explicit Client(const ChannelOptions& options);
+
+  const std::string& address() const { return options_.address; }
+  // ServerLive round trip in ms.
+  Expected<double> ping(Millis deadline);
+  Expected<inference::ServerMetadataResponse> server_metadata(Millis deadline);
+  Expected<inference::ModelMetadataResponse> model_metadata(const std::string& model, Millis deadline);
+  // RepositoryModelLoad with string parameters.
+  Status load(const std::string& model, const std::map<std::string, std::string>& params, Millis deadline);
+  Status unload(const std::string& model, Millis deadline);
+  Expected<InferReply> infer(const std::string& model, const std::vector<exec::Tensor>& inputs,
+                             Millis deadline, const std::string& request_id = "");
+
+ private:
+  void set_deadline(grpc::ClientContext* ctx, Millis deadline) const;
+
+  ChannelOptions options_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<inference::GRPCInferenceService::Stub> stub_;
+};
+
+}  // namespace edgecut::net

@@ -1,0 +1,175 @@
+#include "net/wire.h"
+
+#include <array>
+#include <utility>
+
+namespace edgecut::net {
+
+using graph::DType;
+
+namespace {
+constexpr std::array<std::pair<DType, const char*>, 13> kNames = {{
+    {DType::kFloat, "FP32"},
+    {DType::kUInt8, "UINT8"},
+    {DType::kInt8, "INT8"},
+    {DType::kUInt16, "UINT16"},
+    {DType::kInt16, "INT16"},
+    {DType::kInt32, "INT32"},
+    {DType::kInt64, "INT64"},
+    {DType::kBool, "BOOL"},
+    {DType::kFloat16, "FP16"},
+    {DType::kDouble, "FP64"},
+    {DType::kUInt32, "UINT32"},
+    {DType::kUInt64, "UINT64"},
+    {DType::kBFloat16, "BF16"},
+}};
+
+template <typename Tensor>
+void fill_meta(Tensor* m, const exec::Tensor& t) {
+  m->set_name(t.name());
+  m->set_datatype(v2_datatype(t.dtype()));
+  for (int64_t d : t.shape()) m->add_shape(d);
+}
+
+template <typename Meta>
+bool has_typed_contents(const Meta& m) {
+  return m.has_contents() && m.contents().ByteSizeLong() > 0;
+}
+
+// Shape, datatype and size checks shared by inputs and outputs.
+template <typename Meta>
+Expected<exec::Tensor> view_of(const Meta& m, const std::string& raw, const WireLimits& limits,
+                               const char* what) {
+  const DType dt = dtype_from_v2(m.datatype());
+  if (dt == DType::kUnknown) {
+    return error(Code::kInvalidArgument, "{} '{}': unsupported datatype '{}'", what, m.name(), m.datatype());
+  }
+  if (m.shape_size() > limits.max_rank) {
+    return error(Code::kInvalidArgument, "{} '{}': rank {} exceeds the limit {}", what, m.name(),
+                 m.shape_size(), limits.max_rank);
+  }
+  std::vector<int64_t> shape(m.shape().begin(), m.shape().end());
+  const int64_t n = exec::element_count(shape);
+  if (n < 0 || n > limits.max_tensor_bytes / graph::dtype_size(dt)) {
+    return error(Code::kInvalidArgument, "{} '{}': shape {} is negative or over the size limit ({} bytes)",
+                 what, m.name(), exec::shape_str(shape), limits.max_tensor_bytes);
+  }
+  const int64_t want = n * graph::dtype_size(dt);
+  if (static_cast<int64_t>(raw.size()) != want) {
+    return error(Code::kInvalidArgument, "{} '{}': raw contents hold {} bytes, but {} {} needs {}", what,
+                 m.name(), raw.size(), m.datatype(), exec::shape_str(shape), want);
+  }
+  return exec::Tensor::view(m.name(), dt, std::move(shape), raw.data(), raw.size());
+}
+
+}  // namespace
+
+const char* v2_datatype(DType t) {
+  for (const auto& [d, s] : kNames) {
+    if (d == t) return s;
+  }
+  return "";
+}
+
+DType dtype_from_v2(const std::string& s) {
+  for (const auto& [d, name] : kNames) {
+    if (s == name) return d;
+  }
+  return DType::kUnknown;
+}
+
+void add_input(inference::ModelInferRequest* req, const exec::Tensor& t) {
+  fill_meta(req->add_inputs(), t);
+  req->add_raw_input_contents(reinterpret_cast<const char*>(t.data()), t.bytes());
+}
+
+void add_output(inference::ModelInferResponse* resp, const exec::Tensor& t) {
+  fill_meta(resp->add_outputs(), t);
+  resp->add_raw_output_contents(reinterpret_cast<const char*>(t.data()), t.bytes());
+}
+
+Expected<std::vector<exec::Tensor>> read_inputs(const inference::ModelInferRequest& req,
+                                                const std::vector<TensorSpec>& want,
+                                                const WireLimits& limits) {
+  if (req.inputs_size() > limits.max_tensors) {
+    return error(Code::kInvalidArgument, "request has {} inputs, over the limit {}", req.inputs_size(),
+                 limits.max_tensors);
+  }
+  if (req.raw_input_contents_size() != req.inputs_size()) {
+    return error(Code::kInvalidArgument,
+                 "request has {} inputs but {} raw_input_contents entries (edgecut takes raw contents only)",
+                 req.inputs_size(), req.raw_input_contents_size());
+  }
+  std::vector<exec::Tensor> out(want.size());
+  std::vector<char> seen(want.size(), 0);
+  for (int i = 0; i < req.inputs_size(); ++i) {
+    const auto& m = req.inputs(i);
+    size_t k = 0;
+    while (k < want.size() && want[k].name != m.name()) ++k;
+    if (k == want.size()) {
+      std::string names;
+      for (const auto& w : want) names += (names.empty() ? "" : ", ") + w.name;
+      return error(Code::kInvalidArgument, "input '{}' is not an input of this model (inputs: {})", m.name(),
+                   names);
+    }
+    if (seen[k]) return error(Code::kInvalidArgument, "input '{}' is given twice", m.name());
+    seen[k] = 1;
+    if (has_typed_contents(m)) {
+      return error(Code::kInvalidArgument,
+                   "input '{}': typed contents are not accepted; send raw_input_contents", m.name());
+    }
+    EDGECUT_ASSIGN_OR_RETURN(exec::Tensor t, view_of(m, req.raw_input_contents(i), limits, "input"));
+    if (t.dtype() != want[k].dtype) {
+      return error(Code::kInvalidArgument, "input '{}' is {}, but the model expects {}", m.name(),
+                   m.datatype(), v2_datatype(want[k].dtype));
+    }
+    if (t.shape() != want[k].shape) {
+      return error(Code::kInvalidArgument, "input '{}' has shape {}, but the model expects {}", m.name(),
+                   exec::shape_str(t.shape()), exec::shape_str(want[k].shape));
+    }
+    out[k] = std::move(t);
+  }
+  for (size_t k = 0; k < want.size(); ++k) {
+    if (!seen[k]) return error(Code::kInvalidArgument, "input '{}' is missing", want[k].name);
+  }
+  return out;
+}
+
+Expected<std::vector<exec::Tensor>> read_outputs(const inference::ModelInferResponse& resp,
+                                                 const WireLimits& limits,
+                                                 std::shared_ptr<const void> owner) {
+  if (resp.outputs_size() > limits.max_tensors || resp.raw_output_contents_size() != resp.outputs_size()) {
+    return error(Code::kInvalidArgument, "response has {} outputs and {} raw_output_contents entries",
+                 resp.outputs_size(), resp.raw_output_contents_size());
+  }
+  std::vector<exec::Tensor> out;
+  for (int i = 0; i < resp.outputs_size(); ++i) {
+    EDGECUT_ASSIGN_OR_RETURN(exec::Tensor t,
+                             view_of(resp.outputs(i), resp.raw_output_contents(i), limits, "output"));
+    const std::string& raw = resp.raw_output_contents(i);
+    EDGECUT_ASSIGN_OR_RETURN(
+        t, exec::Tensor::view(t.name(), t.dtype(), t.shape(), raw.data(), raw.size(), owner));
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+void set_param(google::protobuf::Map<std::string, inference::InferParameter>* m, const std::string& key,
+               int64_t value) {
+  (*m)[key].set_int64_param(value);
+}
+
+void set_param(google::protobuf::Map<std::string, inference::InferParameter>* m, const std::string& key,
+               const std::string& value) {
+  (*m)[key].set_string_param(value);
+}
+
+int64_t int_param(const google::protobuf::Map<std::string, inference::InferParameter>& m,
+                  const std::string& key, int64_t fallback) {
+  auto it = m.find(key);
+  if (it == m.end() || it->second.parameter_choice_case() != inference::InferParameter::kInt64Param)
+    return fallback;
+  return it->second.int64_param();
+}
+
+}  // namespace edgecut::net

@@ -1,0 +1,233 @@
+#include "runtime/cloud_server.h"
+
+#include <fmt/format.h>
+
+#include "net/proto/grpc_service.grpc.pb.h"
+#include "net/tail_name.h"
+
+namespace edgecut::runtime {
+
+using Clock = std::chrono::steady_clock;
+
+bool Slots::acquire() {
+  std::unique_lock lock(mu_);
+  if (free_ == 0 && waiting_ >= max_queue_) return false;
+  ++waiting_;
+  cv_.wait(lock, [&] { return free_ > 0; });
+  --waiting_;
+  --free_;
+  return true;
+}
+
+void Slots::release() {
+  {
+    std::lock_guard lock(mu_);
+    ++free_;
+  }
+  cv_.notify_one();
+}
+
+int Slots::waiting() const {
+  std::lock_guard lock(mu_);
+  return waiting_;
+}
+
+namespace {
+
+grpc::Status to_grpc(const Status& s) {
+  switch (s.code()) {
+    case Code::kOk:
+      return grpc::Status::OK;
+    case Code::kInvalidArgument:
+    case Code::kParseError:
+      return {grpc::StatusCode::INVALID_ARGUMENT, s.message()};
+    case Code::kNotFound:
+      return {grpc::StatusCode::NOT_FOUND, s.message()};
+    case Code::kUnsupported:
+      return {grpc::StatusCode::UNIMPLEMENTED, s.message()};
+    case Code::kFailedPrecondition:
+      return {grpc::StatusCode::FAILED_PRECONDITION, s.message()};
+    default:
+      return {grpc::StatusCode::INTERNAL, s.message()};
+  }
+}
+
+std::string string_param(const google::protobuf::Map<std::string, inference::ModelRepositoryParameter>& m,
+                         const std::string& key) {
+  auto it = m.find(key);
+  if (it == m.end()) return {};
+  if (it->second.parameter_choice_case() == inference::ModelRepositoryParameter::kStringParam)
+    return it->second.string_param();
+  if (it->second.parameter_choice_case() == inference::ModelRepositoryParameter::kBytesParam)
+    return it->second.bytes_param();
+  return {};
+}
+
+void fill_specs(const std::vector<net::TensorSpec>& specs,
+                google::protobuf::RepeatedPtrField<inference::ModelMetadataResponse::TensorMetadata>* out) {
+  for (const auto& s : specs) {
+    auto* m = out->Add();
+    m->set_name(s.name);
+    m->set_datatype(net::v2_datatype(s.dtype));
+    for (int64_t d : s.shape) m->add_shape(d);
+  }
+}
+
+}  // namespace
+
+class CloudServer::Service final : public inference::GRPCInferenceService::Service {
+ public:
+  Service(std::shared_ptr<ModelStore> store, const ServerOptions& o)
+      : store_(std::move(store)), options_(o), slots_(o.workers, o.max_queue) {}
+
+  grpc::Status ServerLive(grpc::ServerContext*, const inference::ServerLiveRequest*,
+                          inference::ServerLiveResponse* r) override {
+    r->set_live(true);
+    return grpc::Status::OK;
+  }
+  grpc::Status ServerReady(grpc::ServerContext*, const inference::ServerReadyRequest*,
+                           inference::ServerReadyResponse* r) override {
+    r->set_ready(true);
+    return grpc::Status::OK;
+  }
+  grpc::Status ServerMetadata(grpc::ServerContext*, const inference::ServerMetadataRequest*,
+                              inference::ServerMetadataResponse* r) override {
+    r->set_name("edgecut");
+    r->set_version("0.2");
+    r->add_extensions("model_repository");
+    r->add_extensions("edgecut_tails");
+    return grpc::Status::OK;
+  }
+  grpc::Status ModelReady(grpc::ServerContext*, const inference::ModelReadyRequest* q,
+                          inference::ModelReadyResponse* r) override {
+    r->set_ready(store_->find(q->name()).has_value());
+    return grpc::Status::OK;
+  }
+  grpc::Status ModelMetadata(grpc::ServerContext*, const inference::ModelMetadataRequest* q,
+                             inference::ModelMetadataResponse* r) override {
+    auto s = store_->find(q->name());
+    if (!s) return to_grpc(s.status());
+    r->set_name((*s)->name);
+    r->add_versions("1");
+    r->set_platform("onnx");
+    fill_specs((*s)->inputs, r->mutable_inputs());
+    fill_specs((*s)->outputs, r->mutable_outputs());
+    return grpc::Status::OK;
+  }
+  grpc::Status RepositoryIndex(grpc::ServerContext*, const inference::RepositoryIndexRequest*,
+                               inference::RepositoryIndexResponse* r) override {
+    for (const auto& e : store_->index()) {
+      auto* m = r->add_models();
+      m->set_name(e.name);
+      m->set_version("1");
+      m->set_state(e.state);
+    }
+    return grpc::Status::OK;
+  }
+  grpc::Status RepositoryModelLoad(grpc::ServerContext*, const inference::RepositoryModelLoadRequest* q,
+                                   inference::RepositoryModelLoadResponse*) override {
+    if (store_->find(q->model_name()).has_value()) return grpc::Status::OK;  // served or loaded
+    return to_grpc(store_->load_tail(q->model_name(), string_param(q->parameters(), net::kEdgeNodesParam),
+                                     string_param(q->parameters(), net::kModelHashParam)));
+  }
+  grpc::Status RepositoryModelUnload(grpc::ServerContext*, const inference::RepositoryModelUnloadRequest* q,
+                                     inference::RepositoryModelUnloadResponse*) override {
+    return to_grpc(store_->unload(q->model_name()));
+  }
+  grpc::Status ModelInfer(grpc::ServerContext* ctx, const inference::ModelInferRequest* q,
+                          inference::ModelInferResponse* r) override;
+
+  grpc::Status probe(const inference::ModelInferRequest& q, inference::ModelInferResponse* r) {
+    if (q.inputs_size() != 1 || q.raw_input_contents_size() != 1 || q.inputs(0).datatype() != "UINT8" ||
+        q.inputs(0).shape_size() != 1 ||
+        q.inputs(0).shape(0) != static_cast<int64_t>(q.raw_input_contents(0).size())) {
+      return {grpc::StatusCode::INVALID_ARGUMENT,
+              fmt::format("{} takes one UINT8 tensor of shape [N] with N raw bytes", net::kProbeModel)};
+    }
+    r->set_model_name(net::kProbeModel);
+    r->set_id(q.id());
+    net::set_param(r->mutable_parameters(), net::kComputeUs, int64_t{0});
+    net::set_param(r->mutable_parameters(), net::kQueueUs, int64_t{0});
+    return grpc::Status::OK;
+  }
+
+ private:
+  std::shared_ptr<ModelStore> store_;
+  ServerOptions options_;
+  Slots slots_;
+};
+
+grpc::Status CloudServer::Service::ModelInfer(grpc::ServerContext* ctx, const inference::ModelInferRequest* q,
+                                              inference::ModelInferResponse* r) {
+  const auto t_enter = Clock::now();
+  if (q->model_name() == net::kProbeModel) return probe(*q, r);
+  auto found = store_->find(q->model_name());
+  if (!found) return to_grpc(found.status());
+  const Servable& s = **found;
+  auto inputs = net::read_inputs(*q, s.inputs, options_.limits);
+  if (!inputs) return to_grpc(inputs.status().with_context(s.name));
+  if (!slots_.acquire()) {
+    return {grpc::StatusCode::RESOURCE_EXHAUSTED,
+            fmt::format("server busy: {} requests already wait for {} engine slot(s)", options_.max_queue,
+                        options_.workers)};
+  }
+  const auto t_start = Clock::now();
+  std::vector<exec::Tensor> outs;
+  Status st = ctx->IsCancelled() ? error(Code::kIo, "cancelled by the client")
+                                 : s.executor->run(s.segment, *inputs, &outs);
+  const auto t_end = Clock::now();
+  slots_.release();
+  if (!st.is_ok()) return to_grpc(st.with_context(s.name));
+  r->set_model_name(s.name);
+  r->set_model_version("1");
+  r->set_id(q->id());
+  const graph::Graph& g = s.model->graph;
+  for (const auto& spec : s.outputs) {
+    auto it =
+        std::find_if(outs.begin(), outs.end(), [&](const exec::Tensor& t) { return t.name() == spec.name; });
+    if (it == outs.end())
+      return {grpc::StatusCode::INTERNAL, fmt::format("{}: output '{}' missing", g.name, spec.name)};
+    net::add_output(r, *it);
+  }
+  using us = std::chrono::microseconds;
+  net::set_param(r->mutable_parameters(), net::kComputeUs,
+                 std::chrono::duration_cast<us>(t_end - t_start).count());
+  net::set_param(r->mutable_parameters(), net::kQueueUs,
+                 std::chrono::duration_cast<us>(t_start - t_enter).count());
+  return grpc::Status::OK;
+}
+
+Expected<std::unique_ptr<CloudServer>> CloudServer::start(std::shared_ptr<ModelStore> store,
+                                                          const ServerOptions& options) {
+  std::unique_ptr<CloudServer> s(new CloudServer());
+  s->store_ = store;
+  s->options_ = options;
+  s->service_ = std::make_unique<Service>(store, options);
+  grpc::ServerBuilder b;
+  b.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &s->port_);
+  b.RegisterService(s->service_.get());
+  const int max = static_cast<int>(std::min<int64_t>(options.limits.max_message_bytes, INT32_MAX));
+  b.SetMaxReceiveMessageSize(max);
+  b.SetMaxSendMessageSize(max);
+  b.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  b.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 1000);
+  s->server_ = b.BuildAndStart();
+  if (!s->server_ || s->port_ == 0) return error(Code::kIo, "cannot listen on {}", options.listen);
+  return s;
+}
+
+std::string CloudServer::address() const {
+  const std::string& l = options_.listen;
+  return l.substr(0, l.rfind(':')) + ":" + std::to_string(port_);
+}
+
+void CloudServer::shutdown(std::chrono::milliseconds grace) {
+  if (stopped_.exchange(true)) return;
+  server_->Shutdown(std::chrono::system_clock::now() + grace);
+}
+
+void CloudServer::wait() { server_->Wait(); }
+
+CloudServer::~CloudServer() { shutdown(std::chrono::milliseconds(0)); }
+
+}  // namespace edgecut::runtime

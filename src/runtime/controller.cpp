@@ -1,0 +1,168 @@
+#include "runtime/controller.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "graph/segment.h"
+#include "partition/algorithms.h"
+#include "partition/envelope.h"
+
+namespace edgecut::runtime {
+
+using graph::NodeId;
+
+Expected<Controller> Controller::create(const graph::Graph& g, std::vector<double> edge_ms,
+                                        std::vector<double> cloud_ms, const ControllerOptions& options,
+                                        double rtt_ms) {
+  if (!(options.min_bps > 0 && options.max_bps > options.min_bps)) {
+    return error(Code::kInvalidArgument, "bandwidth range {}..{} bps is empty", options.min_bps,
+                 options.max_bps);
+  }
+  Controller c;
+  c.g_ = &g;
+  c.te_ = std::move(edge_ms);
+  c.tc_ = std::move(cloud_ms);
+  c.o_ = options;
+  c.rtt_ms_ = rtt_ms;
+  EDGECUT_RETURN_IF_ERROR(c.rebuild());
+  return c;
+}
+
+Candidate Controller::describe(std::vector<NodeId> edge, std::string origin) const {
+  const graph::Graph& g = *g_;
+  Candidate c;
+  std::vector<char> mask = graph::node_mask(g, edge);
+  c.edge_nodes = graph::mask_nodes(mask);
+  for (NodeId v = 0; v < g.num_nodes(); ++v) (mask[v] ? c.edge_ms : c.cloud_ms) += mask[v] ? te_[v] : tc_[v];
+  for (graph::ValueId x : graph::crossings(g, mask).up) c.up_bytes += g.values[x].bytes;
+  for (graph::ValueId x : g.outputs) {
+    const NodeId u = g.values[x].producer;
+    if (u != graph::kNoNode && !mask[u]) c.down_bytes += g.values[x].bytes;
+  }
+  c.origin = std::move(origin);
+  return c;
+}
+
+int Controller::add(Candidate c) {
+  int i = find(c.edge_nodes);
+  if (i < 0) {
+    candidates_.push_back(std::move(c));
+    i = static_cast<int>(candidates_.size()) - 1;
+  }
+  if (std::find(active_.begin(), active_.end(), i) == active_.end()) active_.push_back(i);
+  return i;
+}
+
+int Controller::find(const std::vector<NodeId>& edge_nodes) const {
+  for (size_t i = 0; i < candidates_.size(); ++i) {
+    if (candidates_[i].edge_nodes == edge_nodes) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+Status Controller::rebuild() {
+  const graph::Graph& g = *g_;
+  active_.clear();
+  grid_bps_.clear();
+  grid_plan_.clear();
+  built_fe_ = fe_;
+  built_fc_ = fc_;
+  if (o_.algo == "fixed") {
+    for (size_t i = 0; i < o_.fixed_plans.size(); ++i)
+      add(describe(o_.fixed_plans[i], fmt::format("fixed#{}", i)));
+    if (active_.empty()) return error(Code::kInvalidArgument, "no fixed plans given");
+    return Status::ok();
+  }
+  std::vector<double> te(te_), tc(tc_);
+  for (double& t : te) t *= fe_;
+  for (double& t : tc) t *= fc_;
+  EDGECUT_ASSIGN_OR_RETURN(partition::CostModel cm, partition::CostModel::create(g, te, tc));
+  partition::Network net;
+  net.rtt_ms = rtt_ms_;
+  net.uplink_bps = o_.min_bps;
+  net.downlink_bps = o_.min_bps * o_.downlink_ratio;
+  if (o_.algo == "qdmp") {
+    partition::Qdmp q(cm);
+    auto env = partition::Envelope::build(q, net, o_.min_bps, o_.max_bps);
+    for (const auto& piece : env.pieces()) add(describe(piece.plan.edge_nodes, "qdmp"));
+    return Status::ok();
+  }
+  for (int i = 0; i < o_.grid_points; ++i) {
+    const double bps = o_.min_bps * std::pow(o_.max_bps / o_.min_bps, i / double(o_.grid_points - 1));
+    net.uplink_bps = bps;
+    net.downlink_bps = bps * o_.downlink_ratio;
+    EDGECUT_ASSIGN_OR_RETURN(partition::Plan p, partition::solve(o_.algo, cm, net));
+    // Published DADS may put a node on the edge that reads a cloud tensor;
+    // the runtime cannot run that, so the set is closed under predecessors.
+    std::vector<char> mask = p.on_edge;
+    bool repaired = false;
+    for (NodeId v : g.topo) {
+      if (!mask[v]) continue;
+      for (graph::ValueId x : g.activation_inputs(v)) {
+        const NodeId u = g.values[x].producer;
+        repaired |= u != graph::kNoNode && !mask[u];
+      }
+    }
+    if (repaired) {  // reverse topological sweep: mark every ancestor of an edge node
+      for (auto it = g.topo.rbegin(); it != g.topo.rend(); ++it) {
+        if (!mask[*it]) continue;
+        for (graph::ValueId x : g.activation_inputs(*it)) {
+          if (g.values[x].producer != graph::kNoNode) mask[g.values[x].producer] = 1;
+        }
+      }
+    }
+    Candidate c = describe(graph::mask_nodes(mask), fmt::format("{}@{:.3g}Mbps", o_.algo, bps / 1e6));
+    c.repaired = repaired;
+    grid_bps_.push_back(bps);
+    grid_plan_.push_back(add(std::move(c)));
+  }
+  return Status::ok();
+}
+
+Prediction Controller::predict(int plan, double bps, bool corrected) const {
+  const Candidate& c = candidates_[plan];
+  Prediction p;
+  p.edge_ms = c.edge_ms * (corrected ? fe_ : 1.0);
+  p.cloud_ms = c.cloud_ms * (corrected ? fc_ : 1.0);
+  p.up_ms = 8e3 * static_cast<double>(c.up_bytes) / bps;
+  if (c.has_cloud()) {
+    p.rtt_ms = rtt_ms_;
+    p.down_ms = 8e3 * static_cast<double>(c.down_bytes) / (bps * o_.downlink_ratio);
+  }
+  p.total_ms = p.edge_ms + p.cloud_ms + p.up_ms + p.rtt_ms + p.down_ms;
+  return p;
+}
+
+int Controller::choose(double bps, int current) const {
+  int best = -1;
+  if (!grid_bps_.empty()) {  // a baseline: its own decision at the nearest grid point
+    const double x = std::log(std::clamp(bps, o_.min_bps, o_.max_bps) / o_.min_bps) /
+                     std::log(o_.max_bps / o_.min_bps) * (o_.grid_points - 1);
+    best = grid_plan_[static_cast<size_t>(std::lround(x))];
+  } else {
+    double best_ms = INFINITY;
+    for (int i : active_) {
+      const double t = predict(i, bps).total_ms;
+      if (t < best_ms) best_ms = t, best = i;
+    }
+  }
+  if (current < 0 || best == current) return best;
+  const double keep = predict(current, bps).total_ms, move = predict(best, bps).total_ms;
+  return keep > move * (1 + o_.hysteresis) ? best : current;
+}
+
+bool Controller::observe(int plan, double head_ms, double tail_ms) {
+  const Candidate& c = candidates_[plan];
+  const double a = o_.correction_alpha;
+  // Sides under a millisecond say more about timer noise than about drift.
+  if (c.edge_ms >= 1.0 && head_ms > 0) fe_ = (1 - a) * fe_ + a * head_ms / c.edge_ms;
+  if (c.cloud_ms >= 1.0 && tail_ms > 0) fc_ = (1 - a) * fc_ + a * tail_ms / c.cloud_ms;
+  const bool shifted =
+      std::fabs(fe_ / built_fe_ - 1) > o_.rebuild_shift || std::fabs(fc_ / built_fc_ - 1) > o_.rebuild_shift;
+  if (!shifted || o_.algo == "fixed") return false;
+  return rebuild().is_ok();
+}
+
+}  // namespace edgecut::runtime

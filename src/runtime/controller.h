@@ -1,0 +1,95 @@
+// Controller: which plan each frame runs, for the bandwidth measured now.
+//
+// Holds the candidate plans of one algorithm over a bandwidth range and
+// prices each as a line in 1/B with the side corrections applied:
+//   T(S, B) = fe * E(S) + fc * C(S) + up(S) * 8 / B + [C(S) > 0] (rtt + down(S) * 8 / Bd)
+// where E / C are the profiles' edge and cloud times of the plan and fe / fc
+// the running ratios of measured to profiled time per side (machines drift:
+// a profile minutes old can be 20% off). For qdmp the candidates are the
+// bandwidth envelope (partition/envelope.h), rebuilt when a correction moves
+// by more than `rebuild_shift`; for the baselines, the algorithm's own plan
+// on a log-spaced bandwidth grid, looked up at the nearest grid point, so a
+// baseline behaves at run time exactly as it decides.
+//
+// Hysteresis: a frame keeps the current plan unless another is predicted
+// faster by more than `hysteresis` (relative) at the current estimate, so
+// noise in the estimate does not make the plan flap. choose() is O(plans).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "graph/graph.h"
+#include "partition/cost_model.h"
+
+namespace edgecut::runtime {
+
+struct Candidate {
+  std::vector<graph::NodeId> edge_nodes;  // ascending, predecessor-closed
+  std::string origin;                     // "qdmp", "dads@5.0Mbps", "fixed#2", ...
+  double edge_ms = 0;                     // E(S) from the profile
+  double cloud_ms = 0;                    // C(S)
+  int64_t up_bytes = 0;                   // tensors that cross (graph inputs read in the cloud included)
+  int64_t down_bytes = 0;                 // graph outputs computed in the cloud
+  bool repaired = false;                  // the algorithm's set was not closed; closed here
+  bool has_cloud() const { return cloud_ms > 0 || up_bytes > 0; }
+};
+
+struct ControllerOptions {
+  std::string algo = "qdmp";  // qdmp, dads, dads-fixed, neurosurgeon, edge-only, cloud-only, fixed
+  std::vector<std::vector<graph::NodeId>> fixed_plans;  // for "fixed"
+  double min_bps = 0.25e6;
+  double max_bps = 2e9;
+  double downlink_ratio = 1.0;  // downlink / uplink
+  double hysteresis = 0.05;
+  double correction_alpha = 0.25;  // EWMA weight of a new observation
+  double rebuild_shift = 0.10;
+  int grid_points = 48;
+};
+
+struct Prediction {
+  double edge_ms = 0, up_ms = 0, down_ms = 0, rtt_ms = 0, cloud_ms = 0, total_ms = 0;
+};
+
+class Controller {
+ public:
+  // edge_ms / cloud_ms: profile times per node. `g` must outlive the controller.
+  static Expected<Controller> create(const graph::Graph& g, std::vector<double> edge_ms,
+                                     std::vector<double> cloud_ms, const ControllerOptions& options,
+                                     double rtt_ms);
+
+  const std::vector<Candidate>& candidates() const { return candidates_; }
+  // Index of the plan to run at `bps`, with hysteresis against `current` (-1: none yet).
+  int choose(double bps, int current) const;
+  // The plan's predicted latency at `bps`; corrected = false uses the raw profiles.
+  Prediction predict(int plan, double bps, bool corrected = true) const;
+
+  // Measured head / tail times of `plan`; update the corrections. Returns true
+  // when the candidates were rebuilt (new plans may need preparing).
+  bool observe(int plan, double head_ms, double tail_ms);
+  void set_rtt(double rtt_ms) { rtt_ms_ = rtt_ms; }
+  double rtt_ms() const { return rtt_ms_; }
+  double edge_factor() const { return fe_; }
+  double cloud_factor() const { return fc_; }
+  // Index of the candidate with exactly this edge set, or -1.
+  int find(const std::vector<graph::NodeId>& edge_nodes) const;
+
+ private:
+  Status rebuild();
+  Candidate describe(std::vector<graph::NodeId> edge, std::string origin) const;
+  int add(Candidate c);
+
+  const graph::Graph* g_ = nullptr;
+  std::vector<double> te_, tc_;
+  ControllerOptions o_;
+  double rtt_ms_ = 0;
+  double fe_ = 1, fc_ = 1;
+  double built_fe_ = 1, built_fc_ = 1;
+  std::vector<Candidate> candidates_;  // only grows: indices stay valid across rebuilds
+  std::vector<int> active_;            // candidates of the current build
+  std::vector<double> grid_bps_;       // baselines: grid_plan_[i] is the plan at grid_bps_[i]
+  std::vector<int> grid_plan_;
+};
+
+}  // namespace edgecut::runtime

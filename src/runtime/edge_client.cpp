@@ -1,0 +1,272 @@
+#include "runtime/edge_client.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "graph/segment.h"
+#include "net/tail_name.h"
+
+namespace edgecut::runtime {
+
+using Clock = std::chrono::steady_clock;
+using net::Millis;
+
+nlohmann::json FrameLog::to_json() const {
+  auto pj = [](const Prediction& p) {
+    return nlohmann::json{{"edge_ms", p.edge_ms},   {"up_ms", p.up_ms},     {"rtt_ms", p.rtt_ms},
+                          {"cloud_ms", p.cloud_ms}, {"down_ms", p.down_ms}, {"total_ms", p.total_ms}};
+  };
+  return {{"frame", frame},
+          {"t_s", t_s},
+          {"plan", plan},
+          {"origin", origin},
+          {"edge_nodes", edge_nodes},
+          {"switched", switched},
+          {"est_bps", est_bps},
+          {"rtt_ms", rtt_ms},
+          {"pred_raw", pj(pred_raw)},
+          {"pred", pj(pred)},
+          {"fe", fe},
+          {"fc", fc},
+          {"head_ms", head_ms},
+          {"call_ms", call_ms},
+          {"compute_ms", compute_ms},
+          {"queue_ms", queue_ms},
+          {"up_ms", up_ms},
+          {"total_ms", total_ms},
+          {"up_bytes", up_bytes},
+          {"down_bytes", down_bytes},
+          {"fallback", fallback},
+          {"note", note}};
+}
+
+EdgeClient::EdgeClient(const graph::Model& model, Controller controller, const EdgeOptions& options)
+    : model_(model), options_(options), controller_(std::move(controller)) {}
+
+EdgeClient::~EdgeClient() {
+  stop_ = true;
+  if (bg_.joinable()) bg_.join();
+}
+
+double EdgeClient::now_s() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+
+Expected<std::unique_ptr<EdgeClient>> EdgeClient::create(const graph::Model& model,
+                                                         std::vector<double> edge_ms,
+                                                         std::vector<double> cloud_ms,
+                                                         const EdgeOptions& options) {
+  auto client = std::make_unique<net::Client>(options.channel);
+  // The RTT first: the candidates depend on it. The minimum of a few pings.
+  double rtt = INFINITY;
+  Status last;
+  for (int i = 0; i < 5; ++i) {
+    auto ms = client->ping(Millis(i == 0 ? 5000 : 1000));
+    if (ms)
+      rtt = std::min(rtt, *ms);
+    else
+      last = ms.status();
+  }
+  if (!std::isfinite(rtt)) return last.with_context("cannot reach the cloud server");
+  EDGECUT_ASSIGN_OR_RETURN(Controller ctl, Controller::create(model.graph, std::move(edge_ms),
+                                                              std::move(cloud_ms), options.control, rtt));
+  std::unique_ptr<EdgeClient> e(new EdgeClient(model, std::move(ctl), options));
+  if (e->options_.model_name.empty()) e->options_.model_name = model.graph.name;
+  e->client_ = std::move(client);
+  e->start_ = Clock::now();
+  e->rtt_.add(rtt / 1e3, 0);
+  EDGECUT_ASSIGN_OR_RETURN(e->executor_, engine::make_executor(model, "opencv", options.engine));
+  EDGECUT_ASSIGN_OR_RETURN(e->whole_, e->executor_->prepare(graph::all_nodes(model.graph)));
+  EDGECUT_RETURN_IF_ERROR(e->prepare_new_plans());
+  e->bg_ = std::thread([p = e.get()] { p->background(); });
+  return e;
+}
+
+Status EdgeClient::load_tail(const Prepared& p) {
+  if (p.split.tail < 0 || p.split.edge_nodes.empty()) return Status::ok();  // edge-only / whole model
+  return client_->load(p.tail_name,
+                       {{net::kEdgeNodesParam, net::format_node_ranges(p.split.edge_nodes)},
+                        {net::kModelHashParam, model_.graph.structure_hash()}},
+                       Millis(60000));
+}
+
+Status EdgeClient::prepare_new_plans() {
+  const auto& cands = controller_.candidates();
+  while (prepared_.size() < cands.size()) {
+    const Candidate& c = cands[prepared_.size()];
+    Prepared p;
+    EDGECUT_ASSIGN_OR_RETURN(p.split, exec::prepare_split(*executor_, model_.graph, c.edge_nodes));
+    if (p.split.tail >= 0) {
+      p.tail_name = c.edge_nodes.empty() ? options_.model_name
+                                         : net::tail_model_name(options_.model_name, p.split.edge_nodes);
+      p.crossing = executor_->info(p.split.tail).inputs;
+      EDGECUT_RETURN_IF_ERROR(load_tail(p));
+    }
+    std::lock_guard lock(plans_mu_);
+    prepared_.push_back(std::move(p));
+  }
+  return Status::ok();
+}
+
+double EdgeClient::estimate_bps() const {
+  if (options_.fixed_bps > 0) return options_.fixed_bps;
+  std::lock_guard lock(mu_);
+  return bw_.estimate_bps().value_or(options_.initial_bps);
+}
+
+Expected<std::vector<exec::Tensor>> EdgeClient::run_whole(const std::vector<exec::Tensor>& inputs) {
+  std::vector<exec::Tensor> outs;
+  EDGECUT_RETURN_IF_ERROR(executor_->run(whole_, inputs, &outs));
+  return exec::pick(model_.graph, model_.graph.outputs, outs);
+}
+
+Status EdgeClient::run_cloud(const Prepared& p, const std::vector<exec::Tensor>& pool,
+                             std::vector<exec::Tensor>* out, FrameLog* log) {
+  EDGECUT_ASSIGN_OR_RETURN(std::vector<exec::Tensor> send, exec::pick(model_.graph, p.crossing, pool));
+  const double predicted_call = log->pred.up_ms + log->pred.rtt_ms + log->pred.cloud_ms + log->pred.down_ms;
+  const Millis deadline(std::max(options_.deadline_min_ms, options_.deadline_factor * predicted_call));
+  const auto c0 = Clock::now();
+  auto reply = client_->infer(p.tail_name, send, deadline, std::to_string(log->frame));
+  if (!reply && reply.status().code() == Code::kNotFound) {  // the server restarted or evicted the tail
+    log->note = "tail reloaded";
+    EDGECUT_RETURN_IF_ERROR(load_tail(p));
+    reply = client_->infer(p.tail_name, send, deadline, std::to_string(log->frame));
+  }
+  int64_t up_bytes = 0;
+  for (const auto& t : send) up_bytes += static_cast<int64_t>(t.bytes());
+  log->up_bytes = up_bytes;
+  if (!reply) {
+    if (reply.status().message().find("DEADLINE_EXCEEDED") != std::string::npos) {
+      // The bytes took at least this long: a bound that pulls the estimate down.
+      std::lock_guard lock(mu_);
+      bw_.add(up_bytes, Millis(Clock::now() - c0).count() / 1e3, now_s());
+    }
+    return reply.status();
+  }
+  log->call_ms = reply->round_trip_ms;
+  log->compute_ms = reply->compute_ms;
+  log->queue_ms = reply->queue_ms;
+  log->down_bytes = reply->response_bytes;
+  const double down_ms =
+      8e3 * static_cast<double>(reply->response_bytes) / (log->est_bps * options_.control.downlink_ratio);
+  log->up_ms = reply->round_trip_ms - reply->compute_ms - reply->queue_ms - log->rtt_ms - down_ms;
+  {
+    std::lock_guard lock(mu_);
+    bw_.add(up_bytes, log->up_ms / 1e3, now_s());
+  }
+  *out = std::move(reply->outputs);
+  return Status::ok();
+}
+
+Expected<std::vector<exec::Tensor>> EdgeClient::infer(const std::vector<exec::Tensor>& inputs,
+                                                      FrameLog* log) {
+  const auto t0 = Clock::now();
+  *log = FrameLog{};
+  log->frame = frames_++;
+  log->t_s = now_s();
+  log->est_bps = estimate_bps();
+  {
+    std::lock_guard lock(mu_);
+    log->rtt_ms = rtt_.estimate_s().value_or(controller_.rtt_ms() / 1e3) * 1e3;
+  }
+  controller_.set_rtt(log->rtt_ms);
+  const bool down = cloud_down_;
+  int plan = down ? current_ : controller_.choose(log->est_bps, current_);
+  if (plan < 0) plan = controller_.choose(log->est_bps, -1);
+  log->switched = plan != current_ && current_ >= 0;
+  current_ = plan;
+  const Prepared& p = prepared_[plan];
+  log->plan = plan;
+  log->origin = controller_.candidates()[plan].origin;
+  log->edge_nodes = static_cast<int>(p.split.edge_nodes.size());
+  log->pred_raw = controller_.predict(plan, log->est_bps, false);
+  log->pred = controller_.predict(plan, log->est_bps, true);
+  log->fe = controller_.edge_factor();
+  log->fc = controller_.cloud_factor();
+  probing_ = p.split.tail < 0;
+
+  std::vector<exec::Tensor> outs;
+  if (down) {
+    log->fallback = true;
+    log->note = "cloud unreachable: edge only";
+    EDGECUT_ASSIGN_OR_RETURN(outs, run_whole(inputs));
+  } else {
+    std::vector<exec::Tensor> pool = inputs;
+    if (p.split.head >= 0) {
+      const auto h0 = Clock::now();
+      std::vector<exec::Tensor> head_out;
+      EDGECUT_RETURN_IF_ERROR(executor_->run(p.split.head, pool, &head_out));
+      log->head_ms = Millis(Clock::now() - h0).count();
+      for (auto& t : head_out) pool.push_back(std::move(t));
+    }
+    if (p.split.tail >= 0) {
+      std::vector<exec::Tensor> tail_out;
+      Status st = run_cloud(p, pool, &tail_out, log);
+      if (!st.is_ok()) {
+        log->fallback = true;
+        log->note = st.message();
+        if (st.code() == Code::kIo) cloud_down_ = true;
+        EDGECUT_ASSIGN_OR_RETURN(outs, run_whole(inputs));
+      } else {
+        for (auto& t : tail_out) pool.push_back(std::move(t));
+      }
+    }
+    if (!log->fallback) {
+      EDGECUT_ASSIGN_OR_RETURN(outs, exec::pick(model_.graph, model_.graph.outputs, pool));
+      if (controller_.observe(plan, log->head_ms, log->compute_ms)) {
+        EDGECUT_RETURN_IF_ERROR(prepare_new_plans());
+      }
+    }
+  }
+  // Outputs must not point into buffers the next frame reuses.
+  for (auto& t : outs) {
+    if (!t.owned()) t = t.clone();
+  }
+  log->total_ms = Millis(Clock::now() - t0).count();
+  return outs;
+}
+
+void EdgeClient::background() {
+  double next_ping = 0;
+  while (!stop_) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const double now = now_s();
+    if (now >= next_ping) {
+      next_ping = now + options_.ping_interval_ms / 1e3;
+      auto ms = client_->ping(Millis(1000));
+      if (ms) {
+        std::lock_guard lock(mu_);
+        rtt_.add(*ms / 1e3, now);
+      }
+      if (ms && cloud_down_) {
+        // Back: tails may be gone if the server restarted; load them again.
+        std::vector<Prepared> plans;
+        {
+          std::lock_guard lock(plans_mu_);
+          plans.assign(prepared_.begin(), prepared_.end());
+        }
+        bool ok = true;
+        for (const auto& p : plans) ok = ok && load_tail(p).is_ok();
+        if (ok) cloud_down_ = false;
+      }
+    }
+    if (!probing_ || cloud_down_ || !options_.probe || options_.fixed_bps > 0) continue;
+    std::optional<int64_t> bytes;
+    {
+      std::lock_guard lock(mu_);
+      bytes = pacer_.due(now, bw_.estimate_bps().value_or(0));
+      if (bytes) pacer_.sent(now, *bytes);
+    }
+    if (!bytes) continue;
+    auto payload = exec::Tensor::make("payload", graph::DType::kUInt8, {*bytes});
+    if (!payload) continue;
+    auto reply = client_->infer(net::kProbeModel, {*payload}, Millis(5000));
+    if (!reply) continue;
+    std::lock_guard lock(mu_);
+    const double rtt_s = rtt_.estimate_s().value_or(0);
+    bw_.add(*bytes, reply->round_trip_ms / 1e3 - rtt_s - (reply->compute_ms + reply->queue_ms) / 1e3,
+            now_s());
+  }
+}
+
+}  // namespace edgecut::runtime

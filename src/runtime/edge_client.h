@@ -1,0 +1,126 @@
+// EdgeClient: the edge half of cooperative inference, one frame at a time.
+//
+// Per frame: look the plan up for the current bandwidth estimate (Controller,
+// with hysteresis), run its head on the local engine, send the tensors that
+// cross the cut to the server's tail ("<model>.tail.<digest>") with ModelInfer,
+// and return the graph outputs in order. Every candidate plan is prepared
+// before it is needed (heads here, tails loaded on the server), and the whole
+// model is prepared here too: a frame whose cloud call fails or passes its
+// deadline is finished on the edge, so no frame is lost.
+//
+// Measurement: each call gives a bandwidth sample, bytes / (round trip - server
+// compute - server queue - RTT - result download); a background thread pings
+// (ServerLive) for the RTT and, while the plan sends nothing (edge-only),
+// probes the link at a bounded rate. Head times measured here and tail times
+// reported by the server keep the controller's per-side corrections current.
+//
+// Threads: infer() is called from one thread; the background thread shares the
+// estimators under a mutex. Not copyable.
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/status.h"
+#include "engine/engine.h"
+#include "exec/split_run.h"
+#include "net/client.h"
+#include "net/estimator.h"
+#include "runtime/controller.h"
+
+namespace edgecut::runtime {
+
+struct EdgeOptions {
+  std::string model_name;  // as served (default: the graph's name)
+  net::ChannelOptions channel;
+  ControllerOptions control;
+  engine::EngineOptions engine;
+  double initial_bps = 10e6;      // assumed before the first sample
+  double fixed_bps = 0;           // > 0: plan at this bandwidth, ignore the estimator (tests)
+  double deadline_factor = 4.0;   // cloud call deadline: factor * predicted call time...
+  double deadline_min_ms = 2000;  // ...but at least this
+  double ping_interval_ms = 500;
+  bool probe = true;
+};
+
+// One frame's record: the JSON line of `run --log`.
+struct FrameLog {
+  int64_t frame = 0;
+  double t_s = 0;  // since the client started
+  int plan = -1;
+  std::string origin;
+  int edge_nodes = 0;
+  bool switched = false;
+  double est_bps = 0, rtt_ms = 0;
+  Prediction pred_raw, pred;  // before / after the per-side corrections
+  double fe = 1, fc = 1;
+  double head_ms = 0, call_ms = 0, compute_ms = 0, queue_ms = 0, up_ms = 0, total_ms = 0;
+  int64_t up_bytes = 0, down_bytes = 0;
+  bool fallback = false;
+  std::string note;  // why a fallback happened, a tail reload, ...
+  nlohmann::json to_json() const;
+};
+
+class EdgeClient {
+ public:
+  // `model` must outlive the client. Connects, measures the RTT, builds the
+  // candidates and prepares all of them; fails when the server is unreachable
+  // or refuses a tail (the status names it).
+  static Expected<std::unique_ptr<EdgeClient>> create(const graph::Model& model, std::vector<double> edge_ms,
+                                                      std::vector<double> cloud_ms,
+                                                      const EdgeOptions& options);
+  ~EdgeClient();
+
+  // One frame: graph inputs by name in, graph outputs (g.outputs order) out.
+  Expected<std::vector<exec::Tensor>> infer(const std::vector<exec::Tensor>& inputs, FrameLog* log);
+
+  const Controller& controller() const { return controller_; }
+  double estimate_bps() const;
+  std::string executor_name() const { return executor_->name(); }
+
+ private:
+  struct Prepared {
+    exec::SplitPlan split;
+    std::string tail_name;
+    std::vector<graph::ValueId> crossing;  // the tail's inputs, in its order
+  };
+  EdgeClient(const graph::Model& model, Controller controller, const EdgeOptions& options);
+  Status prepare_new_plans();
+  Status load_tail(const Prepared& p);
+  Status run_cloud(const Prepared& p, const std::vector<exec::Tensor>& pool, std::vector<exec::Tensor>* out,
+                   FrameLog* log);
+  Expected<std::vector<exec::Tensor>> run_whole(const std::vector<exec::Tensor>& inputs);
+  void background();
+  double now_s() const;
+
+  const graph::Model& model_;
+  EdgeOptions options_;
+  Controller controller_;
+  std::unique_ptr<exec::Executor> executor_;
+  exec::SegmentId whole_ = -1;
+  // By candidate index; a deque so references survive growth. Grown by the
+  // frame thread only, under plans_mu_ (the background thread reads it).
+  std::deque<Prepared> prepared_;
+  mutable std::mutex plans_mu_;
+  std::unique_ptr<net::Client> client_;
+  int current_ = -1;
+  int64_t frames_ = 0;
+  std::chrono::steady_clock::time_point start_;
+
+  mutable std::mutex mu_;  // guards the estimators and pacer
+  net::BandwidthEstimator bw_;
+  net::RttEstimator rtt_;
+  net::ProbePacer pacer_;
+  std::atomic<bool> probing_{false};
+  std::atomic<bool> cloud_down_{false};
+  std::atomic<bool> stop_{false};
+  std::thread bg_;
+};
+
+}  // namespace edgecut::runtime

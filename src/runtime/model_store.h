@@ -1,0 +1,101 @@
+// ModelStore: what a cloud server holds. Each whole model it serves, under its
+// name, and the tails built from them on request ("<model>.tail.<digest>",
+// net/tail_name.h), in a cache shared by all clients.
+//
+// A tail is built once from the model the server already holds (never from
+// bytes a client sent), on its own executor, so that evicting it frees its
+// weights. The cache is bounded by the tails' weight bytes; the least recently
+// used tail not in use by a request goes first (a request holds a shared_ptr,
+// so eviction never pulls a tail from under a running call). A tail evicted
+// and asked for again answers NOT_FOUND, and the client loads it again.
+//
+// Thread-safe: lookups take a shared lock; a tail is built outside the lock
+// (a concurrent load of the same tail waits for the first build).
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "engine/engine.h"
+#include "exec/executor.h"
+#include "net/wire.h"
+
+namespace edgecut::runtime {
+
+// One runnable thing: a whole model or a tail.
+struct Servable {
+  std::string name;
+  std::string base;  // the whole model's name
+  const graph::Model* model = nullptr;
+  std::unique_ptr<exec::Executor> executor;
+  exec::SegmentId segment = -1;
+  std::vector<net::TensorSpec> inputs;
+  std::vector<net::TensorSpec> outputs;
+  std::vector<graph::NodeId> edge_nodes;  // empty for a whole model
+  int64_t weight_bytes = 0;
+};
+
+struct StoreOptions {
+  engine::EngineOptions engine;
+  std::string engine_name = "opencv";
+  int64_t tail_cache_bytes = int64_t{4} << 30;
+};
+
+struct IndexEntry {
+  std::string name;
+  std::string state;  // "READY"
+};
+
+class ModelStore {
+ public:
+  explicit ModelStore(StoreOptions options) : options_(std::move(options)) {}
+
+  // Serves `model` under `name`; prepares and validates it now (a server
+  // that starts is ready). Fails on a duplicate name or an engine refusal.
+  Status add_model(const std::string& name, graph::Model model);
+
+  // A whole model or a loaded tail; kNotFound names what is served.
+  Expected<std::shared_ptr<const Servable>> find(const std::string& name) const;
+
+  // Builds the tail `name` = "<model>.tail.<digest>" whose edge set is
+  // `edge_nodes_text` (net/tail_name.h) for a model of hash `model_hash`.
+  // Idempotent. Fails naming the problem: unknown model, hash mismatch, bad
+  // ranges, a set that is not predecessor-closed, digest mismatch, engine.
+  Status load_tail(const std::string& name, const std::string& edge_nodes_text,
+                   const std::string& model_hash);
+  // Drops a tail (whole models stay: they are the server's own).
+  Status unload(const std::string& name);
+
+  std::vector<IndexEntry> index() const;
+  std::vector<std::string> model_names() const;
+  int64_t cached_tail_bytes() const;
+
+ private:
+  struct Base {
+    graph::Model model;
+    std::shared_ptr<Servable> whole;
+  };
+  Expected<std::shared_ptr<Servable>> build(const std::string& name, const Base& base,
+                                            std::vector<graph::NodeId> nodes,
+                                            std::vector<graph::NodeId> edge) const;
+  void evict_locked();
+
+  StoreOptions options_;
+  mutable std::shared_mutex mu_;
+  std::map<std::string, std::unique_ptr<Base>> bases_;
+  std::map<std::string, std::shared_ptr<Servable>> tails_;
+  mutable std::mutex lru_mu_;
+  mutable std::list<std::string> lru_;  // most recent first; guarded by lru_mu_
+  int64_t tail_bytes_ = 0;
+  std::mutex build_mu_;  // one tail build at a time: builds are CPU-bound anyway
+};
+
+}  // namespace edgecut::runtime
