@@ -1,0 +1,127 @@
+#include "runtime/preprocess.h"
+
+#include <cmath>
+#include <cstring>
+#include <opencv2/imgproc.hpp>
+
+#include "runtime/cv_guard.h"
+
+namespace edgecut::runtime {
+
+Expected<InputGeometry> input_geometry(const graph::Value& input) {
+  const auto& s = input.shape;
+  InputGeometry g;
+  if (s.size() == 4 && s[0] == 1 && s[1] == 3) {
+    g = {Layout::kNCHW, static_cast<int>(s[2]), static_cast<int>(s[3])};
+  } else if (s.size() == 4 && s[0] == 1 && s[3] == 3) {
+    g = {Layout::kNHWC, static_cast<int>(s[1]), static_cast<int>(s[2])};
+  } else {
+    return error(Code::kUnsupported, "input '{}' of shape {} is not an image: want [1,3,H,W] or [1,H,W,3]",
+                 input.name, exec::shape_str(s));
+  }
+  // Bounded so that H*W*3 fits an int, which OpenCV's sizes are.
+  constexpr int64_t kMaxSide = 1 << 14;
+  const int64_t h = g.layout == Layout::kNCHW ? s[2] : s[1];
+  const int64_t w = g.layout == Layout::kNCHW ? s[3] : s[2];
+  if (h <= 0 || w <= 0 || h > kMaxSide || w > kMaxSide) {
+    return error(Code::kUnsupported, "input '{}': image size {}x{} out of range", input.name, h, w);
+  }
+  return g;
+}
+
+namespace {
+
+Status check_options(const PreprocessOptions& o) {
+  for (float s : o.std) {
+    if (!(std::abs(s) > 0) || !std::isfinite(s))
+      return error(Code::kInvalidArgument, "normalisation std {} is not usable", s);
+  }
+  return Status::ok();
+}
+
+// The frame resized to the input and in model channel order; continuous.
+Expected<cv::Mat> resized_rgb(const cv::Mat& bgr, const InputGeometry& g, const PreprocessOptions& o,
+                              const std::string& input_name) {
+  if (bgr.empty() || bgr.type() != CV_8UC3) {
+    return error(Code::kInvalidArgument, "input '{}': frame must be 8-bit BGR (CV_8UC3), got type {} {}x{}",
+                 input_name, bgr.type(), bgr.cols, bgr.rows);
+  }
+  cv::Mat out = bgr;
+  EDGECUT_RETURN_IF_ERROR(guard_cv("resize for input '" + input_name + "'", Code::kInternal, [&] {
+    if (out.cols != g.width || out.rows != g.height) {
+      cv::resize(out, out, cv::Size(g.width, g.height), 0, 0, cv::INTER_LINEAR);
+    }
+    if (o.bgr_to_rgb) cv::cvtColor(out, out, cv::COLOR_BGR2RGB);
+    if (!out.isContinuous()) out = out.clone();
+  }));
+  return out;
+}
+
+}  // namespace
+
+Expected<exec::Tensor> to_uint8(const cv::Mat& bgr, const graph::Value& input,
+                                const PreprocessOptions& options) {
+  EDGECUT_ASSIGN_OR_RETURN(InputGeometry g, input_geometry(input));
+  EDGECUT_ASSIGN_OR_RETURN(cv::Mat rgb, resized_rgb(bgr, g, options, input.name));
+  EDGECUT_ASSIGN_OR_RETURN(exec::Tensor t, exec::Tensor::make(input.name, graph::DType::kUInt8, input.shape));
+  uint8_t* dst = t.mutable_data();
+  const uint8_t* src = rgb.ptr<uint8_t>();
+  const size_t plane = static_cast<size_t>(g.height) * static_cast<size_t>(g.width);
+  if (g.layout == Layout::kNHWC) {
+    std::memcpy(dst, src, plane * 3);
+    return t;
+  }
+  for (size_t i = 0; i < plane; ++i) {
+    dst[i] = src[3 * i];
+    dst[plane + i] = src[3 * i + 1];
+    dst[2 * plane + i] = src[3 * i + 2];
+  }
+  return t;
+}
+
+Expected<exec::Tensor> normalise_uint8(const exec::Tensor& frame, const graph::Value& input,
+                                       const PreprocessOptions& options) {
+  EDGECUT_ASSIGN_OR_RETURN(InputGeometry g, input_geometry(input));
+  EDGECUT_RETURN_IF_ERROR(check_options(options));
+  if (input.dtype != graph::DType::kFloat) {
+    return error(Code::kUnsupported, "input '{}' is {}, not float32: feed it the uint8 frame instead",
+                 input.name, graph::dtype_name(input.dtype));
+  }
+  if (frame.dtype() != graph::DType::kUInt8 || frame.shape() != input.shape) {
+    return error(Code::kInvalidArgument, "input '{}': want a uint8 {} frame, got {} {}", input.name,
+                 exec::shape_str(input.shape), graph::dtype_name(frame.dtype()),
+                 exec::shape_str(frame.shape()));
+  }
+  // One table per channel: 256 divisions instead of one per pixel, and the
+  // same float for the same byte wherever it is computed.
+  float lut[3][256];
+  for (int c = 0; c < 3; ++c) {
+    for (int v = 0; v < 256; ++v) {
+      lut[c][v] = (static_cast<float>(v) * options.scale - options.mean[c]) / options.std[c];
+    }
+  }
+  EDGECUT_ASSIGN_OR_RETURN(exec::Tensor out,
+                           exec::Tensor::make(input.name, graph::DType::kFloat, input.shape));
+  const std::span<const uint8_t> src = frame.as<uint8_t>();
+  const std::span<float> dst = out.as_mutable<float>();
+  const size_t plane = static_cast<size_t>(g.height) * static_cast<size_t>(g.width);
+  for (size_t i = 0; i < src.size(); ++i) {
+    const size_t c = g.layout == Layout::kNCHW ? i / plane : i % 3;
+    dst[i] = lut[c][src[i]];
+  }
+  return out;
+}
+
+Expected<exec::Tensor> preprocess(const cv::Mat& bgr, const graph::Value& input,
+                                  const PreprocessOptions& options) {
+  // Checked before the resize so a bad call costs nothing.
+  EDGECUT_RETURN_IF_ERROR(check_options(options));
+  if (input.dtype != graph::DType::kFloat) {
+    return error(Code::kUnsupported, "input '{}' is {}, not float32: use to_uint8()", input.name,
+                 graph::dtype_name(input.dtype));
+  }
+  EDGECUT_ASSIGN_OR_RETURN(exec::Tensor frame, to_uint8(bgr, input, options));
+  return normalise_uint8(frame, input, options);
+}
+
+}  // namespace edgecut::runtime
