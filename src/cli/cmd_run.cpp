@@ -1,0 +1,136 @@
+// edgecut run MODEL --cloud HOST:PORT --source FILE|camera:N|synthetic [...]
+//
+// The edge half: plays a video source through the model, cut for the bandwidth
+// measured now, the tail on `edgecut serve`. Prints a line per frame (plan,
+// bytes sent, latency against prediction, top-5) and a summary; --log writes a
+// JSON line per frame.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <opencv2/core/utils/logger.hpp>
+
+#include "cli/cmd_profile_options.h"
+#include "cli/commands.h"
+#include "cli/costs_arg.h"
+#include "cli/model_arg.h"
+#include "common/units.h"
+#include "partition/plan_io.h"
+#include "runtime/run_loop.h"
+
+namespace edgecut::cli {
+namespace {
+
+struct RunArgs {
+  std::string model;
+  std::string cloud;
+  std::string source = "synthetic";
+  std::string name;
+  int64_t frames = 0;
+  double fps = 0;
+  bool loop = false;
+  std::string algo = "qdmp";
+  std::string bandwidth;  // fixed: skip the estimator
+  std::string range = "0.25Mbps:2Gbps";
+  double hysteresis = 0.05;
+  int threads = 1;
+  std::string log;
+  bool json = false;
+  bool quiet = false;
+  CostArgs costs;
+  EmulationArgs emulation;
+};
+
+Status configure(const RunArgs& a, const graph::Graph& g, runtime::EdgeOptions* o) {
+  o->model_name = a.name;
+  o->channel.address = a.cloud;
+  o->engine.threads = a.threads;
+  o->control.hysteresis = a.hysteresis;
+  EDGECUT_ASSIGN_OR_RETURN(BandwidthRange r, parse_bandwidth_range(a.range));
+  o->control.min_bps = r.lo_bps;
+  o->control.max_bps = r.hi_bps;
+  if (!a.bandwidth.empty()) {
+    EDGECUT_ASSIGN_OR_RETURN(o->fixed_bps, parse_bandwidth_bps(a.bandwidth));
+  }
+  if (a.algo.rfind("fixed:", 0) == 0) {
+    const std::string path = a.algo.substr(6);
+    EDGECUT_ASSIGN_OR_RETURN(auto plans, partition::read_plan_file(path, g));
+    o->control.algo = "fixed";
+    for (auto& p : plans) o->control.fixed_plans.push_back(std::move(p.edge_nodes));
+    return Status::ok();
+  }
+  static const std::vector<std::string> kAlgos = {"qdmp",         "dads",      "dads-fixed",
+                                                  "neurosurgeon", "edge-only", "cloud-only"};
+  if (std::find(kAlgos.begin(), kAlgos.end(), a.algo) == kAlgos.end()) {
+    return error(Code::kInvalidArgument, "--algo '{}': use qdmp, dads, dads-fixed, neurosurgeon, edge-only, "
+                 "cloud-only or fixed:PLANS.json", a.algo);
+  }
+  o->control.algo = a.algo;
+  return Status::ok();
+}
+
+int run_run(const RunArgs& a) {
+  cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
+  auto cpu = apply_emulation(a.emulation);
+  if (!cpu) return report_error("run", cpu.status());
+  auto model = load_model_arg(a.model);
+  if (!model) return report_error("run", model.status());
+  const graph::Graph& g = model->graph;
+  auto costs = load_costs(a.costs, g);
+  if (!costs) return report_error("run", costs.status());
+  runtime::EdgeOptions opts;
+  if (Status st = configure(a, g, &opts); !st.is_ok()) return report_error("run", st);
+  runtime::SourceOptions so;
+  so.max_frames = a.frames;
+  so.loop = a.loop;
+  auto source = runtime::make_source(a.source, so);
+  if (!source) return report_error("run", source.status());
+  std::ostream& out = a.json ? std::cerr : std::cout;
+  out << fmt::format("edgecut run: {} ({} nodes) on {}, cloud {}, algo {}; costs: {}; {}\n", g.name, g.num_nodes(),
+                     (*source)->name(), a.cloud, a.algo, costs->source, cpu->describe());
+  auto client = runtime::EdgeClient::create(*model, costs->edge_ms, costs->cloud_ms, opts);
+  if (!client) return report_error("run", client.status());
+  out << fmt::format("  {} candidate plan(s) prepared (heads here, tails on the server); rtt {:.2f} ms\n",
+                     (*client)->controller().candidates().size(), (*client)->controller().rtt_ms());
+  runtime::RunOptions ro;
+  ro.fps = a.fps;
+  ro.log_path = a.log;
+  ro.print_frames = !a.quiet && !a.json;
+  auto summary = runtime::run_frames(**source, **client, g, ro, out);
+  if (!summary) return report_error("run", summary.status());
+  if (a.json) {
+    std::cout << summary->to_json().dump() << "\n";
+  } else {
+    std::cout << summary->describe();
+  }
+  return 0;
+}
+
+}  // namespace
+
+void register_run(CLI::App& app) {
+  auto a = std::make_shared<RunArgs>();
+  CLI::App* cmd = app.add_subcommand("run", "Edge client: run a video source through the model, cut with the cloud");
+  cmd->add_option("model", a->model, kModelHelp)->required();
+  cmd->add_option("--cloud", a->cloud, "Address of `edgecut serve`, HOST:PORT")->required();
+  cmd->add_option("--source", a->source, "Video file, camera:N, or synthetic")->capture_default_str();
+  cmd->add_option("--frames", a->frames, "Stop after N frames (0: the whole source)")->capture_default_str();
+  cmd->add_option("--fps", a->fps, "Pace frames at this rate (a live source drops late frames)");
+  cmd->add_flag("--loop", a->loop, "Restart a video file at its end");
+  cmd->add_option("--algo", a->algo,
+                  "qdmp, dads, dads-fixed, neurosurgeon, edge-only, cloud-only, or fixed:PLANS.json")
+      ->capture_default_str();
+  cmd->add_option("--name", a->name, "Model name on the server (default: the graph name)");
+  cmd->add_option("--bandwidth", a->bandwidth, "Plan for this uplink bandwidth instead of the measured one");
+  cmd->add_option("--range", a->range, "Bandwidths the plans cover, LO:HI")->capture_default_str();
+  cmd->add_option("--hysteresis", a->hysteresis, "Switch plans only when the new one is this much faster")
+      ->capture_default_str();
+  cmd->add_option("--threads", a->threads, "Engine threads on the edge")->capture_default_str();
+  cmd->add_option("--log", a->log, "Write one JSON line per frame to this file");
+  cmd->add_flag("--json", a->json, "Print the summary as JSON (frames go to stderr)");
+  cmd->add_flag("-q,--quiet", a->quiet, "No line per frame");
+  add_cost_options(cmd, &a->costs);
+  add_emulation_options(cmd, &a->emulation);
+  cmd->callback([a] { finish(run_run(*a)); });
+}
+
+}  // namespace edgecut::cli
