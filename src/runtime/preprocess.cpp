@@ -46,12 +46,20 @@ Expected<cv::Mat> resized_rgb(const cv::Mat& bgr, const InputGeometry& g, const 
     return error(Code::kInvalidArgument, "input '{}': frame must be 8-bit BGR (CV_8UC3), got type {} {}x{}",
                  input_name, bgr.type(), bgr.cols, bgr.rows);
   }
+  // Every step writes a new Mat: the caller's frame is never written, even
+  // when no resize is needed and the channel swap would otherwise run in place.
   cv::Mat out = bgr;
   EDGECUT_RETURN_IF_ERROR(guard_cv("resize for input '" + input_name + "'", Code::kInternal, [&] {
     if (out.cols != g.width || out.rows != g.height) {
-      cv::resize(out, out, cv::Size(g.width, g.height), 0, 0, cv::INTER_LINEAR);
+      cv::Mat resized;
+      cv::resize(out, resized, cv::Size(g.width, g.height), 0, 0, cv::INTER_LINEAR);
+      out = resized;
     }
-    if (o.bgr_to_rgb) cv::cvtColor(out, out, cv::COLOR_BGR2RGB);
+    if (o.bgr_to_rgb) {
+      cv::Mat rgb;
+      cv::cvtColor(out, rgb, cv::COLOR_BGR2RGB);
+      out = rgb;
+    }
     if (!out.isContinuous()) out = out.clone();
   }));
   return out;

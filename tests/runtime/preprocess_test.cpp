@@ -104,6 +104,9 @@ TEST(Preprocess, OptionsChangeChannelOrderAndNormalisation) {
   auto d = to_uint8(frame, image_input({1, 3, 48, 64}));
   ASSERT_TRUE(d);
   EXPECT_EQ(d->as<uint8_t>()[7 * 64 + 9], px[2]);
+  // ...and the caller's frame is untouched.
+  EXPECT_EQ(frame.at<cv::Vec3b>(7, 9), px);
+  EXPECT_EQ(cv::norm(frame, synthetic_frame(3, 64, 48), cv::NORM_INF), 0);
 }
 
 TEST(Preprocess, RefusalsNameTheInput) {
