@@ -61,8 +61,10 @@ Status configure(const RunArgs& a, const graph::Graph& g, runtime::EdgeOptions* 
   static const std::vector<std::string> kAlgos = {"qdmp",         "dads",      "dads-fixed",
                                                   "neurosurgeon", "edge-only", "cloud-only"};
   if (std::find(kAlgos.begin(), kAlgos.end(), a.algo) == kAlgos.end()) {
-    return error(Code::kInvalidArgument, "--algo '{}': use qdmp, dads, dads-fixed, neurosurgeon, edge-only, "
-                 "cloud-only or fixed:PLANS.json", a.algo);
+    return error(Code::kInvalidArgument,
+                 "--algo '{}': use qdmp, dads, dads-fixed, neurosurgeon, edge-only, "
+                 "cloud-only or fixed:PLANS.json",
+                 a.algo);
   }
   o->control.algo = a.algo;
   return Status::ok();
@@ -85,8 +87,8 @@ int run_run(const RunArgs& a) {
   auto source = runtime::make_source(a.source, so);
   if (!source) return report_error("run", source.status());
   std::ostream& out = a.json ? std::cerr : std::cout;
-  out << fmt::format("edgecut run: {} ({} nodes) on {}, cloud {}, algo {}; costs: {}; {}\n", g.name, g.num_nodes(),
-                     (*source)->name(), a.cloud, a.algo, costs->source, cpu->describe());
+  out << fmt::format("edgecut run: {} ({} nodes) on {}, cloud {}, algo {}; costs: {}; {}\n", g.name,
+                     g.num_nodes(), (*source)->name(), a.cloud, a.algo, costs->source, cpu->describe());
   auto client = runtime::EdgeClient::create(*model, costs->edge_ms, costs->cloud_ms, opts);
   if (!client) return report_error("run", client.status());
   out << fmt::format("  {} candidate plan(s) prepared (heads here, tails on the server); rtt {:.2f} ms\n",
@@ -109,7 +111,8 @@ int run_run(const RunArgs& a) {
 
 void register_run(CLI::App& app) {
   auto a = std::make_shared<RunArgs>();
-  CLI::App* cmd = app.add_subcommand("run", "Edge client: run a video source through the model, cut with the cloud");
+  CLI::App* cmd =
+      app.add_subcommand("run", "Edge client: run a video source through the model, cut with the cloud");
   cmd->add_option("model", a->model, kModelHelp)->required();
   cmd->add_option("--cloud", a->cloud, "Address of `edgecut serve`, HOST:PORT")->required();
   cmd->add_option("--source", a->source, "Video file, camera:N, or synthetic")->capture_default_str();

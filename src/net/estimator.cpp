@@ -36,7 +36,7 @@ bool BandwidthEstimator::add(int64_t bytes, double seconds, double time_s) {
     return false;
   }
   ++accepted_;
-  window_.push_back({static_cast<double>(bytes) * 8.0 / seconds, time_s});
+  window_.push_back({static_cast<double>(bytes) * 8.0 / seconds, time_s, seconds});
   prune(time_s);
   detect_step(time_s);
   return true;
@@ -50,6 +50,26 @@ void BandwidthEstimator::prune(double now_s) {
 }
 
 void BandwidthEstimator::detect_step(double now_s) {
+  // Two long transfers far from the estimate, on the same side, are a step:
+  // a transfer of `long_seconds` averages out the noise short ones carry, and
+  // when one frame's upload takes a second, waiting for step_k of them costs
+  // step_k seconds. One alone is still treated as an outlier.
+  if (window_.size() >= 3) {
+    const auto last2 = window_.end() - 2;
+    const double ref = median_bps(window_.begin(), last2);
+    auto off = [&](const Sample& s, bool up) {
+      const double r = s.bps / ref;
+      return s.seconds >= options_.long_seconds &&
+             (up ? r > options_.long_step_ratio : r * options_.long_step_ratio < 1);
+    };
+    for (bool up : {true, false}) {
+      if (off(*last2, up) && off(window_.back(), up)) {
+        window_.erase(window_.begin(), last2);
+        last_step_time_ = now_s;
+        return;
+      }
+    }
+  }
   const size_t k = options_.step_k;
   if (window_.size() < 2 * k) return;  // a reference of fewer than k samples is itself noise
   const auto recent = window_.end() - static_cast<std::ptrdiff_t>(k);

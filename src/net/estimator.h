@@ -23,9 +23,11 @@ struct BandwidthOptions {
   double max_age_s = 5.0;  // samples older than this (vs the newest) leave the window...
   size_t min_keep = 3;  // ...but the newest min_keep stay, so a lone sample after a pause is not the estimate
   size_t step_k = 3;    // a step is adopted after this many consecutive samples agree
-  double step_ratio = 1.25;    // "agree": each is this factor above (or below) the reference median
-  double min_seconds = 0.002;  // shorter transfers are timer / scheduling noise, not bandwidth
-  int64_t min_bytes = 4096;    // smaller ones fit in a TCP window and measure latency, not bandwidth
+  double step_ratio = 1.25;      // "agree": each is this factor above (or below) the reference median
+  double min_seconds = 0.002;    // shorter transfers are timer / scheduling noise, not bandwidth
+  int64_t min_bytes = 4096;      // smaller ones fit in a TCP window and measure latency, not bandwidth
+  double long_seconds = 0.2;     // two transfers this long in a row are a step...
+  double long_step_ratio = 2.5;  // ...when both are this factor off the estimate, on one side
 };
 
 // Uplink bandwidth from per-transfer samples.
@@ -65,6 +67,7 @@ class BandwidthEstimator {
   struct Sample {
     double bps;
     double time_s;
+    double seconds;  // the transfer's own duration
   };
   void prune(double now_s);
   void detect_step(double now_s);

@@ -42,8 +42,21 @@ nlohmann::json FrameLog::to_json() const {
           {"note", note}};
 }
 
+namespace {
+// Probes long enough that tbf's burst (rate / HZ) and timer noise stay small
+// against them: about 50 ms on the wire, at most 5% of the link.
+net::ProbeOptions probe_options() {
+  net::ProbeOptions p;
+  p.target_transfer_s = 0.05;
+  p.min_bytes = 64 << 10;
+  p.max_bytes = 4 << 20;
+  p.min_interval_s = 0.25;
+  return p;
+}
+}  // namespace
+
 EdgeClient::EdgeClient(const graph::Model& model, Controller controller, const EdgeOptions& options)
-    : model_(model), options_(options), controller_(std::move(controller)) {}
+    : model_(model), options_(options), controller_(std::move(controller)), pacer_(probe_options()) {}
 
 EdgeClient::~EdgeClient() {
   stop_ = true;
@@ -78,6 +91,7 @@ Expected<std::unique_ptr<EdgeClient>> EdgeClient::create(const graph::Model& mod
   EDGECUT_ASSIGN_OR_RETURN(e->executor_, engine::make_executor(model, "opencv", options.engine));
   EDGECUT_ASSIGN_OR_RETURN(e->whole_, e->executor_->prepare(graph::all_nodes(model.graph)));
   EDGECUT_RETURN_IF_ERROR(e->prepare_new_plans());
+  if (options.fixed_bps <= 0) e->initial_probes();
   e->bg_ = std::thread([p = e.get()] { p->background(); });
   return e;
 }
@@ -224,6 +238,26 @@ Expected<std::vector<exec::Tensor>> EdgeClient::infer(const std::vector<exec::Te
   }
   log->total_ms = Millis(Clock::now() - t0).count();
   return outs;
+}
+
+bool EdgeClient::probe_once(int64_t bytes) {
+  auto payload = exec::Tensor::make("payload", graph::DType::kUInt8, {bytes});
+  if (!payload) return false;
+  auto reply = client_->infer(net::kProbeModel, {*payload}, Millis(10000));
+  if (!reply) return false;
+  std::lock_guard lock(mu_);
+  const double rtt_s = rtt_.estimate_s().value_or(0);
+  return bw_.add(bytes, reply->round_trip_ms / 1e3 - rtt_s - (reply->compute_ms + reply->queue_ms) / 1e3,
+                 now_s());
+}
+
+void EdgeClient::initial_probes() {
+  // The first frames should not plan against a guess: a few probes, each
+  // sized from the estimate so far, before the first frame.
+  for (int i = 0; i < 3; ++i) {
+    const double est = estimate_bps();
+    probe_once(pacer_.probe_bytes(est) * 2);
+  }
 }
 
 void EdgeClient::background() {

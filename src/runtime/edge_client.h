@@ -10,8 +10,8 @@
 //
 // Measurement: each call gives a bandwidth sample, bytes / (round trip - server
 // compute - server queue - RTT - result download); a background thread pings
-// (ServerLive) for the RTT and, while the plan sends nothing (edge-only),
-// probes the link at a bounded rate. Head times measured here and tail times
+// (ServerLive) for the RTT; while the plan sends nothing (edge-only), the
+// frame thread probes the link between frames at a bounded rate. Head times measured here and tail times
 // reported by the server keep the controller's per-side corrections current.
 //
 // Threads: infer() is called from one thread; the background thread shares the
@@ -97,6 +97,9 @@ class EdgeClient {
                    FrameLog* log);
   Expected<std::vector<exec::Tensor>> run_whole(const std::vector<exec::Tensor>& inputs);
   void background();
+  bool probe_once(int64_t bytes);  // sends a probe, feeds the estimator; false when it failed / was rejected
+  void initial_probes();
+  void maybe_probe();
   double now_s() const;
 
   const graph::Model& model_;

@@ -68,9 +68,10 @@ struct Tally {
 };
 
 std::string frame_line(const FrameLog& log, const std::vector<exec::Tensor>& outs) {
-  std::string line = fmt::format("frame {:4d} {:<16} edge {:3d} nodes, up {:8.1f} KB, {:7.1f} ms (pred {:7.1f}), est {:7.2f} Mbps",
-                                 log.frame, log.origin, log.edge_nodes, log.up_bytes / 1e3, log.total_ms,
-                                 log.pred.total_ms, log.est_bps / 1e6);
+  std::string line = fmt::format(
+      "frame {:4d} {:<16} edge {:3d} nodes, up {:8.1f} KB, {:7.1f} ms (pred {:7.1f}), est {:7.2f} Mbps",
+      log.frame, log.origin, log.edge_nodes, log.up_bytes / 1e3, log.total_ms, log.pred.total_ms,
+      log.est_bps / 1e6);
   if (log.switched) line += " SWITCH";
   if (log.fallback) line += fmt::format(" FALLBACK ({})", log.note);
   if (!outs.empty()) line += " | " + summarise_output(outs[0]).line;
@@ -82,7 +83,8 @@ std::string frame_line(const FrameLog& log, const std::vector<exec::Tensor>& out
 Expected<RunSummary> run_frames(FrameSource& source, EdgeClient& client, const graph::Graph& g,
                                 const RunOptions& options, std::ostream& out) {
   if (g.inputs.size() != 1) {
-    return error(Code::kUnsupported, "model '{}' has {} inputs; `run` feeds one image input", g.name, g.inputs.size());
+    return error(Code::kUnsupported, "model '{}' has {} inputs; `run` feeds one image input", g.name,
+                 g.inputs.size());
   }
   std::ofstream log_file;
   if (!options.log_path.empty()) {
@@ -97,7 +99,8 @@ Expected<RunSummary> run_frames(FrameSource& source, EdgeClient& client, const g
     EDGECUT_ASSIGN_OR_RETURN(std::optional<Frame> frame, source.next());
     if (!frame) break;
     if (options.fps > 0) {
-      const auto due = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(index / options.fps));
+      const auto due = start + std::chrono::duration_cast<Clock::duration>(
+                                   std::chrono::duration<double>(index / options.fps));
       ++index;
       const auto now = Clock::now();
       if (source.live() && now > due + std::chrono::duration<double>(1.0 / options.fps)) {
@@ -113,6 +116,9 @@ Expected<RunSummary> run_frames(FrameSource& source, EdgeClient& client, const g
     if (log_file) {
       nlohmann::json j = log.to_json();
       j["outputs_digest"] = outputs_digest(outs);
+      // Wall-clock time, so that logs line up with events in other processes.
+      j["unix_s"] =
+          std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
       log_file << j.dump() << "\n";
       log_file.flush();
     }
@@ -123,15 +129,25 @@ Expected<RunSummary> run_frames(FrameSource& source, EdgeClient& client, const g
 }
 
 nlohmann::json RunSummary::to_json() const {
-  return {{"frames", frames},   {"fallbacks", fallbacks}, {"dropped", dropped},         {"skipped", skipped},
-          {"switches", switches}, {"seconds", seconds},   {"p50_ms", p50_ms},           {"p90_ms", p90_ms},
-          {"p99_ms", p99_ms},     {"mean_ms", mean_ms},   {"mean_pred_ms", mean_pred_ms}, {"mean_abs_err_pct", mean_abs_err_pct},
+  return {{"frames", frames},
+          {"fallbacks", fallbacks},
+          {"dropped", dropped},
+          {"skipped", skipped},
+          {"switches", switches},
+          {"seconds", seconds},
+          {"p50_ms", p50_ms},
+          {"p90_ms", p90_ms},
+          {"p99_ms", p99_ms},
+          {"mean_ms", mean_ms},
+          {"mean_pred_ms", mean_pred_ms},
+          {"mean_abs_err_pct", mean_abs_err_pct},
           {"plans", plans}};
 }
 
 std::string RunSummary::describe() const {
   std::string s = fmt::format(
-      "{} frames in {:.1f} s ({:.2f} fps): latency p50 {:.1f} / p90 {:.1f} / p99 {:.1f} ms, mean {:.1f} ms vs "
+      "{} frames in {:.1f} s ({:.2f} fps): latency p50 {:.1f} / p90 {:.1f} / p99 {:.1f} ms, mean {:.1f} ms "
+      "vs "
       "predicted {:.1f} ms (mean |error| {:.1f}%); {} plan switch(es), {} finished on the edge after a cloud "
       "failure, {} dropped, {} undecodable\n",
       frames, seconds, seconds > 0 ? frames / seconds : 0, p50_ms, p90_ms, p99_ms, mean_ms, mean_pred_ms,

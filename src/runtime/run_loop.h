@@ -9,10 +9,9 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "runtime/edge_client.h"
 #include "runtime/preprocess.h"
@@ -35,8 +34,8 @@ struct RunSummary {
   int64_t switches = 0;
   double seconds = 0;
   double p50_ms = 0, p90_ms = 0, p99_ms = 0, mean_ms = 0;
-  double mean_pred_ms = 0;       // corrected predictions
-  double mean_abs_err_pct = 0;   // |measured - predicted| / measured, over frames not fallen back
+  double mean_pred_ms = 0;               // corrected predictions
+  double mean_abs_err_pct = 0;           // |measured - predicted| / measured, over frames not fallen back
   std::map<std::string, int64_t> plans;  // origin (edge nodes) -> frames
   nlohmann::json to_json() const;
   std::string describe() const;

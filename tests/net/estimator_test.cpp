@@ -228,3 +228,25 @@ TEST(ProbePacer, SlowLinkSpacesMinimumProbesByRate) {
 
 }  // namespace
 }  // namespace edgecut::net
+
+namespace edgecut::net {
+namespace {
+
+TEST(BandwidthEstimator, TwoLongTransfersFarOffAreAStep) {
+  BandwidthEstimator e;
+  double t = 0;
+  for (int i = 0; i < 7; ++i) e.add(600000, 600000 * 8 / 50e6, t += 0.2);  // 50 Mbit/s, 96 ms each
+  ASSERT_NEAR(*e.estimate_bps(), 50e6, 1e3);
+  e.add(600000, 600000 * 8 / 5e6, t += 1);  // one 960 ms upload at 5 Mbit/s: an outlier so far
+  EXPECT_NEAR(*e.estimate_bps(), 50e6, 1e3);
+  e.add(600000, 600000 * 8 / 5e6, t += 1);  // the second: a step, adopted now
+  EXPECT_NEAR(*e.estimate_bps(), 5e6, 1e3);
+  // A short transfer 3x off is not enough on its own.
+  BandwidthEstimator f;
+  for (int i = 0; i < 7; ++i) f.add(60000, 60000 * 8 / 50e6, t += 0.2);
+  f.add(60000, 60000 * 8 / 15e6, t += 0.2);
+  EXPECT_NEAR(*f.estimate_bps(), 50e6, 1e3);
+}
+
+}  // namespace
+}  // namespace edgecut::net

@@ -1,0 +1,250 @@
+#include "eval/demo.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include "common/subprocess.h"
+#include "eval/timeline_svg.h"
+#include "net/testbed.h"
+
+namespace edgecut::eval {
+
+namespace {
+
+using namespace std::chrono_literals;
+constexpr const char* kVtest = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
+constexpr int kPort = 8001;  // inside our own namespace: nothing else listens there
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Waits until `path` holds a line containing `needle` while `proc` runs.
+Status wait_for_text(const std::string& path, const std::string& needle, Subprocess& proc, double timeout_s,
+                     const std::string& what) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  while (std::chrono::steady_clock::now() < end) {
+    std::ifstream f(path);
+    std::string line;
+    while (std::getline(f, line)) {
+      if (line.find(needle) != std::string::npos) return Status::ok();
+    }
+    if (auto st = proc.wait_for(0ms)) {
+      return error(Code::kInternal, "{} exited ({}) before it was ready; see {}", what, st->describe(), path);
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  return error(Code::kIo, "{} was not ready within {:.0f} s; see {}", what, timeout_s, path);
+}
+
+// The edge's CPU quota, made here in the root namespace: `ip netns exec`
+// remounts /sys, so a process inside the namespace cannot see the cgroup v1
+// hierarchy to put itself under a quota (common/cpu_limit.h would fall back
+// to scaling times). The client is started through a shell that joins the
+// cgroup and then execs the rest; the cgroup goes once the client is gone.
+class CpuCgroup {
+ public:
+  static Expected<CpuCgroup> make(const std::string& name, double fraction) {
+    CpuCgroup c;
+    c.dir_ = "/sys/fs/cgroup/cpu/" + name;
+    std::error_code ec;
+    std::filesystem::create_directories(c.dir_, ec);
+    if (ec) return error(Code::kIo, "{}: cannot create the edge's cgroup: {}", c.dir_, ec.message());
+    constexpr int kPeriodUs = 10000;  // short, so a frame is not quantised to 100 ms steps
+    std::ofstream(c.dir_ + "/cpu.cfs_period_us") << kPeriodUs;
+    std::ofstream q(c.dir_ + "/cpu.cfs_quota_us");
+    q << static_cast<int>(fraction * kPeriodUs);
+    q.close();
+    if (!q) return error(Code::kIo, "{}: cannot set the CPU quota", c.dir_);
+    return c;
+  }
+  CpuCgroup() = default;
+  CpuCgroup(CpuCgroup&& o) noexcept : dir_(std::move(o.dir_)) { o.dir_.clear(); }
+  ~CpuCgroup() {
+    if (!dir_.empty()) std::filesystem::remove(dir_);  // rmdir: empty once the client is gone
+  }
+  // argv that runs `rest` inside this cgroup, pinned to `cpu`.
+  std::vector<std::string> wrap(int cpu, const std::vector<std::string>& rest) const {
+    std::vector<std::string> argv = {"sh",
+                                     "-c",
+                                     "echo $$ > \"$0\"/cgroup.procs && exec \"$@\"",
+                                     dir_,
+                                     "taskset",
+                                     "-c",
+                                     std::to_string(cpu)};
+    argv.insert(argv.end(), rest.begin(), rest.end());
+    return argv;
+  }
+
+ private:
+  std::string dir_;
+};
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+std::vector<nlohmann::json> read_log(const std::string& path) {
+  std::vector<nlohmann::json> out;
+  std::ifstream f(path);
+  std::string line;
+  while (std::getline(f, line)) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_discarded() && j.is_object()) out.push_back(std::move(j));
+  }
+  return out;
+}
+
+PhaseReport summarise_phase(const std::vector<nlohmann::json>& log, double from, double to, double mbps) {
+  PhaseReport p;
+  p.shaped_mbps = mbps;
+  std::vector<double> est, lat, pred;
+  std::map<std::string, int> plans;
+  for (const auto& j : log) {
+    const double t = j.value("unix_s", 0.0);
+    if (t < from || t >= to) continue;
+    ++p.frames;
+    est.push_back(j.value("est_bps", 0.0) / 1e6);
+    lat.push_back(j.value("total_ms", 0.0));
+    pred.push_back(j["pred"].value("total_ms", 0.0));
+    if (p.first_switch_s < 0 && j.value("switched", false)) p.first_switch_s = t - from;
+    plans[fmt::format("{} ({} edge nodes)", j.value("origin", "?"), j.value("edge_nodes", 0))]++;
+  }
+  p.est_median_mbps = median(est);
+  p.latency_p50_ms = median(lat);
+  p.predicted_p50_ms = median(pred);
+  for (const auto& [name, n] : plans)
+    p.plans += fmt::format("{}{} x{}", p.plans.empty() ? "" : ", ", name, n);
+  return p;
+}
+
+Status write_svg(const DemoOptions& o, const std::vector<nlohmann::json>& log, double t0,
+                 const std::vector<RateStep>& steps, const std::string& path) {
+  std::vector<TimelineFrame> frames;
+  for (const auto& j : log) {
+    TimelineFrame f;
+    f.t_s = j.value("unix_s", 0.0) - t0;
+    if (f.t_s < 0) continue;
+    f.est_mbps = j.value("est_bps", 0.0) / 1e6;
+    f.latency_ms = j.value("total_ms", 0.0);
+    f.predicted_ms = j["pred"].value("total_ms", 0.0);
+    f.switched = j.value("switched", false);
+    f.fallback = j.value("fallback", false);
+    f.plan = fmt::format("{} edge nodes", j.value("edge_nodes", 0));
+    frames.push_back(std::move(f));
+  }
+  return write_timeline_svg(
+      path, fmt::format("edgecut demo: {} ({}), edge {} of a core", o.model, o.algo, o.edge_fraction), frames,
+      steps);
+}
+
+}  // namespace
+
+Expected<DemoReport> run_demo(const DemoOptions& o, std::ostream& out) {
+  if (o.phases.empty()) return error(Code::kInvalidArgument, "the demo needs at least one bandwidth phase");
+  EDGECUT_RETURN_IF_ERROR(
+      Testbed::available().with_context("edgecut demo needs network namespaces (run as root)"));
+  std::error_code ec;
+  std::filesystem::create_directories(o.out_dir, ec);
+  if (ec) return error(Code::kIo, "{}: cannot create: {}", o.out_dir, ec.message());
+  const std::string source = !o.source.empty()                 ? o.source
+                             : std::filesystem::exists(kVtest) ? kVtest
+                                                               : "synthetic";
+  TestbedOptions to;
+  to.uplink_bps = to.downlink_bps = o.phases[0].mbps * 1e6;
+  EDGECUT_ASSIGN_OR_RETURN(Testbed tb, Testbed::create(to));
+  DemoReport r;
+  r.mode = "network namespaces + tbf";
+  r.log_path = o.out_dir + "/frames.jsonl";
+  r.svg_path = o.out_dir + "/timeline.svg";
+  std::filesystem::remove(r.log_path, ec);
+  const std::string addr = fmt::format("{}:{}", tb.cloud_address(), kPort);
+  std::vector<std::string> serve = tb.exec_prefix(Side::kCloud);
+  serve.insert(serve.end(),
+               {o.exe, "serve", o.model, "--listen", addr, "--emulate-cloud", "--cloud-cpu", "1"});
+  SpawnOptions so;
+  so.stdout_path = so.stderr_path = o.out_dir + "/server.log";
+  EDGECUT_ASSIGN_OR_RETURN(Subprocess server, Subprocess::spawn(serve, so));
+  out << fmt::format("demo: {} in namespaces {} / {}, link shaped to {} Mbit/s; server {}\n", o.model,
+                     tb.netns(Side::kEdge), tb.netns(Side::kCloud), o.phases[0].mbps, addr)
+      << std::flush;
+  EDGECUT_RETURN_IF_ERROR(wait_for_text(so.stdout_path, "listening on", server, 120, "the server"));
+  std::vector<std::string> run = tb.exec_prefix(Side::kEdge);
+  run.insert(run.end(), {o.exe, "run", o.model, "--cloud", addr, "--source", source, "--loop", "--log",
+                         r.log_path, "--algo", o.algo});
+  run.insert(run.end(), o.run_args.begin(), o.run_args.end());
+  EDGECUT_ASSIGN_OR_RETURN(CpuCgroup cg,
+                           CpuCgroup::make(fmt::format("edgecut-demo-{}", getpid()), o.edge_fraction));
+  SpawnOptions co;
+  co.stderr_path = o.out_dir + "/client.err";
+  EDGECUT_ASSIGN_OR_RETURN(Subprocess client, Subprocess::spawn(cg.wrap(0, run), co));
+  out << fmt::format(
+             "demo: edge client on core 0 under a CPU quota of {} of the core (cgroup v1), cloud on core 1\n",
+             o.edge_fraction)
+      << std::flush;
+  EDGECUT_RETURN_IF_ERROR(wait_for_text(r.log_path, "frame", client, 180, "the edge client"));
+  std::vector<RateStep> steps;
+  std::vector<double> starts;
+  const double t0 = unix_now();
+  for (size_t i = 0; i < o.phases.size(); ++i) {
+    if (i > 0) {
+      EDGECUT_RETURN_IF_ERROR(tb.set_rate(o.phases[i].mbps * 1e6, o.phases[i].mbps * 1e6));
+      out << fmt::format("demo: link now {} Mbit/s\n", o.phases[i].mbps) << std::flush;
+    }
+    starts.push_back(unix_now());
+    steps.push_back({starts.back() - t0, o.phases[i].mbps});
+    std::this_thread::sleep_for(std::chrono::duration<double>(o.phases[i].seconds));
+    if (auto st = client.wait_for(0ms)) {
+      return error(Code::kInternal, "the edge client exited early ({}); see {}", st->describe(),
+                   co.stderr_path);
+    }
+  }
+  const double t_end = unix_now();
+  client.terminate();
+  server.terminate();
+  const std::vector<nlohmann::json> log = read_log(r.log_path);
+  for (size_t i = 0; i < o.phases.size(); ++i) {
+    const double to_t = i + 1 < starts.size() ? starts[i + 1] : t_end;
+    r.phases.push_back(summarise_phase(log, starts[i], to_t, o.phases[i].mbps));
+  }
+  EDGECUT_RETURN_IF_ERROR(write_svg(o, log, t0, steps, r.svg_path));
+  return r;
+}
+
+nlohmann::json DemoReport::to_json() const {
+  nlohmann::json ph = nlohmann::json::array();
+  for (const auto& p : phases) {
+    ph.push_back({{"shaped_mbps", p.shaped_mbps},
+                  {"frames", p.frames},
+                  {"est_median_mbps", p.est_median_mbps},
+                  {"latency_p50_ms", p.latency_p50_ms},
+                  {"predicted_p50_ms", p.predicted_p50_ms},
+                  {"first_switch_s", p.first_switch_s},
+                  {"plans", p.plans}});
+  }
+  return {{"mode", mode}, {"phases", ph}, {"log", log_path}, {"svg", svg_path}};
+}
+
+std::string DemoReport::describe() const {
+  std::string s = fmt::format("demo summary ({}):\n", mode);
+  s += "  shaped Mbps | frames | estimated Mbps (median) | latency p50 ms | predicted p50 ms | first switch "
+       "| plans\n";
+  for (const auto& p : phases) {
+    s += fmt::format("  {:11.1f} | {:6d} | {:23.2f} | {:14.1f} | {:16.1f} | {:>12} | {}\n", p.shaped_mbps,
+                     p.frames, p.est_median_mbps, p.latency_p50_ms, p.predicted_p50_ms,
+                     p.first_switch_s < 0 ? "-" : fmt::format("{:.2f} s", p.first_switch_s), p.plans);
+  }
+  s += fmt::format("  frame log: {}\n  timeline:  {}\n", log_path, svg_path);
+  return s;
+}
+
+}  // namespace edgecut::eval

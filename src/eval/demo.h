@@ -1,0 +1,58 @@
+// The demo: `edgecut demo`, the whole system on one machine, end to end.
+//
+// As root: two network namespaces joined by a veth pair (net/testbed.h), the
+// link shaped by tbf and re-shaped mid-run following `phases` (50 -> 5 -> 20
+// Mbit/s by default); `edgecut serve` in the cloud namespace pinned to one
+// core, `edgecut run` in the edge namespace on the other core under a CPU
+// quota (an edge device `edge_fraction` of a core). The run's per-frame lines
+// stream to `out` live; at the end the frame log becomes an SVG timeline and a
+// summary per phase. Everything made is removed on exit, Ctrl-C included
+// (child processes by pid, then the namespaces).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace edgecut::eval {
+
+struct RatePhase {
+  double seconds = 25;
+  double mbps = 50;
+};
+
+struct DemoOptions {
+  std::string exe;  // the edgecut binary to start server and client with
+  std::string model = "zoo:googlenet";
+  std::string source;  // "" = vtest.avi from opencv-doc when installed, else synthetic
+  std::vector<RatePhase> phases = {{25, 50}, {25, 5}, {25, 20}};
+  double edge_fraction = 0.1;  // edge = this share of one core (cloud: one core)
+  std::string algo = "qdmp";
+  std::vector<std::string> run_args;  // extra `edgecut run` arguments (profiles, ...)
+  std::string out_dir = "edgecut-demo";
+};
+
+struct PhaseReport {
+  double shaped_mbps = 0;
+  int64_t frames = 0;
+  double est_median_mbps = 0;
+  double latency_p50_ms = 0;
+  double predicted_p50_ms = 0;
+  double first_switch_s = -1;  // after the phase began; -1: none
+  std::string plans;           // "qdmp x12 (0 edge nodes), ..."
+};
+
+struct DemoReport {
+  std::string mode;  // "network namespaces + tbf" or why not
+  std::vector<PhaseReport> phases;
+  std::string log_path, svg_path;
+  nlohmann::json to_json() const;
+  std::string describe() const;
+};
+
+Expected<DemoReport> run_demo(const DemoOptions& options, std::ostream& out);
+
+}  // namespace edgecut::eval
