@@ -166,3 +166,25 @@ bool Controller::observe(int plan, double head_ms, double tail_ms) {
 }
 
 }  // namespace edgecut::runtime
+
+namespace edgecut::runtime {
+
+Status Controller::calibrate(double edge_factor, double cloud_factor) {
+  if (edge_factor > 0 && std::isfinite(edge_factor)) fe_ = edge_factor;
+  if (cloud_factor > 0 && std::isfinite(cloud_factor)) fc_ = cloud_factor;
+  return rebuild();
+}
+
+double Controller::total_edge_ms() const {
+  double t = 0;
+  for (double x : te_) t += x;
+  return t;
+}
+
+double Controller::total_cloud_ms() const {
+  double t = 0;
+  for (double x : tc_) t += x;
+  return t;
+}
+
+}  // namespace edgecut::runtime

@@ -68,7 +68,13 @@ class Controller {
   // Measured head / tail times of `plan`; update the corrections. Returns true
   // when the candidates were rebuilt (new plans may need preparing).
   bool observe(int plan, double head_ms, double tail_ms);
+  // Sets the corrections outright (from timing the whole model on each side
+  // at start) and rebuilds the candidates.
+  Status calibrate(double edge_factor, double cloud_factor);
   void set_rtt(double rtt_ms) { rtt_ms_ = rtt_ms; }
+  // Sums of the profiles' times over all nodes.
+  double total_edge_ms() const;
+  double total_cloud_ms() const;
   double rtt_ms() const { return rtt_ms_; }
   double edge_factor() const { return fe_; }
   double cloud_factor() const { return fc_; }

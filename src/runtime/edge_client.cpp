@@ -44,13 +44,15 @@ nlohmann::json FrameLog::to_json() const {
 
 namespace {
 // Probes long enough that tbf's burst (rate / HZ) and timer noise stay small
-// against them: about 50 ms on the wire, at most 5% of the link.
+// against them: about 50 ms on the wire, often enough to see a rising link
+// within a second.
 net::ProbeOptions probe_options() {
   net::ProbeOptions p;
   p.target_transfer_s = 0.05;
   p.min_bytes = 64 << 10;
   p.max_bytes = 4 << 20;
-  p.min_interval_s = 0.25;
+  p.min_interval_s = 0.2;
+  p.max_share = 0.25;  // only while the plan sends nothing: the link is idle anyway
   return p;
 }
 }  // namespace
@@ -90,6 +92,7 @@ Expected<std::unique_ptr<EdgeClient>> EdgeClient::create(const graph::Model& mod
   e->rtt_.add(rtt / 1e3, 0);
   EDGECUT_ASSIGN_OR_RETURN(e->executor_, engine::make_executor(model, "opencv", options.engine));
   EDGECUT_ASSIGN_OR_RETURN(e->whole_, e->executor_->prepare(graph::all_nodes(model.graph)));
+  EDGECUT_RETURN_IF_ERROR(e->calibrate());
   EDGECUT_RETURN_IF_ERROR(e->prepare_new_plans());
   if (options.fixed_bps <= 0) e->initial_probes();
   e->bg_ = std::thread([p = e.get()] { p->background(); });
@@ -120,6 +123,25 @@ Status EdgeClient::prepare_new_plans() {
     prepared_.push_back(std::move(p));
   }
   return Status::ok();
+}
+
+Status EdgeClient::calibrate() {
+  // The profiles may be estimates or minutes old: time the whole model on
+  // each side once (after a warm-up run) so the first frames plan with
+  // today's speeds; the running corrections take it from there.
+  EDGECUT_ASSIGN_OR_RETURN(std::vector<exec::Tensor> x,
+                           exec::random_tensors(model_.graph, model_.graph.inputs, 1));
+  double edge_ms = 0, cloud_ms = 0;
+  for (int i = 0; i < 2; ++i) {
+    const auto t0 = Clock::now();
+    EDGECUT_RETURN_IF_ERROR(run_whole(x).status());
+    edge_ms = Millis(Clock::now() - t0).count();
+    auto reply = client_->infer(options_.model_name, x, Millis(60000));
+    if (!reply) return reply.status().with_context("calibrating the cloud with the whole model");
+    cloud_ms = reply->compute_ms;
+  }
+  return controller_.calibrate(edge_ms / std::max(controller_.total_edge_ms(), 1e-6),
+                               cloud_ms / std::max(controller_.total_cloud_ms(), 1e-6));
 }
 
 double EdgeClient::estimate_bps() const {

@@ -92,12 +92,14 @@ class EdgeClient {
   };
   EdgeClient(const graph::Model& model, Controller controller, const EdgeOptions& options);
   Status prepare_new_plans();
+  Status calibrate();
   Status load_tail(const Prepared& p);
   Status run_cloud(const Prepared& p, const std::vector<exec::Tensor>& pool, std::vector<exec::Tensor>* out,
                    FrameLog* log);
   Expected<std::vector<exec::Tensor>> run_whole(const std::vector<exec::Tensor>& inputs);
   void background();
-  bool probe_once(int64_t bytes);  // sends a probe, feeds the estimator; false when it failed / was rejected
+  double probe_once(
+      int64_t bytes);  // sends a probe, feeds the estimator; its rate, or 0 when failed / rejected
   void initial_probes();
   void maybe_probe();
   double now_s() const;
