@@ -39,7 +39,9 @@ nlohmann::json FrameLog::to_json() const {
           {"up_bytes", up_bytes},
           {"down_bytes", down_bytes},
           {"fallback", fallback},
-          {"note", note}};
+          {"note", note},
+          {"bw_samples", bw_samples},
+          {"bw_rejected", bw_rejected}};
 }
 
 namespace {
@@ -196,6 +198,9 @@ Status EdgeClient::run_cloud(const Prepared& p, const std::vector<exec::Tensor>&
 
 Expected<std::vector<exec::Tensor>> EdgeClient::infer(const std::vector<exec::Tensor>& inputs,
                                                       FrameLog* log) {
+  // Probes go between frames, on this thread: on a slow edge a probe that
+  // competes with the head for the CPU measures the CPU, not the link.
+  maybe_probe();
   const auto t0 = Clock::now();
   *log = FrameLog{};
   log->frame = frames_++;
@@ -204,6 +209,8 @@ Expected<std::vector<exec::Tensor>> EdgeClient::infer(const std::vector<exec::Te
   {
     std::lock_guard lock(mu_);
     log->rtt_ms = rtt_.estimate_s().value_or(controller_.rtt_ms() / 1e3) * 1e3;
+    log->bw_samples = static_cast<int64_t>(bw_.samples());
+    log->bw_rejected = static_cast<int64_t>(bw_.rejected());
   }
   controller_.set_rtt(log->rtt_ms);
   const bool down = cloud_down_;
@@ -262,23 +269,47 @@ Expected<std::vector<exec::Tensor>> EdgeClient::infer(const std::vector<exec::Te
   return outs;
 }
 
-bool EdgeClient::probe_once(int64_t bytes) {
+double EdgeClient::probe_once(int64_t bytes) {
   auto payload = exec::Tensor::make("payload", graph::DType::kUInt8, {bytes});
-  if (!payload) return false;
+  if (!payload) return 0;
   auto reply = client_->infer(net::kProbeModel, {*payload}, Millis(10000));
-  if (!reply) return false;
+  if (!reply) return 0;
   std::lock_guard lock(mu_);
   const double rtt_s = rtt_.estimate_s().value_or(0);
-  return bw_.add(bytes, reply->round_trip_ms / 1e3 - rtt_s - (reply->compute_ms + reply->queue_ms) / 1e3,
-                 now_s());
+  const double secs = reply->round_trip_ms / 1e3 - rtt_s - (reply->compute_ms + reply->queue_ms) / 1e3;
+  return bw_.add(bytes, secs, now_s()) ? static_cast<double>(bytes) * 8 / secs : 0;
+}
+
+void EdgeClient::maybe_probe() {
+  if (!probing_ || cloud_down_ || !options_.probe || options_.fixed_bps > 0) return;
+  std::optional<int64_t> bytes;
+  {
+    std::lock_guard lock(mu_);
+    bytes = pacer_.due(now_s(), bw_.estimate_bps().value_or(0));
+    // A probe too quick to measure says the link is faster than the
+    // estimate: the next one is bigger, until one measures.
+    if (bytes) bytes = std::min<int64_t>(*bytes * probe_scale_, 64 << 20);
+    if (bytes) pacer_.sent(now_s(), *bytes);
+  }
+  if (!bytes) return;
+  const double before = estimate_bps();
+  const double got = probe_once(*bytes);
+  probe_scale_ = got > 0 ? 1 : std::min<int64_t>(probe_scale_ * 4, 1024);
+  // A probe far from the estimate may be a step of the link: confirm it at
+  // once with back-to-back probes, rather than one probe per pacing interval.
+  const double ratio = got / before;
+  if (got > 0 && (ratio > 1.25 || ratio < 0.8)) {
+    for (int i = 0; i < 2; ++i) probe_once(pacer_.probe_bytes(got));
+  }
 }
 
 void EdgeClient::initial_probes() {
   // The first frames should not plan against a guess: a few probes, each
   // sized from the estimate so far, before the first frame.
-  for (int i = 0; i < 3; ++i) {
-    const double est = estimate_bps();
-    probe_once(pacer_.probe_bytes(est) * 2);
+  int64_t bytes = pacer_.probe_bytes(estimate_bps()) * 2;
+  for (int i = 0; i < 8 && bw_.samples() < 3; ++i) {
+    const double got = probe_once(bytes);
+    bytes = got > 0 ? pacer_.probe_bytes(got) * 2 : std::min<int64_t>(bytes * 4, 64 << 20);
   }
 }
 
@@ -306,22 +337,6 @@ void EdgeClient::background() {
         if (ok) cloud_down_ = false;
       }
     }
-    if (!probing_ || cloud_down_ || !options_.probe || options_.fixed_bps > 0) continue;
-    std::optional<int64_t> bytes;
-    {
-      std::lock_guard lock(mu_);
-      bytes = pacer_.due(now, bw_.estimate_bps().value_or(0));
-      if (bytes) pacer_.sent(now, *bytes);
-    }
-    if (!bytes) continue;
-    auto payload = exec::Tensor::make("payload", graph::DType::kUInt8, {*bytes});
-    if (!payload) continue;
-    auto reply = client_->infer(net::kProbeModel, {*payload}, Millis(5000));
-    if (!reply) continue;
-    std::lock_guard lock(mu_);
-    const double rtt_s = rtt_.estimate_s().value_or(0);
-    bw_.add(*bytes, reply->round_trip_ms / 1e3 - rtt_s - (reply->compute_ms + reply->queue_ms) / 1e3,
-            now_s());
   }
 }
 

@@ -62,6 +62,7 @@ struct FrameLog {
   double fe = 1, fc = 1;
   double head_ms = 0, call_ms = 0, compute_ms = 0, queue_ms = 0, up_ms = 0, total_ms = 0;
   int64_t up_bytes = 0, down_bytes = 0;
+  int64_t bw_samples = 0, bw_rejected = 0;  // the estimator's counters so far
   bool fallback = false;
   std::string note;  // why a fallback happened, a tail reload, ...
   nlohmann::json to_json() const;
@@ -122,6 +123,7 @@ class EdgeClient {
   net::BandwidthEstimator bw_;
   net::RttEstimator rtt_;
   net::ProbePacer pacer_;
+  int64_t probe_scale_ = 1;  // frame thread only
   std::atomic<bool> probing_{false};
   std::atomic<bool> cloud_down_{false};
   std::atomic<bool> stop_{false};
