@@ -7,13 +7,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(
-  build-essential cmake clang-format
+  build-essential cmake clang-format ccache
+  libgrpc++-dev protobuf-compiler-grpc            # KServe v2 protocol (net/)
   libonnx-dev libprotobuf-dev protobuf-compiler   # ONNX protobuf + shape inference
   libopencv-dev                                   # engine: OpenCV DNN, videoio
   nlohmann-json3-dev libcli11-dev libfmt-dev liblemon-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-torch python3-torchvision python3-onnx  # test fixtures only (torchvision exports)
+  python3-grpcio python3-grpc-tools python3-numpy # test only: an independent KServe v2 client
   graphviz opencv-doc iproute2 zstd jq            # jq: scripts/accuracy_table.sh
+  util-linux                                      # taskset: the demo pins the edge client
 )
 
 missing=()
