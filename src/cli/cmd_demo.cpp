@@ -79,6 +79,7 @@ void register_demo(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--run-arg", a->demo.run_args, "Extra argument for `edgecut run` (repeat)");
   cmd->add_flag("--json", a->json, "Print the summary as JSON");
+  cmd->add_flag("-q,--quiet", a->demo.quiet, "Client's per-frame lines to OUT/client.log, not the terminal");
   cmd->callback([a] { finish(run_demo_cmd(*a)); });
 }
 

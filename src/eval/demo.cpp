@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -104,24 +105,60 @@ std::vector<nlohmann::json> read_log(const std::string& path) {
   return out;
 }
 
+std::string plan_key(const nlohmann::json& j) {
+  return fmt::format("{} ({} edge nodes)", j.value("origin", "?"), j.value("edge_nodes", 0));
+}
+
+// The plan most used in the second half of the phase: its steady state.
+std::string steady_plan(const std::vector<const nlohmann::json*>& frames) {
+  std::map<std::string, int> n;
+  for (size_t i = frames.size() / 2; i < frames.size(); ++i) n[plan_key(*frames[i])]++;
+  std::string best;
+  for (const auto& [k, c] : n) {
+    if (best.empty() || c > n[best]) best = k;
+  }
+  return best;
+}
+
 PhaseReport summarise_phase(const std::vector<nlohmann::json>& log, double from, double to, double mbps) {
   PhaseReport p;
   p.shaped_mbps = mbps;
-  std::vector<double> est, lat, pred;
-  std::map<std::string, int> plans;
+  std::vector<const nlohmann::json*> frames;
   for (const auto& j : log) {
     const double t = j.value("unix_s", 0.0);
-    if (t < from || t >= to) continue;
+    if (t >= from && t < to) frames.push_back(&j);
+  }
+  std::vector<double> est, lat, pred, err;
+  std::map<std::string, int> plans;
+  p.steady_plan = steady_plan(frames);
+  bool adopted = false;
+  for (const nlohmann::json* f : frames) {
+    const nlohmann::json& j = *f;
+    const double t = j.value("unix_s", 0.0), ms = j.value("total_ms", 0.0),
+                 pr = j["pred"].value("total_ms", 0.0);
     ++p.frames;
     est.push_back(j.value("est_bps", 0.0) / 1e6);
-    lat.push_back(j.value("total_ms", 0.0));
-    pred.push_back(j["pred"].value("total_ms", 0.0));
+    lat.push_back(ms);
+    pred.push_back(pr);
+    if (!j.value("fallback", false) && ms > 0) err.push_back(std::fabs(ms - pr) / ms * 100);
     if (p.first_switch_s < 0 && j.value("switched", false)) p.first_switch_s = t - from;
-    plans[fmt::format("{} ({} edge nodes)", j.value("origin", "?"), j.value("edge_nodes", 0))]++;
+    if (!adopted && plan_key(j) == p.steady_plan) {
+      adopted = true;
+      // unix_s is logged when the frame ends; its start is what counts.
+      p.adopt_s = std::max(0.0, t - ms / 1e3 - from);
+    }
+    if (!adopted) ++p.stale_frames;
+    plans[plan_key(j)]++;
   }
   p.est_median_mbps = median(est);
+  p.est_err_pct = (p.est_median_mbps - mbps) / mbps * 100;
   p.latency_p50_ms = median(lat);
   p.predicted_p50_ms = median(pred);
+  p.latency_err_pct =
+      p.latency_p50_ms > 0 ? std::fabs(p.latency_p50_ms - p.predicted_p50_ms) / p.latency_p50_ms * 100 : 0;
+  double sum = 0;
+  for (double e : err) sum += e;
+  p.mean_abs_err_pct = err.empty() ? 0 : sum / static_cast<double>(err.size());
   for (const auto& [name, n] : plans)
     p.plans += fmt::format("{}{} x{}", p.plans.empty() ? "" : ", ", name, n);
   return p;
@@ -186,6 +223,7 @@ Expected<DemoReport> run_demo(const DemoOptions& o, std::ostream& out) {
                            CpuCgroup::make(fmt::format("edgecut-demo-{}", getpid()), o.edge_fraction));
   SpawnOptions co;
   co.stderr_path = o.out_dir + "/client.err";
+  if (o.quiet) co.stdout_path = o.out_dir + "/client.log";
   EDGECUT_ASSIGN_OR_RETURN(Subprocess client, Subprocess::spawn(cg.wrap(0, run), co));
   out << fmt::format(
              "demo: edge client on core 0 under a CPU quota of {} of the core (cgroup v1), cloud on core 1\n",
@@ -226,9 +264,15 @@ nlohmann::json DemoReport::to_json() const {
     ph.push_back({{"shaped_mbps", p.shaped_mbps},
                   {"frames", p.frames},
                   {"est_median_mbps", p.est_median_mbps},
+                  {"est_err_pct", p.est_err_pct},
                   {"latency_p50_ms", p.latency_p50_ms},
                   {"predicted_p50_ms", p.predicted_p50_ms},
+                  {"latency_err_pct", p.latency_err_pct},
+                  {"mean_abs_err_pct", p.mean_abs_err_pct},
                   {"first_switch_s", p.first_switch_s},
+                  {"steady_plan", p.steady_plan},
+                  {"adopt_s", p.adopt_s},
+                  {"stale_frames", p.stale_frames},
                   {"plans", p.plans}});
   }
   return {{"mode", mode}, {"phases", ph}, {"log", log_path}, {"svg", svg_path}};
@@ -236,12 +280,15 @@ nlohmann::json DemoReport::to_json() const {
 
 std::string DemoReport::describe() const {
   std::string s = fmt::format("demo summary ({}):\n", mode);
-  s += "  shaped Mbps | frames | estimated Mbps (median) | latency p50 ms | predicted p50 ms | first switch "
-       "| plans\n";
+  s += "  shaped Mbps | frames | estimate Mbps (err) | latency p50 ms | predicted p50 ms (err) | steady plan "
+       "adopted "
+       "after | plans\n";
   for (const auto& p : phases) {
-    s += fmt::format("  {:11.1f} | {:6d} | {:23.2f} | {:14.1f} | {:16.1f} | {:>12} | {}\n", p.shaped_mbps,
-                     p.frames, p.est_median_mbps, p.latency_p50_ms, p.predicted_p50_ms,
-                     p.first_switch_s < 0 ? "-" : fmt::format("{:.2f} s", p.first_switch_s), p.plans);
+    s += fmt::format(
+        "  {:11.1f} | {:6d} | {:8.2f} ({:+5.1f}%) | {:14.1f} | {:9.1f} ({:4.1f}%) | {:5.2f} s, {} frame(s) | "
+        "{}\n",
+        p.shaped_mbps, p.frames, p.est_median_mbps, p.est_err_pct, p.latency_p50_ms, p.predicted_p50_ms,
+        p.latency_err_pct, p.adopt_s, p.stale_frames, p.plans);
   }
   s += fmt::format("  frame log: {}\n  timeline:  {}\n", log_path, svg_path);
   return s;

@@ -33,16 +33,25 @@ struct DemoOptions {
   std::string algo = "qdmp";
   std::vector<std::string> run_args;  // extra `edgecut run` arguments (profiles, ...)
   std::string out_dir = "edgecut-demo";
+  bool quiet = false;  // the client's per-frame lines go to OUT/client.log instead of `out`
 };
 
 struct PhaseReport {
   double shaped_mbps = 0;
   int64_t frames = 0;
   double est_median_mbps = 0;
+  double est_err_pct = 0;  // (estimate median - shaped) / shaped
   double latency_p50_ms = 0;
   double predicted_p50_ms = 0;
-  double first_switch_s = -1;  // after the phase began; -1: none
-  std::string plans;           // "qdmp x12 (0 edge nodes), ..."
+  double latency_err_pct = 0;    // |p50 measured - p50 predicted| / p50 measured
+  double mean_abs_err_pct = 0;   // per frame |measured - predicted| / measured
+  double first_switch_s = -1;    // after the phase began; -1: none
+  // The plan of the phase's second half (its steady state), and how long /
+  // how many frames it took after the phase began until a frame used it.
+  std::string steady_plan;
+  double adopt_s = 0;
+  int64_t stale_frames = 0;
+  std::string plans;  // "qdmp (0 edge nodes) x12, ..."
 };
 
 struct DemoReport {
