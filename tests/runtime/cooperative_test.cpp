@@ -1,0 +1,201 @@
+// Cooperative inference across processes, over real sockets on loopback:
+// `edgecut serve` and `edgecut run` as separate processes. For edge-only,
+// cloud-only and random interior plans (several tensors crossing inside
+// inception / dense blocks), every frame's outputs equal, bit for bit, the
+// same plan run in this process and the whole model run here (OpenCV's splits
+// are exact: engine/engine.h exact_splits). And a server killed mid-stream
+// loses no frame: the client finishes them on the edge.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <regex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "../engine/engine_test_util.h"
+#include "common/subprocess.h"
+#include "engine/engine.h"
+#include "exec/split_run.h"
+#include "graph/segment.h"
+#include "runtime/preprocess.h"
+#include "runtime/run_loop.h"
+#include "runtime/source.h"
+#include "zoo/zoo.h"
+
+namespace edgecut::runtime {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+std::string temp_dir(const std::string& tag) {
+  fs::path d = fs::temp_directory_path() / fmt::format("edgecut-coop-{}-{}", tag, getpid());
+  fs::create_directories(d);
+  return d.string();
+}
+
+// `edgecut serve` on a free loopback port; the address once it listens.
+struct Server {
+  Subprocess proc;
+  std::string address;
+};
+
+Server start_server(const std::string& model, const std::string& dir) {
+  SpawnOptions o;
+  o.stdout_path = o.stderr_path = dir + "/server.log";
+  auto p = Subprocess::spawn({EDGECUT_BIN, "serve", model, "--listen", "127.0.0.1:0"}, o);
+  EXPECT_TRUE(p) << p.status().message();
+  std::regex re("listening on (127\\.0\\.0\\.1:[0-9]+)");
+  for (int i = 0; i < 600; ++i) {  // bounded: 60 s
+    std::ifstream f(o.stdout_path);
+    std::string text((std::istreambuf_iterator<char>(f)), {});
+    std::smatch m;
+    if (std::regex_search(text, m, re)) return {std::move(*p), m[1]};
+    std::this_thread::sleep_for(100ms);
+  }
+  ADD_FAILURE() << "server did not start; see " << o.stdout_path;
+  return {std::move(*p), ""};
+}
+
+std::vector<nlohmann::json> read_lines(const std::string& path) {
+  std::vector<nlohmann::json> out;
+  std::ifstream f(path);
+  for (std::string line; std::getline(f, line);) out.push_back(nlohmann::json::parse(line));
+  return out;
+}
+
+std::string write_plan(const std::string& path, const graph::Graph& g, const std::vector<graph::NodeId>& edge) {
+  nlohmann::json j = {{"model", g.name},
+                      {"model_hash", g.structure_hash()},
+                      {"plans", {{{"algo", "test"}, {"edge_nodes", edge}}}}};
+  std::ofstream(path) << j.dump();
+  return path;
+}
+
+// Digests of each synthetic frame's outputs: split run and whole model, here.
+struct Expected2 {
+  std::vector<std::string> split, whole;
+};
+
+Expected2 local_digests(const graph::Model& m, const std::vector<graph::NodeId>& edge, int frames) {
+  Expected2 e;
+  auto ex = engine::make_executor(m, "opencv", 1);
+  EXPECT_TRUE(ex);
+  auto plan = exec::prepare_split(**ex, m.graph, edge);
+  EXPECT_TRUE(plan) << plan.status().message();
+  auto whole = (*ex)->prepare(graph::all_nodes(m.graph));
+  const graph::Value& input = m.graph.values[m.graph.inputs[0]];
+  for (int i = 0; i < frames; ++i) {
+    auto x = preprocess(synthetic_frame(i), input);
+    EXPECT_TRUE(x);
+    auto r = exec::run_split(**ex, m.graph, *plan, {*x});
+    EXPECT_TRUE(r) << r.status().message();
+    e.split.push_back(outputs_digest(r->outputs));
+    std::vector<exec::Tensor> outs;
+    EXPECT_TRUE((*ex)->run(*whole, {*x}, &outs).is_ok());
+    e.whole.push_back(outputs_digest(*exec::pick(m.graph, m.graph.outputs, outs)));
+  }
+  return e;
+}
+
+graph::Model zoo_model(const std::string& spec_name, int size, int div) {
+  zoo::Options o;
+  o.image_size = size;
+  o.width_divisor = div;
+  auto m = graph::import_model(*zoo::build(spec_name, o), "zoo:" + spec_name);
+  EXPECT_TRUE(m);
+  return std::move(*m);
+}
+
+class CrossProcess : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(CrossProcess, EveryFrameBitExactWithTheSamePlanInOneProcessAndTheWholeModel) {
+  const std::string name = GetParam();
+  const std::string spec = fmt::format("zoo:{}@64/4", name);
+  graph::Model m = zoo_model(name, 64, 4);
+  const graph::Graph& g = m.graph;
+  const std::string dir = temp_dir(name);
+  Server server = start_server(spec, dir);
+  ASSERT_FALSE(server.address.empty());
+
+  std::vector<std::vector<graph::NodeId>> plans = {graph::all_nodes(g), {}};
+  std::mt19937 rng(11);
+  int max_crossing = 0;
+  while (plans.size() < 6) {
+    auto edge = engine::testing::random_closed_set(g, rng, 1);
+    const int crossing = static_cast<int>(graph::crossings(g, graph::node_mask(g, edge)).up.size());
+    if (plans.size() < 4 && crossing < 3) continue;  // two plans cut through a block, 3+ tensors
+    max_crossing = std::max(max_crossing, crossing);
+    plans.push_back(edge);
+  }
+  EXPECT_GE(max_crossing, 3);
+  constexpr int kFrames = 3;
+  for (size_t i = 0; i < plans.size(); ++i) {
+    const std::string plan = write_plan(fmt::format("{}/plan{}.json", dir, i), g, plans[i]);
+    const std::string log = fmt::format("{}/run{}.jsonl", dir, i);
+    auto run = Subprocess::spawn({EDGECUT_BIN, "run", spec, "--cloud", server.address, "--source", "synthetic",
+                                  "--frames", std::to_string(kFrames), "--algo", "fixed:" + plan, "--bandwidth",
+                                  "100Mbps", "--log", log, "-q"},
+                                 {.stdout_path = log + ".out", .stderr_path = log + ".err"});
+    ASSERT_TRUE(run) << run.status().message();
+    auto st = run->wait_for(120s);
+    ASSERT_TRUE(st && st->success()) << "edgecut run failed; see " << log << ".err";
+    const auto lines = read_lines(log);
+    ASSERT_EQ(lines.size(), static_cast<size_t>(kFrames));
+    const Expected2 want = local_digests(m, plans[i], kFrames);
+    for (int f = 0; f < kFrames; ++f) {
+      EXPECT_FALSE(lines[f]["fallback"].get<bool>()) << lines[f]["note"];
+      EXPECT_EQ(lines[f]["edge_nodes"].get<size_t>(), plans[i].size());
+      EXPECT_EQ(lines[f]["outputs_digest"], want.split[f]) << name << " plan " << i << " frame " << f;
+      EXPECT_EQ(lines[f]["outputs_digest"], want.whole[f]) << name << " plan " << i << " frame " << f;
+    }
+  }
+  EXPECT_EQ(server.proc.terminate().code, 0) << "SIGTERM should end the server cleanly";
+  fs::remove_all(dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, CrossProcess, ::testing::Values("googlenet", "densenet121"));
+
+TEST(CrossProcess, ServerKilledMidStreamLosesNoFrame) {
+  const std::string spec = "zoo:googlenet@64/4";
+  graph::Model m = zoo_model("googlenet", 64, 4);
+  const std::string dir = temp_dir("kill");
+  Server server = start_server(spec, dir);
+  ASSERT_FALSE(server.address.empty());
+  const std::string plan = write_plan(dir + "/cloud.json", m.graph, {});
+  const std::string log = dir + "/run.jsonl";
+  constexpr int kFrames = 40;
+  auto run = Subprocess::spawn({EDGECUT_BIN, "run", spec, "--cloud", server.address, "--source", "synthetic",
+                                "--frames", std::to_string(kFrames), "--fps", "20", "--algo", "fixed:" + plan,
+                                "--bandwidth", "100Mbps", "--log", log, "--json"},
+                               {.stdout_path = dir + "/summary.json", .stderr_path = dir + "/run.err"});
+  ASSERT_TRUE(run);
+  for (int i = 0; i < 300 && read_lines(log).size() < 10; ++i) std::this_thread::sleep_for(50ms);
+  ASSERT_GE(read_lines(log).size(), 10u) << "client did not get going; see " << dir;
+  ASSERT_EQ(kill(server.proc.pid(), SIGKILL), 0);
+  auto st = run->wait_for(120s);
+  ASSERT_TRUE(st && st->success()) << "see " << dir << "/run.err";
+  const auto lines = read_lines(log);
+  ASSERT_EQ(lines.size(), static_cast<size_t>(kFrames)) << "every frame is answered";
+  const Expected2 want = local_digests(m, {}, kFrames);
+  int fallbacks = 0;
+  for (int f = 0; f < kFrames; ++f) {
+    EXPECT_EQ(lines[f]["frame"].get<int>(), f) << "in order, none duplicated";
+    EXPECT_EQ(lines[f]["outputs_digest"], want.whole[f]) << "frame " << f;
+    fallbacks += lines[f]["fallback"].get<bool>();
+  }
+  EXPECT_GT(fallbacks, 0) << "frames after the kill must be finished on the edge";
+  std::ifstream sf(dir + "/summary.json");
+  const auto summary = nlohmann::json::parse(sf);
+  EXPECT_EQ(summary["frames"].get<int>(), kFrames);
+  EXPECT_EQ(summary["fallbacks"].get<int>(), fallbacks);
+  std::printf("server killed after frame ~10: %d of %d frames finished on the edge, none lost\n", fallbacks, kFrames);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace edgecut::runtime
