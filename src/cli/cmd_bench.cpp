@@ -6,12 +6,14 @@ namespace edgecut::cli {
 
 void register_bench_solve(CLI::App* bench);     // cmd_bench_solve.cpp
 void register_bench_accuracy(CLI::App* bench);  // cmd_bench_accuracy.cpp
+void register_bench_wire(CLI::App* bench);      // cmd_bench_wire.cpp
 
 void register_bench(CLI::App& app) {
   CLI::App* bench = app.add_subcommand("bench", "Benchmarks that print ratios against the baselines");
   bench->require_subcommand(1);
   register_bench_solve(bench);
   register_bench_accuracy(bench);
+  register_bench_wire(bench);
 }
 
 }  // namespace edgecut::cli

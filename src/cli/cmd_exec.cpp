@@ -1,5 +1,5 @@
 // edgecut exec MODEL --plan PLAN.json [--algo NAME] [--index I] [--input FILE.bin | --random]
-//                    [--threads N] [--repeat R] [--engine E] [--json]
+//                    [--threads N] [--repeat R] [--engine E] [--json] [--dump DIR]
 //
 // Runs a plan for real in one process: the head (edge nodes) then the tail
 // (the rest), tensors crossing by name, and the whole model for reference.
@@ -19,6 +19,7 @@
 #include <random>
 
 #include "cli/commands.h"
+#include "cli/exec_dump.h"
 #include "cli/model_arg.h"
 #include "engine/engine.h"
 #include "exec/split_run.h"
@@ -43,6 +44,7 @@ struct ExecArgs {
   int repeat = 10;
   std::string engine = "opencv";
   bool json = false;
+  std::string dump;
 };
 
 struct ChosenPlan {
@@ -142,6 +144,10 @@ int run_exec(const ExecArgs& a) {
     if (split->tail >= 0) t_side[1].push_back(r.tail_ms);
   }
 
+  if (!a.dump.empty()) {
+    Status st = write_exec_dump(a.dump, g, split->edge_nodes, r);
+    if (!st.is_ok()) return report_error("exec", st);
+  }
   // What crossed: the tail's inputs (graph inputs read in the cloud included).
   int64_t crossed_bytes = 0;
   nlohmann::json crossed_json = nlohmann::json::array();
@@ -224,6 +230,9 @@ void register_exec(CLI::App& app) {
       ->check(CLI::Range(1, 100000));
   cmd->add_option("--engine", a->engine, "Inference engine")->capture_default_str();
   cmd->add_flag("--json", a->json, "Machine-readable output");
+  cmd->add_option(
+      "--dump", a->dump,
+      "Write the crossing tensors and outputs as raw files plus DIR/manifest.json (see exec_dump.h)");
   cmd->callback([a] { finish(run_exec(*a)); });
 }
 

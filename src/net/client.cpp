@@ -5,6 +5,10 @@ namespace edgecut::net {
 namespace {
 using Clock = std::chrono::steady_clock;
 
+// HTTP/2 receive window per stream (for replies), BDP probing off: the same
+// fixed window as the server's (runtime/cloud_server.cpp says why).
+constexpr int kStreamWindowBytes = 16 << 20;
+
 Code code_of(grpc::StatusCode c) {
   switch (c) {
     case grpc::StatusCode::INVALID_ARGUMENT:
@@ -49,6 +53,8 @@ Client::Client(const ChannelOptions& options) : options_(options) {
   // default backoff of up to two minutes.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
+  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, kStreamWindowBytes);
   channel_ = grpc::CreateCustomChannel(options.address, grpc::InsecureChannelCredentials(), args);
   stub_ = inference::GRPCInferenceService::NewStub(channel_);
 }
