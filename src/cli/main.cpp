@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   edgecut::cli::register_serve(app);
   edgecut::cli::register_run(app);
   edgecut::cli::register_demo(app);
+  edgecut::cli::register_export_tails(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -10,11 +10,10 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "../engine/engine_test_util.h"
 #include "common/subprocess.h"
@@ -68,7 +67,8 @@ std::vector<nlohmann::json> read_lines(const std::string& path) {
   return out;
 }
 
-std::string write_plan(const std::string& path, const graph::Graph& g, const std::vector<graph::NodeId>& edge) {
+std::string write_plan(const std::string& path, const graph::Graph& g,
+                       const std::vector<graph::NodeId>& edge) {
   nlohmann::json j = {{"model", g.name},
                       {"model_hash", g.structure_hash()},
                       {"plans", {{{"algo", "test"}, {"edge_nodes", edge}}}}};
@@ -137,10 +137,10 @@ TEST_P(CrossProcess, EveryFrameBitExactWithTheSamePlanInOneProcessAndTheWholeMod
   for (size_t i = 0; i < plans.size(); ++i) {
     const std::string plan = write_plan(fmt::format("{}/plan{}.json", dir, i), g, plans[i]);
     const std::string log = fmt::format("{}/run{}.jsonl", dir, i);
-    auto run = Subprocess::spawn({EDGECUT_BIN, "run", spec, "--cloud", server.address, "--source", "synthetic",
-                                  "--frames", std::to_string(kFrames), "--algo", "fixed:" + plan, "--bandwidth",
-                                  "100Mbps", "--log", log, "-q"},
-                                 {.stdout_path = log + ".out", .stderr_path = log + ".err"});
+    auto run = Subprocess::spawn(
+        {EDGECUT_BIN, "run", spec, "--cloud", server.address, "--source", "synthetic", "--frames",
+         std::to_string(kFrames), "--algo", "fixed:" + plan, "--bandwidth", "100Mbps", "--log", log, "-q"},
+        {.stdout_path = log + ".out", .stderr_path = log + ".err"});
     ASSERT_TRUE(run) << run.status().message();
     auto st = run->wait_for(120s);
     ASSERT_TRUE(st && st->success()) << "edgecut run failed; see " << log << ".err";
@@ -193,7 +193,8 @@ TEST(CrossProcess, ServerKilledMidStreamLosesNoFrame) {
   const auto summary = nlohmann::json::parse(sf);
   EXPECT_EQ(summary["frames"].get<int>(), kFrames);
   EXPECT_EQ(summary["fallbacks"].get<int>(), fallbacks);
-  std::printf("server killed after frame ~10: %d of %d frames finished on the edge, none lost\n", fallbacks, kFrames);
+  std::printf("server killed after frame ~10: %d of %d frames finished on the edge, none lost\n", fallbacks,
+              kFrames);
   fs::remove_all(dir);
 }
 

@@ -1,0 +1,65 @@
+// export-tails: the exported model.onnx of an interior tail loads on its own
+// and computes what the tail computes in the split run; config.pbtxt names
+// its inputs and outputs with their shapes.
+#include "runtime/tail_export.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "../engine/engine_test_util.h"
+#include "engine/engine.h"
+#include "exec/split_run.h"
+#include "net/tail_name.h"
+#include "zoo/zoo.h"
+
+namespace edgecut::runtime {
+namespace {
+
+TEST(TailExport, ExportedTailRunsAloneAndMatchesTheSplitRun) {
+  zoo::Options o;
+  o.image_size = 64;
+  o.width_divisor = 4;
+  auto m = graph::import_model(*zoo::build("googlenet", o), "zoo:googlenet");
+  ASSERT_TRUE(m);
+  const graph::Graph& g = m->graph;
+  std::mt19937 rng(3);
+  std::vector<graph::NodeId> edge;
+  do {
+    edge = engine::testing::random_closed_set(g, rng, 1);
+  } while (graph::crossings(g, graph::node_mask(g, edge)).up.size() < 2);
+  const std::string repo =
+      (std::filesystem::temp_directory_path() / fmt::format("ec-repo-{}", getpid())).string();
+  auto tails = export_tails(*m, "googlenet", {edge, graph::all_nodes(g), {}}, repo);
+  ASSERT_TRUE(tails) << tails.status().message();
+  ASSERT_EQ(tails->size(), 2u) << "edge-only exports nothing";
+  const std::string name = net::tail_model_name("googlenet", edge);
+  EXPECT_EQ((*tails)[0].name, name);
+  std::ifstream cfg(repo + "/" + name + "/config.pbtxt");
+  const std::string text((std::istreambuf_iterator<char>(cfg)), {});
+  EXPECT_NE(text.find("name: \"" + name + "\""), std::string::npos) << text;
+  EXPECT_NE(text.find("platform: \"onnxruntime_onnx\""), std::string::npos);
+
+  // The split run here, and the exported tail fed the same crossing tensors.
+  auto ex = engine::make_executor(*m, "opencv", 1);
+  auto plan = exec::prepare_split(**ex, g, edge);
+  ASSERT_TRUE(plan);
+  auto inputs = exec::random_tensors(g, g.inputs, 9);
+  auto split = exec::run_split(**ex, g, *plan, *inputs);
+  ASSERT_TRUE(split) << split.status().message();
+  auto tail_model = graph::load_model(repo + "/" + name + "/1/model.onnx");
+  ASSERT_TRUE(tail_model) << tail_model.status().message();
+  auto tex = engine::make_executor(*tail_model, "opencv", 1);
+  auto whole_tail = (*tex)->prepare(graph::all_nodes(tail_model->graph));
+  ASSERT_TRUE(whole_tail) << whole_tail.status().message();
+  std::vector<exec::Tensor> outs;
+  ASSERT_TRUE((*tex)->run(*whole_tail, split->crossed, &outs).is_ok());
+  ASSERT_EQ(outs.size(), split->outputs.size());
+  for (size_t k = 0; k < outs.size(); ++k) EXPECT_TRUE(outs[k].bit_equal(split->outputs[k])) << k;
+  std::filesystem::remove_all(repo);
+}
+
+}  // namespace
+}  // namespace edgecut::runtime
