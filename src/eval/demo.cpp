@@ -9,10 +9,12 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "common/subprocess.h"
 #include "eval/timeline_svg.h"
+#include "net/paced_relay.h"
 #include "net/testbed.h"
 
 namespace edgecut::eval {
@@ -184,58 +186,107 @@ Status write_svg(const DemoOptions& o, const std::vector<nlohmann::json>& log, d
       steps);
 }
 
+// The link between the two processes: network namespaces shaped by tbf
+// (root), or loopback through a pacing relay (anyone). set_rate() moves it.
+struct Link {
+  std::optional<Testbed> tb;
+  std::unique_ptr<net::PacedRelay> relay;
+  std::optional<CpuCgroup> edge_cpu;
+  std::string mode;
+
+  Status set_rate(double mbps) {
+    if (tb) return tb->set_rate(mbps * 1e6, mbps * 1e6);
+    relay->set_rate(mbps * 1e6, mbps * 1e6);
+    return Status::ok();
+  }
+  std::vector<std::string> prefix(Side side) const {
+    return tb ? tb->exec_prefix(side) : std::vector<std::string>{};
+  }
+  std::string listen() const { return tb ? fmt::format("{}:{}", tb->cloud_address(), kPort) : "127.0.0.1:0"; }
+};
+
+Expected<Link> make_link(const DemoOptions& o) {
+  Link l;
+  const double bps = o.phases[0].mbps * 1e6;
+  if (Testbed::available().is_ok()) {
+    TestbedOptions to;
+    to.uplink_bps = to.downlink_bps = bps;
+    EDGECUT_ASSIGN_OR_RETURN(Testbed tb, Testbed::create(to));
+    l.tb.emplace(std::move(tb));
+    EDGECUT_ASSIGN_OR_RETURN(CpuCgroup cg,
+                             CpuCgroup::make(fmt::format("edgecut-demo-{}", getpid()), o.edge_fraction));
+    l.edge_cpu.emplace(std::move(cg));
+    l.mode = fmt::format(
+        "network namespaces {} / {} joined by veth, shaped by tbf; edge on core 0 under a CPU "
+        "quota of {} (cgroup v1), cloud on core 1",
+        l.tb->netns(Side::kEdge), l.tb->netns(Side::kCloud), o.edge_fraction);
+  } else {
+    l.mode = fmt::format(
+        "loopback, the edge's uplink paced by a token bucket (not root: {}); the edge runs at "
+        "full speed",
+        Testbed::available().message());
+  }
+  return l;
+}
+
+// Reads the address `edgecut serve` printed ("listening on HOST:PORT").
+std::string listened_address(const std::string& log) {
+  std::ifstream f(log);
+  for (std::string line; std::getline(f, line);) {
+    const size_t p = line.find("listening on ");
+    if (p != std::string::npos) return line.substr(p + 13, line.find(' ', p + 13) - p - 13);
+  }
+  return {};
+}
+
 }  // namespace
 
 Expected<DemoReport> run_demo(const DemoOptions& o, std::ostream& out) {
   if (o.phases.empty()) return error(Code::kInvalidArgument, "the demo needs at least one bandwidth phase");
-  EDGECUT_RETURN_IF_ERROR(
-      Testbed::available().with_context("edgecut demo needs network namespaces (run as root)"));
   std::error_code ec;
   std::filesystem::create_directories(o.out_dir, ec);
   if (ec) return error(Code::kIo, "{}: cannot create: {}", o.out_dir, ec.message());
   const std::string source = !o.source.empty()                 ? o.source
                              : std::filesystem::exists(kVtest) ? kVtest
                                                                : "synthetic";
-  TestbedOptions to;
-  to.uplink_bps = to.downlink_bps = o.phases[0].mbps * 1e6;
-  EDGECUT_ASSIGN_OR_RETURN(Testbed tb, Testbed::create(to));
+  EDGECUT_ASSIGN_OR_RETURN(Link link, make_link(o));
   DemoReport r;
-  r.mode = "network namespaces + tbf";
+  r.mode = link.mode;
   r.log_path = o.out_dir + "/frames.jsonl";
   r.svg_path = o.out_dir + "/timeline.svg";
   std::filesystem::remove(r.log_path, ec);
-  const std::string addr = fmt::format("{}:{}", tb.cloud_address(), kPort);
-  std::vector<std::string> serve = tb.exec_prefix(Side::kCloud);
+  std::vector<std::string> serve = link.prefix(Side::kCloud);
   serve.insert(serve.end(),
-               {o.exe, "serve", o.model, "--listen", addr, "--emulate-cloud", "--cloud-cpu", "1"});
+               {o.exe, "serve", o.model, "--listen", link.listen(), "--emulate-cloud", "--cloud-cpu", "1"});
   SpawnOptions so;
   so.stdout_path = so.stderr_path = o.out_dir + "/server.log";
   EDGECUT_ASSIGN_OR_RETURN(Subprocess server, Subprocess::spawn(serve, so));
-  out << fmt::format("demo: {} in namespaces {} / {}, link shaped to {} Mbit/s; server {}\n", o.model,
-                     tb.netns(Side::kEdge), tb.netns(Side::kCloud), o.phases[0].mbps, addr)
+  out << fmt::format("demo: {}, {} Mbit/s at first\ndemo: {}\n", o.model, o.phases[0].mbps, link.mode)
       << std::flush;
   EDGECUT_RETURN_IF_ERROR(wait_for_text(so.stdout_path, "listening on", server, 120, "the server"));
-  std::vector<std::string> run = tb.exec_prefix(Side::kEdge);
+  std::string addr = listened_address(so.stdout_path);
+  if (!link.tb) {
+    const int port = std::stoi(addr.substr(addr.rfind(':') + 1));
+    EDGECUT_ASSIGN_OR_RETURN(link.relay,
+                             net::PacedRelay::start(port, o.phases[0].mbps * 1e6, o.phases[0].mbps * 1e6));
+    addr = fmt::format("127.0.0.1:{}", link.relay->port());
+  }
+  std::vector<std::string> run = link.prefix(Side::kEdge);
   run.insert(run.end(), {o.exe, "run", o.model, "--cloud", addr, "--source", source, "--loop", "--log",
                          r.log_path, "--algo", o.algo});
   run.insert(run.end(), o.run_args.begin(), o.run_args.end());
-  EDGECUT_ASSIGN_OR_RETURN(CpuCgroup cg,
-                           CpuCgroup::make(fmt::format("edgecut-demo-{}", getpid()), o.edge_fraction));
   SpawnOptions co;
   co.stderr_path = o.out_dir + "/client.err";
   if (o.quiet) co.stdout_path = o.out_dir + "/client.log";
-  EDGECUT_ASSIGN_OR_RETURN(Subprocess client, Subprocess::spawn(cg.wrap(0, run), co));
-  out << fmt::format(
-             "demo: edge client on core 0 under a CPU quota of {} of the core (cgroup v1), cloud on core 1\n",
-             o.edge_fraction)
-      << std::flush;
+  EDGECUT_ASSIGN_OR_RETURN(Subprocess client,
+                           Subprocess::spawn(link.edge_cpu ? link.edge_cpu->wrap(0, run) : run, co));
   EDGECUT_RETURN_IF_ERROR(wait_for_text(r.log_path, "frame", client, 180, "the edge client"));
   std::vector<RateStep> steps;
   std::vector<double> starts;
   const double t0 = unix_now();
   for (size_t i = 0; i < o.phases.size(); ++i) {
     if (i > 0) {
-      EDGECUT_RETURN_IF_ERROR(tb.set_rate(o.phases[i].mbps * 1e6, o.phases[i].mbps * 1e6));
+      EDGECUT_RETURN_IF_ERROR(link.set_rate(o.phases[i].mbps));
       out << fmt::format("demo: link now {} Mbit/s\n", o.phases[i].mbps) << std::flush;
     }
     starts.push_back(unix_now());
