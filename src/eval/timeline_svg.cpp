@@ -30,7 +30,7 @@ std::string panel(const Axis& a, const char* label, double t_max) {
                               kLeft, a.y0, kW - kLeft - kRight, a.h);
   for (int i = 0; i <= 4; ++i) {
     const double v = a.lo + (a.hi - a.lo) * i / 4;
-    s += fmt::format("<text x='{}' y='{:.1f}' font-size='11' text-anchor='end'>{:.3g}</text>\n", kLeft - 4,
+    s += fmt::format("<text x='{}' y='{:.1f}' font-size='11' text-anchor='end'>{:.4g}</text>\n", kLeft - 4,
                      a.y(v) + 4, v);
   }
   s += fmt::format(
