@@ -37,6 +37,7 @@
 #include "partition/algorithms.h"
 #include "profile/measure.h"
 #include "profile/profile.h"
+#include "profile/segment_timer.h"
 #include "profile/stats.h"
 
 namespace edgecut::cli {
@@ -219,14 +220,6 @@ std::string cell(const std::vector<double>& e) {
   return fmt::format("{:.1f} / {:.1f}", profile::mean_abs(e), profile::quantile(a, 0.9));
 }
 
-int64_t weight_bytes(const graph::Graph& g) {
-  int64_t b = 0;
-  for (const auto& v : g.values) {
-    if (v.is_weight) b += v.bytes;
-  }
-  return b;
-}
-
 int run(const AccuracyArgs& a) {
   auto model = load_model_arg(a.model);
   if (!model) return report_error("bench accuracy", model.status());
@@ -315,7 +308,7 @@ int run(const AccuracyArgs& a) {
   // 3. Run every head and tail for real, in batches that bound memory (a
   // prepared head + tail holds one copy of the model's weights, plus
   // activations; the whole net is prepared once per batch).
-  const int64_t per_plan = std::max<int64_t>(1, 13 * weight_bytes(g) / 10);
+  const int64_t per_plan = std::max<int64_t>(1, 13 * g.weight_bytes() / 10);
   const int batch = std::max<int64_t>(1, static_cast<int64_t>(a.measure.memory_gb * 1e9) / per_plan);
   Progress progress("measure plans", static_cast<int>(plans.size()), show);
   nlohmann::json whole_runs = nlohmann::json::array();
@@ -355,17 +348,17 @@ int run(const AccuracyArgs& a) {
     const double q = a.measure.quantile;
     for (size_t i = first; i < last; ++i) {
       auto [w, h, t] = ids[i - first];
-      plans[i].whole_ms = timer.estimate(w, q);
+      plans[i].whole_ms = timer.quantile_ms(w, q);
       plans[i].whole_samples = timer.samples(w);
       plans[i].whole_layers = timer.layer_runs(w);
       if (h >= 0) {
-        plans[i].head_ms = timer.estimate(h, q);
+        plans[i].head_ms = timer.quantile_ms(h, q);
         plans[i].head_share = timer.paired_ratio(h, {w}, q);
         plans[i].head_spread = timer.summary(h).spread();
         plans[i].head_samples = timer.samples(h);
       }
       if (t >= 0) {
-        plans[i].tail_ms = timer.estimate(t, q);
+        plans[i].tail_ms = timer.quantile_ms(t, q);
         plans[i].tail_share = timer.paired_ratio(t, {w}, q);
         plans[i].tail_spread = timer.summary(t).spread();
         plans[i].tail_samples = timer.samples(t);

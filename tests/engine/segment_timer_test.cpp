@@ -1,13 +1,14 @@
 // profile::SegmentTimer on the real OpenCV engine: grouped (paired) rounds.
 // A recording decorator around the real executor logs the order of runs, so
 // the tests check the schedule itself, not timings (which would be flaky).
+#include "profile/segment_timer.h"
+
 #include <gtest/gtest.h>
 
 #include <numeric>
 
 #include "engine/engine.h"
 #include "engine_test_util.h"
-#include "profile/measure.h"
 #include "zoo/zoo.h"
 
 namespace edgecut::engine::testing {
