@@ -31,7 +31,7 @@ Summary check_plans(const graph::Model& m, const std::vector<Tensor>& inputs,
                     const std::vector<Tensor>& whole, uint32_t seed) {
   const Graph& g = m.graph;
   Summary s;
-  std::mt19937 rng(seed);
+  std::mt19937_64 rng(seed);
   for (int i = 0; i < kPlans; ++i) {
     std::vector<NodeId> edge = random_closed_set(g, rng, i % 2);
     EXPECT_TRUE(check_predecessor_closed(g, edge).is_ok());

@@ -70,7 +70,7 @@ class ExecCli : public ::testing::Test {
 TEST_F(ExecCli, SplitThroughInceptionBlockIsBitIdentical) {
   graph::Model m = zoo("googlenet", 64);
   const Graph& g = m.graph;
-  std::mt19937 rng(5);
+  std::mt19937_64 rng(5);
   std::vector<NodeId> edge;
   int crossing = 0;
   for (int tries = 0; tries < 200 && crossing < 3; ++tries) {  // a cut with several crossing tensors
