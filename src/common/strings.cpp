@@ -1,5 +1,8 @@
 #include "common/strings.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 namespace edgecut {
 
 std::vector<std::string> split_list(std::string_view s, char sep, bool keep_empty) {
@@ -11,5 +14,7 @@ std::vector<std::string> split_list(std::string_view s, char sep, bool keep_empt
   }
   return out;
 }
+
+std::string shape_str(const std::vector<int64_t>& shape) { return fmt::format("{}", fmt::join(shape, "x")); }
 
 }  // namespace edgecut
