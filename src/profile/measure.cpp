@@ -3,6 +3,7 @@
 #include "profile/measure.h"
 
 #include <algorithm>
+#include <numeric>
 
 #include "graph/segment.h"
 #include "profile/methods.h"
@@ -55,6 +56,16 @@ Expected<Whole> measure_whole(Executor& ex, const graph::Graph& g, const Measure
   out.layer_ms = timer.layer_median(w);
   out.json = timer.to_json(w);
   return out;
+}
+
+nlohmann::json whole_extra(const MeasureOptions& o, const Executor& ex, const Whole& whole,
+                           const Profile& p) {
+  const double sum = std::accumulate(p.node_ms.begin(), p.node_ms.end(), 0.0);
+  nlohmann::json j = options_json(o, ex);
+  j["whole"] = whole.json;
+  j["whole_layer_ms"] = whole.layer_ms;
+  j["sum_over_whole"] = whole.ms > 0 ? sum / whole.ms : 0;
+  return j;
 }
 
 }  // namespace detail

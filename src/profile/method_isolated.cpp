@@ -39,11 +39,7 @@ Expected<Profile> measure_isolated(const ExecutorFactory& make, const graph::Gra
     spreads.push_back(std::round(s.spread() * 1e4) / 1e4);
     wide += s.spread() > o.max_spread;
   }
-  double sum = std::accumulate(p.node_ms.begin(), p.node_ms.end(), 0.0);
-  p.extra = options_json(o, *ex);
-  p.extra["whole"] = whole.json;
-  p.extra["whole_layer_ms"] = whole.layer_ms;
-  p.extra["sum_over_whole"] = whole.ms > 0 ? sum / whole.ms : 0;
+  p.extra = whole_extra(o, *ex, whole, p);
   p.extra["node_spread"] = spreads;
   p.extra["wide_nodes"] = wide;
   p.extra["failed_nodes"] = failed;

@@ -18,13 +18,8 @@ Expected<Profile> measure_layerwise(const ExecutorFactory& make, const graph::Gr
   }
   Profile p = empty_profile("layerwise", *ex, g);
   p.node_ms = whole.layer_ms;
-  double sum = std::accumulate(p.node_ms.begin(), p.node_ms.end(), 0.0);
-  int zeros = static_cast<int>(std::count(p.node_ms.begin(), p.node_ms.end(), 0.0));
-  p.extra = options_json(o, *ex);
-  p.extra["whole"] = whole.json;
-  p.extra["whole_layer_ms"] = whole.layer_ms;
-  p.extra["sum_over_whole"] = whole.ms > 0 ? sum / whole.ms : 0;
-  p.extra["zero_nodes"] = zeros;
+  p.extra = whole_extra(o, *ex, whole, p);
+  p.extra["zero_nodes"] = static_cast<int>(std::count(p.node_ms.begin(), p.node_ms.end(), 0.0));
   p.extra["seconds"] = seconds_since(t0);
   return p;
 }

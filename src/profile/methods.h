@@ -34,6 +34,9 @@ struct Whole {
 // progress runs from `from` to `to`.
 Expected<Whole> measure_whole(Executor& ex, const graph::Graph& g, const MeasureOptions& o, double from,
                               double to);
+// options_json plus the whole net's statistics and how the sum of p's node
+// times compares with it ("sum_over_whole").
+nlohmann::json whole_extra(const MeasureOptions& o, const Executor& ex, const Whole& whole, const Profile& p);
 
 Expected<Profile> measure_isolated(const ExecutorFactory& make, const graph::Graph& g,
                                    const MeasureOptions& o);

@@ -10,20 +10,12 @@
 #include "engine/engine.h"
 #include "engine_test_util.h"
 #include "zoo/zoo.h"
+#include "zoo_model.h"
 
 namespace edgecut::engine::testing {
 namespace {
 
-graph::Model small_resnet() {
-  zoo::Options o;
-  o.image_size = 32;
-  o.width_divisor = 8;
-  auto proto = zoo::build("resnet18", o);
-  EXPECT_TRUE(proto) << proto.status().message();
-  auto m = graph::import_model(std::move(*proto), "zoo:resnet18");
-  EXPECT_TRUE(m) << m.status().message();
-  return std::move(*m);
-}
+graph::Model small_resnet() { return edgecut::testing::zoo_model("resnet18"); }
 
 // Forwards to a real executor and records which segment ran, in order.
 class Recording final : public exec::Executor {

@@ -3,25 +3,13 @@
 
 #include <gtest/gtest.h>
 
-#include "graph/onnx_import.h"
-#include "zoo/zoo.h"
+#include "zoo_model.h"
 
 namespace edgecut::eval {
 namespace {
 
-graph::Model small_model(const std::string& name) {
-  zoo::Options o;
-  o.image_size = 32;
-  o.width_divisor = 8;
-  auto proto = zoo::build(name, o);
-  EXPECT_TRUE(proto) << proto.status().message();
-  auto m = graph::import_model(std::move(*proto), "zoo:" + name);
-  EXPECT_TRUE(m) << m.status().message();
-  return std::move(*m);
-}
-
 TEST(SolveBench, TimesEveryAlgorithmOnAZooModel) {
-  graph::Model m = small_model("googlenet");
+  graph::Model m = edgecut::testing::zoo_model("googlenet");
   auto t = bench_solve(m.graph, "zoo:googlenet@32/8", 2);
   ASSERT_TRUE(t) << t.status().message();
   EXPECT_EQ(t->nodes, m.graph.num_nodes());
