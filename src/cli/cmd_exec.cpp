@@ -25,6 +25,7 @@
 #include "exec/split_run.h"
 #include "graph/segment.h"
 #include "partition/plan_io.h"
+#include "profile/stats.h"
 
 namespace edgecut::cli {
 namespace {
@@ -101,13 +102,6 @@ Expected<std::vector<Tensor>> make_inputs(const ExecArgs& a, const graph::Graph&
   return inputs;
 }
 
-double median(std::vector<double> xs) {
-  if (xs.empty()) return 0;
-  std::sort(xs.begin(), xs.end());
-  size_t n = xs.size();
-  return n % 2 ? xs[n / 2] : 0.5 * (xs[n / 2 - 1] + xs[n / 2]);
-}
-
 int run_exec(const ExecArgs& a) {
   // OpenCV logs importer failures itself; our error message says it better.
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
@@ -168,7 +162,8 @@ int run_exec(const ExecArgs& a) {
     outputs_json.push_back({{"name", r.outputs[k].name()}, {"bit_identical", same}, {"max_abs_diff", d}});
   }
 
-  const double head_ms = median(t_side[0]), tail_ms = median(t_side[1]), whole_ms = median(t_whole);
+  const double head_ms = profile::median(t_side[0]), tail_ms = profile::median(t_side[1]),
+               whole_ms = profile::median(t_whole);
   if (a.json) {
     nlohmann::json j = {{"model", g.name},
                         {"model_hash", g.structure_hash()},

@@ -10,6 +10,7 @@
 #include "cli/costs_arg.h"
 #include "cli/model_arg.h"
 #include "cli/svg.h"
+#include "common/strings.h"
 #include "common/units.h"
 #include "partition/algorithms.h"
 #include "partition/envelope.h"
@@ -71,11 +72,7 @@ int run(const PlanArgs& a) {
       if (n != "brute" || g.num_nodes() <= 24) algos.push_back(n);
     }
   } else {
-    for (size_t start = 0; start <= a.algo.size();) {  // "qdmp,neurosurgeon"
-      size_t comma = std::min(a.algo.find(',', start), a.algo.size());
-      algos.push_back(a.algo.substr(start, comma - start));
-      start = comma + 1;
-    }
+    algos = split_list(a.algo, ',', true);  // "qdmp,neurosurgeon"; "" is refused by solve()
   }
   std::vector<double> bandwidths;
   if (!a.sweep.empty()) {

@@ -8,7 +8,7 @@
 // exactly the segment's nodes, only the weights they use (folded constant
 // nodes they depend on are carried along), inputs with the static shapes of
 // shape inference, and the segment's outputs. clean_for_opencv() then rewrites
-// what OpenCV DNN 4.6's importer cannot read (DESIGN.md, "Engine facts").
+// what OpenCV DNN 4.6's importer cannot read (docs/design.md, "Engine facts").
 #pragma once
 
 #include <onnx/onnx_pb.h>

@@ -106,8 +106,6 @@ bool Tensor::bit_equal(const Tensor& o) const {
          (bytes_ == 0 || std::memcmp(data_, o.data_, bytes_) == 0);
 }
 
-std::string shape_str(const std::vector<int64_t>& shape) { return fmt::format("{}", fmt::join(shape, "x")); }
-
 double max_abs_diff(const Tensor& a, const Tensor& b) {
   if (a.dtype() != DType::kFloat || b.dtype() != DType::kFloat || a.elements() != b.elements()) {
     return std::numeric_limits<double>::infinity();

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/strings.h"
 #include "graph/graph.h"
 
 namespace edgecut::exec {
@@ -112,8 +113,7 @@ class Tensor {
   bool writable_ = false;
 };
 
-// "1x3x224x224"
-std::string shape_str(const std::vector<int64_t>& shape);
+using ::edgecut::shape_str;  // common/strings.h
 // Largest |a - b| over two float32 tensors of equal element count; +inf when
 // they differ in dtype or size.
 double max_abs_diff(const Tensor& a, const Tensor& b);

@@ -1,48 +1,76 @@
 #include "graph/graph.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <queue>
-
-#include <fmt/format.h>
 
 namespace edgecut::graph {
 
 int dtype_size(DType t) {
   switch (t) {
-    case DType::kFloat: return 4;
-    case DType::kUInt8: return 1;
-    case DType::kInt8: return 1;
-    case DType::kUInt16: return 2;
-    case DType::kInt16: return 2;
-    case DType::kInt32: return 4;
-    case DType::kInt64: return 8;
-    case DType::kBool: return 1;
-    case DType::kFloat16: return 2;
-    case DType::kDouble: return 8;
-    case DType::kUInt32: return 4;
-    case DType::kUInt64: return 8;
-    case DType::kBFloat16: return 2;
-    case DType::kUnknown: return 0;
+    case DType::kFloat:
+      return 4;
+    case DType::kUInt8:
+      return 1;
+    case DType::kInt8:
+      return 1;
+    case DType::kUInt16:
+      return 2;
+    case DType::kInt16:
+      return 2;
+    case DType::kInt32:
+      return 4;
+    case DType::kInt64:
+      return 8;
+    case DType::kBool:
+      return 1;
+    case DType::kFloat16:
+      return 2;
+    case DType::kDouble:
+      return 8;
+    case DType::kUInt32:
+      return 4;
+    case DType::kUInt64:
+      return 8;
+    case DType::kBFloat16:
+      return 2;
+    case DType::kUnknown:
+      return 0;
   }
   return 0;
 }
 
 const char* dtype_name(DType t) {
   switch (t) {
-    case DType::kFloat: return "float32";
-    case DType::kUInt8: return "uint8";
-    case DType::kInt8: return "int8";
-    case DType::kUInt16: return "uint16";
-    case DType::kInt16: return "int16";
-    case DType::kInt32: return "int32";
-    case DType::kInt64: return "int64";
-    case DType::kBool: return "bool";
-    case DType::kFloat16: return "float16";
-    case DType::kDouble: return "float64";
-    case DType::kUInt32: return "uint32";
-    case DType::kUInt64: return "uint64";
-    case DType::kBFloat16: return "bfloat16";
-    case DType::kUnknown: return "unknown";
+    case DType::kFloat:
+      return "float32";
+    case DType::kUInt8:
+      return "uint8";
+    case DType::kInt8:
+      return "int8";
+    case DType::kUInt16:
+      return "uint16";
+    case DType::kInt16:
+      return "int16";
+    case DType::kInt32:
+      return "int32";
+    case DType::kInt64:
+      return "int64";
+    case DType::kBool:
+      return "bool";
+    case DType::kFloat16:
+      return "float16";
+    case DType::kDouble:
+      return "float64";
+    case DType::kUInt32:
+      return "uint32";
+    case DType::kUInt64:
+      return "uint64";
+    case DType::kBFloat16:
+      return "bfloat16";
+    case DType::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -65,6 +93,14 @@ std::vector<NodeId> Graph::successors(NodeId v) const {
   return out;
 }
 
+int64_t Graph::weight_bytes() const {
+  int64_t b = 0;
+  for (const Value& v : values) {
+    if (v.is_weight) b += v.bytes;
+  }
+  return b;
+}
+
 Status Graph::finalize() {
   const int n = num_nodes();
   for (Value& x : values) {
@@ -77,8 +113,8 @@ Status Graph::finalize() {
         return error(Code::kInternal, "node '{}' has output id {} out of range", nodes[v].name, x);
       }
       if (values[x].producer != kNoNode) {
-        return error(Code::kParseError, "value '{}' is produced by two nodes, '{}' and '{}'",
-                     values[x].name, nodes[values[x].producer].name, nodes[v].name);
+        return error(Code::kParseError, "value '{}' is produced by two nodes, '{}' and '{}'", values[x].name,
+                     nodes[values[x].producer].name, nodes[v].name);
       }
       values[x].producer = v;
     }

@@ -49,8 +49,8 @@ int dtype_size(DType t);
 const char* dtype_name(DType t);
 
 struct Node {
-  std::string name;  // unique; ONNX node name, or "<op>_<index>" if unnamed
-  std::string op;    // ONNX op_type
+  std::string name;              // unique; ONNX node name, or "<op>_<index>" if unnamed
+  std::string op;                // ONNX op_type
   std::vector<ValueId> inputs;   // in ONNX order; weights included; empty optional inputs dropped
   std::vector<ValueId> outputs;  // in ONNX order
 };
@@ -71,10 +71,10 @@ class Graph {
   std::string source_path;  // file it came from ("" if built in memory)
   std::vector<Node> nodes;
   std::vector<Value> values;
-  std::vector<ValueId> inputs;   // activation graph inputs (not weights)
-  std::vector<ValueId> outputs;  // graph outputs
-  std::vector<NodeId> topo;      // topological order of all nodes
-  std::vector<double> flops;     // per node: multiply-adds counted as 2 FLOPs
+  std::vector<ValueId> inputs;              // activation graph inputs (not weights)
+  std::vector<ValueId> outputs;             // graph outputs
+  std::vector<NodeId> topo;                 // topological order of all nodes
+  std::vector<double> flops;                // per node: multiply-adds counted as 2 FLOPs
   std::vector<std::string> constant_nodes;  // ONNX nodes folded into weights (read only weights)
 
   int num_nodes() const { return static_cast<int>(nodes.size()); }
@@ -84,6 +84,9 @@ class Graph {
   std::vector<ValueId> activation_inputs(NodeId v) const;
   // Distinct successor nodes of v through its activation outputs.
   std::vector<NodeId> successors(NodeId v) const;
+  // Bytes of all weights: what each side holds, and what one prepared
+  // segment copies (profile and eval bound their memory by it). O(M).
+  int64_t weight_bytes() const;
 
   // Fills `topo` and consumer lists from nodes/values (Kahn's algorithm,
   // ties broken by ONNX file order so results are deterministic). Fails on a

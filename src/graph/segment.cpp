@@ -107,4 +107,33 @@ Crossings crossings(const Graph& g, const std::vector<char>& on_edge) {
   return c;
 }
 
+std::vector<char> random_closed_set(const Graph& g, std::mt19937_64& rng, int prefix, int moves,
+                                    bool may_remove) {
+  const int n = g.num_nodes();
+  std::vector<std::vector<NodeId>> succ(n), pred(n);
+  for (NodeId v = 0; v < n; ++v) {
+    succ[v] = g.successors(v);
+    for (NodeId w : succ[v]) pred[w].push_back(v);
+  }
+  std::vector<char> s(n, 0);
+  for (int i = 0; i < std::min(prefix, n); ++i) s[g.topo[i]] = 1;
+  for (int m = 0; m < moves; ++m) {
+    std::vector<NodeId> removable, addable;
+    for (NodeId v = 0; v < n; ++v) {
+      if (s[v]) {
+        if (std::none_of(succ[v].begin(), succ[v].end(), [&](NodeId w) { return s[w] != 0; })) {
+          removable.push_back(v);
+        }
+      } else if (std::all_of(pred[v].begin(), pred[v].end(), [&](NodeId u) { return s[u] != 0; })) {
+        addable.push_back(v);
+      }
+    }
+    const bool remove = may_remove && (rng() & 1) != 0;
+    auto& pool = remove ? removable : addable;
+    if (pool.empty()) continue;
+    s[pool[rng() % pool.size()]] = remove ? 0 : 1;
+  }
+  return s;
+}
+
 }  // namespace edgecut::graph

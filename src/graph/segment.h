@@ -8,6 +8,7 @@
 // activations it produces that are read outside it or are graph outputs.
 #pragma once
 
+#include <random>
 #include <vector>
 
 #include "common/status.h"
@@ -54,5 +55,15 @@ struct Crossings {
   std::vector<ValueId> down;
 };
 Crossings crossings(const Graph& g, const std::vector<char>& on_edge);
+
+// A random predecessor-closed set (mask) for tests and benchmarks: the first
+// `prefix` nodes of the topological order, then `moves` random moves on its
+// frontier. A move adds a node whose predecessors are all in the set or, when
+// `may_remove` and a coin says so, drops a node whose successors are all out
+// of it; a move with no candidate does nothing. Prefix-only sets cut where a
+// partitioner would; the moves make ragged cuts with several crossing
+// tensors (inside inception / dense blocks). O(V + E + moves x (V + E)).
+std::vector<char> random_closed_set(const Graph& g, std::mt19937_64& rng, int prefix, int moves,
+                                    bool may_remove);
 
 }  // namespace edgecut::graph

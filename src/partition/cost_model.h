@@ -1,5 +1,5 @@
 // CostModel: the end-to-end latency T(S) of running node set S on the edge and
-// the rest in the cloud (DESIGN.md "The cost model"), in integer nanoseconds.
+// the rest in the cloud (docs/design.md, "The cost model"), in integer nanoseconds.
 //
 //   T(S) = sum_{v in S} te(v) + sum_{v not in S} tc(v)
 //        + sum_{x: producer on edge, some consumer in cloud} up(x)      (paid once per value)

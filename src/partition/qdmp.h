@@ -1,4 +1,5 @@
-// Qdmp: exact optimal partition through cut vertices (DESIGN.md "Cut vertices").
+// Qdmp: exact optimal partition through cut vertices (docs/design.md,
+// "Cut vertices and why the optimum lies in one block").
 //
 // Built once per (model, costs): the extended DAG, its cut vertices c0..cK,
 // prefix sums of edge time and suffix sums of cloud time along the order.

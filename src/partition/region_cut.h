@@ -1,4 +1,4 @@
-// RegionCut: the min-cut network (DESIGN.md "Min-cut construction") of the
+// RegionCut: the min-cut network (docs/design.md, "Min-cut construction") of the
 // vertices strictly between two vertices of the extended DAG.
 //
 // `head` is pinned to the edge (merged into terminal e) and `tail` to the cloud

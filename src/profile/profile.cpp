@@ -34,10 +34,17 @@ nlohmann::json to_json(const Profile& p, const graph::Graph& g) {
   }
   double total = 0;
   for (double ms : p.node_ms) total += ms;
-  return {{"format", kFormat},  {"version", kVersion},        {"device", p.device},
-          {"method", p.method}, {"threads", p.threads},       {"model", p.model},
-          {"model_hash", p.model_hash}, {"num_nodes", p.node_ms.size()}, {"total_ms", total},
-          {"nodes", nodes},     {"extra", p.extra}};
+  return {{"format", kFormat},
+          {"version", kVersion},
+          {"device", p.device},
+          {"method", p.method},
+          {"threads", p.threads},
+          {"model", p.model},
+          {"model_hash", p.model_hash},
+          {"num_nodes", p.node_ms.size()},
+          {"total_ms", total},
+          {"nodes", nodes},
+          {"extra", p.extra}};
 }
 
 Status save(const Profile& p, const graph::Graph& g, const std::string& path) {
@@ -50,7 +57,8 @@ Status save(const Profile& p, const graph::Graph& g, const std::string& path) {
 
 Expected<Profile> load_for(const std::string& path, const graph::Graph& g) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return error(Code::kNotFound, "{}: no such profile file", path);
+  if (!std::filesystem::is_regular_file(path, ec))
+    return error(Code::kNotFound, "{}: no such profile file", path);
   if (std::filesystem::file_size(path, ec) > static_cast<uintmax_t>(kMaxProfileBytes)) {
     return error(Code::kInvalidArgument, "{}: profile larger than {} bytes", path, kMaxProfileBytes);
   }
@@ -63,7 +71,8 @@ Expected<Profile> load_for(const std::string& path, const graph::Graph& g) {
   };
   const auto* fmt_field = field("format");
   if (!fmt_field || !fmt_field->is_string() || fmt_field->get<std::string>() != kFormat) {
-    return error(Code::kParseError, "{}: not an edgecut profile (field 'format' must be \"{}\")", path, kFormat);
+    return error(Code::kParseError, "{}: not an edgecut profile (field 'format' must be \"{}\")", path,
+                 kFormat);
   }
   const auto* ver = field("version");
   if (!ver || !ver->is_number_integer() || ver->get<int>() != kVersion) {
@@ -83,11 +92,12 @@ Expected<Profile> load_for(const std::string& path, const graph::Graph& g) {
   const std::string hash = g.structure_hash();
   if (p.model_hash != hash) {
     return error(Code::kFailedPrecondition,
-                 "{}: profile is for model '{}' (hash {}), not '{}' (hash {}); re-run edgecut profile",
-                 path, p.model, p.model_hash, g.name, hash);
+                 "{}: profile is for model '{}' (hash {}), not '{}' (hash {}); re-run edgecut profile", path,
+                 p.model, p.model_hash, g.name, hash);
   }
   const auto* nodes = field("nodes");
-  if (!nodes || !nodes->is_array()) return error(Code::kParseError, "{}: field 'nodes' must be an array", path);
+  if (!nodes || !nodes->is_array())
+    return error(Code::kParseError, "{}: field 'nodes' must be an array", path);
   if (nodes->size() != g.nodes.size()) {
     return error(Code::kFailedPrecondition, "{}: profile has {} nodes, model '{}' has {}", path,
                  nodes->size(), g.name, g.nodes.size());
@@ -105,8 +115,8 @@ Expected<Profile> load_for(const std::string& path, const graph::Graph& g) {
       return error(Code::kParseError, "{}: nodes[{}].id {} out of range", path, i, id);
     }
     if (n.contains("name") && n["name"].is_string() && n["name"].get<std::string>() != g.nodes[id].name) {
-      return error(Code::kFailedPrecondition, "{}: nodes[{}] is '{}' but node {} of the model is '{}'", path, i,
-                   n["name"].get<std::string>(), id, g.nodes[id].name);
+      return error(Code::kFailedPrecondition, "{}: nodes[{}] is '{}' but node {} of the model is '{}'", path,
+                   i, n["name"].get<std::string>(), id, g.nodes[id].name);
     }
     if (!std::isfinite(ms) || ms < 0) {
       return error(Code::kParseError, "{}: node '{}' has invalid time {} ms", path, g.nodes[id].name, ms);

@@ -40,8 +40,8 @@ Summary summarize(const std::vector<double>& xs) {
 }
 
 nlohmann::json to_json(const Summary& s) {
-  return {{"n", s.n},     {"median_ms", s.median}, {"p25_ms", s.p25},       {"p75_ms", s.p75},
-          {"min_ms", s.min}, {"max_ms", s.max},   {"spread", s.spread()}};
+  return {{"n", s.n},        {"median_ms", s.median}, {"p25_ms", s.p25},     {"p75_ms", s.p75},
+          {"min_ms", s.min}, {"max_ms", s.max},       {"spread", s.spread()}};
 }
 
 bool looks_bimodal(const std::vector<double>& xs, double rel_gap) {

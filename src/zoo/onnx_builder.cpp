@@ -5,6 +5,8 @@
 #include <cstring>
 #include <utility>
 
+#include "common/strings.h"
+
 namespace edgecut::zoo {
 
 // ONNX raw_data is little-endian; we copy floats as they lie in memory.
@@ -28,14 +30,7 @@ int64_t numel(const Shape& s) {
   return n;
 }
 
-std::string shape_str(const Shape& s) {
-  std::string out = "[";
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i) out += ',';
-    out += std::to_string(s[i]);
-  }
-  return out + "]";
-}
+std::string shape_str(const Shape& s) { return "[" + edgecut::shape_str(s) + "]"; }
 
 void set_tensor_type(onnx::TypeProto* type, const Shape& shape) {
   auto* t = type->mutable_tensor_type();

@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
 
+#include "fixtures.h"
 #include "run_cli.h"
 
 namespace edgecut {
@@ -13,11 +13,13 @@ namespace {
 
 class Torchvision : public ::testing::TestWithParam<std::string> {
  protected:
-  std::string model() const { return std::string(EDGECUT_FIXTURES_DIR) + "/" + GetParam() + ".onnx"; }
+  void SetUp() override {
+    if (auto why = testing::torchvision_missing(GetParam())) GTEST_SKIP() << *why;
+  }
+  std::string model() const { return testing::torchvision_path(GetParam()); }
 };
 
 TEST_P(Torchvision, InspectFindsStructure) {
-  ASSERT_TRUE(std::filesystem::exists(model())) << model() << " missing: the export fixture did not run";
   auto r = testing::run_cli("inspect " + model() + " --json");
   ASSERT_EQ(r.rc, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);

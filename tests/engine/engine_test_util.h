@@ -12,6 +12,7 @@
 #include "engine/submodel.h"
 #include "exec/split_run.h"
 #include "graph/onnx_import.h"
+#include "graph/segment.h"
 
 namespace edgecut::engine::testing {
 
@@ -20,47 +21,15 @@ using graph::Graph;
 using graph::NodeId;
 using graph::ValueId;
 
-// A random predecessor-closed node set of size k in [1, N-1]. mode 0: a
-// topological prefix then random frontier additions (ragged cuts near one
-// point); mode 1: random frontier growth from the start (cuts that leave many
-// branches open, e.g. inside inception / dense blocks). O(V + E).
-inline std::vector<NodeId> random_closed_set(const Graph& g, std::mt19937& rng, int mode) {
-  const int n = g.num_nodes();
-  std::vector<int> remaining(n, 0);
-  for (NodeId v = 0; v < n; ++v) {
-    std::vector<NodeId> preds;
-    for (ValueId x : g.activation_inputs(v)) {
-      if (g.values[x].producer != graph::kNoNode) preds.push_back(g.values[x].producer);
-    }
-    std::sort(preds.begin(), preds.end());
-    remaining[v] = static_cast<int>(std::unique(preds.begin(), preds.end()) - preds.begin());
-  }
-  std::vector<char> in(n, 0);
-  std::vector<NodeId> frontier, set;
-  for (NodeId v = 0; v < n; ++v) {
-    if (remaining[v] == 0) frontier.push_back(v);
-  }
-  auto add = [&](NodeId v) {
-    in[v] = 1;
-    set.push_back(v);
-    for (NodeId w : g.successors(v)) {
-      if (--remaining[w] == 0) frontier.push_back(w);
-    }
-  };
-  const int k = std::uniform_int_distribution<int>(1, std::max(1, n - 1))(rng);
-  if (mode == 0) {
-    const int prefix = std::uniform_int_distribution<int>(0, k)(rng);
-    for (int i = 0; i < prefix; ++i) add(g.topo[i]);
-  }
-  while (static_cast<int>(set.size()) < k) {
-    frontier.erase(std::remove_if(frontier.begin(), frontier.end(), [&](NodeId v) { return in[v] != 0; }),
-                   frontier.end());
-    if (frontier.empty()) break;
-    size_t i = std::uniform_int_distribution<size_t>(0, frontier.size() - 1)(rng);
-    add(frontier[i]);
-  }
-  std::sort(set.begin(), set.end());
-  return set;
+// A random predecessor-closed node set of size in [1, N-1] (graph::
+// random_closed_set). mode 0: a topological prefix then random frontier
+// additions (ragged cuts near one point); mode 1: random frontier growth from
+// the start (cuts that leave many branches open, e.g. inside inception /
+// dense blocks).
+inline std::vector<NodeId> random_closed_set(const Graph& g, std::mt19937_64& rng, int mode) {
+  const int k = std::uniform_int_distribution<int>(1, std::max(1, g.num_nodes() - 1))(rng);
+  const int prefix = mode == 0 ? std::uniform_int_distribution<int>(0, k)(rng) : 0;
+  return graph::mask_nodes(graph::random_closed_set(g, rng, prefix, k - prefix, false));
 }
 
 using graph::all_nodes;

@@ -10,6 +10,7 @@
 
 #include "engine/engine.h"
 #include "engine_test_util.h"
+#include "fixtures.h"
 #include "zoo/zoo.h"
 
 namespace edgecut::engine::testing {
@@ -31,7 +32,7 @@ Summary check_plans(const graph::Model& m, const std::vector<Tensor>& inputs,
                     const std::vector<Tensor>& whole, uint32_t seed) {
   const Graph& g = m.graph;
   Summary s;
-  std::mt19937 rng(seed);
+  std::mt19937_64 rng(seed);
   for (int i = 0; i < kPlans; ++i) {
     std::vector<NodeId> edge = random_closed_set(g, rng, i % 2);
     EXPECT_TRUE(check_predecessor_closed(g, edge).is_ok());
@@ -61,9 +62,7 @@ TEST_P(TorchvisionExactness, WholeMatchesTorchAndSplitsAreBitExact) {
   const std::string name = GetParam();
   const std::filesystem::path dir = EDGECUT_FIXTURES_DIR;
   const std::string onnx_path = (dir / (name + ".onnx")).string();
-  if (!std::filesystem::exists(onnx_path)) {
-    GTEST_SKIP() << onnx_path << " missing: run through ctest (fixture export_torchvision)";
-  }
+  if (auto why = edgecut::testing::torchvision_missing(name)) GTEST_SKIP() << *why;
   auto t0 = std::chrono::steady_clock::now();
   auto model = graph::load_model(onnx_path);
   ASSERT_TRUE(model) << model.status().message();

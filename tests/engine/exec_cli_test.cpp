@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine_test_util.h"
+#include "run_cli.h"
 #include "zoo/zoo.h"
 
 namespace edgecut::engine::testing {
@@ -16,23 +17,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct CliResult {
-  int rc = -1;
-  std::string out;  // stdout and stderr
-};
-
-CliResult run_cli(const std::string& args) {
-  CliResult r;
-  std::string cmd = std::string(EDGECUT_BIN) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
+using edgecut::testing::CliResult;
+using edgecut::testing::run_cli_merged;
 
 class ExecCli : public ::testing::Test {
  protected:
@@ -70,7 +56,7 @@ class ExecCli : public ::testing::Test {
 TEST_F(ExecCli, SplitThroughInceptionBlockIsBitIdentical) {
   graph::Model m = zoo("googlenet", 64);
   const Graph& g = m.graph;
-  std::mt19937 rng(5);
+  std::mt19937_64 rng(5);
   std::vector<NodeId> edge;
   int crossing = 0;
   for (int tries = 0; tries < 200 && crossing < 3; ++tries) {  // a cut with several crossing tensors
@@ -79,7 +65,7 @@ TEST_F(ExecCli, SplitThroughInceptionBlockIsBitIdentical) {
   }
   ASSERT_GE(crossing, 3);
   std::string plan = write_plan(g, edge, "plan.json");
-  CliResult r = run_cli(fmt::format("exec zoo:googlenet@64 --plan {} --repeat 2 --json", plan));
+  CliResult r = run_cli_merged(fmt::format("exec zoo:googlenet@64 --plan {} --repeat 2 --json", plan));
   ASSERT_EQ(r.rc, 0) << r.out;
   auto j = nlohmann::json::parse(r.out.substr(r.out.find('{')));
   EXPECT_TRUE(j["bit_identical"].get<bool>()) << r.out;
@@ -87,7 +73,7 @@ TEST_F(ExecCli, SplitThroughInceptionBlockIsBitIdentical) {
   EXPECT_GT(j["crossed_bytes"].get<int64_t>(), 0);
   EXPECT_EQ(j["edge_nodes"].get<size_t>(), edge.size());
 
-  r = run_cli(fmt::format("exec zoo:googlenet@64 --plan {} --repeat 1 --threads 2", plan));
+  r = run_cli_merged(fmt::format("exec zoo:googlenet@64 --plan {} --repeat 1 --threads 2", plan));
   ASSERT_EQ(r.rc, 0) << r.out;
   EXPECT_NE(r.out.find("bit-identical"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("crossed: " + std::to_string(crossing) + " tensor(s)"), std::string::npos) << r.out;
@@ -95,12 +81,12 @@ TEST_F(ExecCli, SplitThroughInceptionBlockIsBitIdentical) {
 
 TEST_F(ExecCli, ReadsPlansWrittenByPlanCommand) {
   std::string plan = (dir_ / "p.json").string();
-  CliResult r = run_cli(fmt::format("plan zoo:resnet18@32 --algo all -o {}", plan));
+  CliResult r = run_cli_merged(fmt::format("plan zoo:resnet18@32 --algo all -o {}", plan));
   ASSERT_EQ(r.rc, 0) << r.out;
-  r = run_cli(fmt::format("exec zoo:resnet18@32 --plan {} --algo cloud-only --repeat 1", plan));
+  r = run_cli_merged(fmt::format("exec zoo:resnet18@32 --plan {} --algo cloud-only --repeat 1", plan));
   ASSERT_EQ(r.rc, 0) << r.out;
   EXPECT_NE(r.out.find("bit-identical"), std::string::npos) << r.out;
-  r = run_cli(fmt::format("exec zoo:resnet18@32 --plan {} --algo no-such-algo", plan));
+  r = run_cli_merged(fmt::format("exec zoo:resnet18@32 --plan {} --algo no-such-algo", plan));
   EXPECT_EQ(r.rc, 2) << r.out;
   EXPECT_NE(r.out.find("no plan with algo 'no-such-algo'"), std::string::npos) << r.out;
 }
@@ -108,7 +94,7 @@ TEST_F(ExecCli, ReadsPlansWrittenByPlanCommand) {
 TEST_F(ExecCli, PlanForAnotherModel) {
   graph::Model other = zoo("resnet18", 32);
   std::string plan = write_plan(other.graph, {0, 1}, "other.json");
-  CliResult r = run_cli(fmt::format("exec zoo:googlenet@64 --plan {}", plan));
+  CliResult r = run_cli_merged(fmt::format("exec zoo:googlenet@64 --plan {}", plan));
   EXPECT_EQ(r.rc, 2) << r.out;
   EXPECT_NE(r.out.find("plan is for model"), std::string::npos) << r.out;
 }
@@ -118,17 +104,17 @@ TEST_F(ExecCli, PlanNotPredecessorClosed) {
   const Graph& g = m.graph;
   NodeId second = g.topo[1];
   std::string plan = write_plan(g, {second}, "open.json");
-  CliResult r = run_cli(fmt::format("exec zoo:googlenet@64 --plan {}", plan));
+  CliResult r = run_cli_merged(fmt::format("exec zoo:googlenet@64 --plan {}", plan));
   EXPECT_EQ(r.rc, 2) << r.out;
   EXPECT_NE(r.out.find("closed under predecessors"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(g.nodes[g.topo[0]].name), std::string::npos) << r.out;
   // Ids out of range, and a file that is no plan.
   plan = write_plan(g, {g.num_nodes() + 5}, "range.json");
-  r = run_cli(fmt::format("exec zoo:googlenet@64 --plan {}", plan));
+  r = run_cli_merged(fmt::format("exec zoo:googlenet@64 --plan {}", plan));
   EXPECT_EQ(r.rc, 2) << r.out;
   EXPECT_NE(r.out.find("out of range"), std::string::npos) << r.out;
   std::ofstream(dir_ / "junk.json") << "[1, 2";
-  r = run_cli(fmt::format("exec zoo:googlenet@64 --plan {}", (dir_ / "junk.json").string()));
+  r = run_cli_merged(fmt::format("exec zoo:googlenet@64 --plan {}", (dir_ / "junk.json").string()));
   EXPECT_EQ(r.rc, 1) << r.out;
   EXPECT_NE(r.out.find("error:"), std::string::npos) << r.out;
 }
@@ -140,15 +126,15 @@ TEST_F(ExecCli, InputOfWrongSizeOrDtype) {
   for (int64_t bytes : {int64_t{100}, want * 2, want + 2}) {
     std::string in = (dir_ / "in.bin").string();
     std::ofstream(in, std::ios::binary) << std::string(static_cast<size_t>(bytes), '\0');
-    CliResult r = run_cli(fmt::format("exec zoo:resnet18@32 --plan {} --input {}", plan, in));
+    CliResult r = run_cli_merged(fmt::format("exec zoo:resnet18@32 --plan {} --input {}", plan, in));
     EXPECT_EQ(r.rc, 2) << r.out;
     EXPECT_NE(r.out.find("bytes, but input 'input' is 1x3x32x32 float32"), std::string::npos) << r.out;
   }
   std::string in = (dir_ / "ok.bin").string();
   std::ofstream(in, std::ios::binary) << std::string(static_cast<size_t>(want), '\0');
-  CliResult r = run_cli(fmt::format("exec zoo:resnet18@32 --plan {} --input {} --repeat 1", plan, in));
+  CliResult r = run_cli_merged(fmt::format("exec zoo:resnet18@32 --plan {} --input {} --repeat 1", plan, in));
   EXPECT_EQ(r.rc, 0) << r.out;
-  r = run_cli(
+  r = run_cli_merged(
       fmt::format("exec zoo:resnet18@32 --plan {} --input {}", plan, (dir_ / "missing.bin").string()));
   EXPECT_EQ(r.rc, 1) << r.out;
 }
@@ -161,7 +147,7 @@ TEST_F(ExecCli, ModelWithAnOpOpenCvLacks) {
   auto imported = graph::load_model(model_path);
   ASSERT_TRUE(imported) << imported.status().message();
   std::string plan = write_plan(imported->graph, {0}, "p.json");
-  CliResult r = run_cli(fmt::format("exec {} --plan {}", model_path, plan));
+  CliResult r = run_cli_merged(fmt::format("exec {} --plan {}", model_path, plan));
   EXPECT_EQ(r.rc, 1) << r.out;
   EXPECT_NE(r.out.find("transpose_by_einsum"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Einsum"), std::string::npos) << r.out;

@@ -6,20 +6,12 @@
 #include "engine/opencv_executor.h"
 #include "engine_test_util.h"
 #include "zoo/zoo.h"
+#include "zoo_model.h"
 
 namespace edgecut::engine::testing {
 namespace {
 
-graph::Model zoo_model(const std::string& name, int size = 32) {
-  zoo::Options o;
-  o.image_size = size;
-  o.width_divisor = 8;
-  auto proto = zoo::build(name, o);
-  EXPECT_TRUE(proto) << proto.status().message();
-  auto m = graph::import_model(std::move(*proto), "zoo:" + name);
-  EXPECT_TRUE(m) << m.status().message();
-  return std::move(*m);
-}
+using edgecut::testing::zoo_model;
 
 TEST(Executor, UnknownEngineAndBadThreads) {
   graph::Model m = zoo_model("resnet18");

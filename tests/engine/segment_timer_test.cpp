@@ -1,28 +1,21 @@
 // profile::SegmentTimer on the real OpenCV engine: grouped (paired) rounds.
 // A recording decorator around the real executor logs the order of runs, so
 // the tests check the schedule itself, not timings (which would be flaky).
+#include "profile/segment_timer.h"
+
 #include <gtest/gtest.h>
 
 #include <numeric>
 
 #include "engine/engine.h"
 #include "engine_test_util.h"
-#include "profile/measure.h"
 #include "zoo/zoo.h"
+#include "zoo_model.h"
 
 namespace edgecut::engine::testing {
 namespace {
 
-graph::Model small_resnet() {
-  zoo::Options o;
-  o.image_size = 32;
-  o.width_divisor = 8;
-  auto proto = zoo::build("resnet18", o);
-  EXPECT_TRUE(proto) << proto.status().message();
-  auto m = graph::import_model(std::move(*proto), "zoo:resnet18");
-  EXPECT_TRUE(m) << m.status().message();
-  return std::move(*m);
-}
+graph::Model small_resnet() { return edgecut::testing::zoo_model("resnet18"); }
 
 // Forwards to a real executor and records which segment ran, in order.
 class Recording final : public exec::Executor {

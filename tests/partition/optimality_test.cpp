@@ -56,7 +56,7 @@ TEST(Optimality, PublishedDadsSendsDataBackAndMisPricesOnRandomDags) {
     }
   }
   // Random DAGs where some layers are faster on the edge make published DADS
-  // send data back from the cloud in a good share of cases (DESIGN.md).
+  // send data back from the cloud in a good share of cases (docs/design.md, "Min-cut construction").
   EXPECT_GT(invalid, 30);
   EXPECT_GT(mispriced, 30);
 }

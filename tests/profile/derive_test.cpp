@@ -6,7 +6,9 @@
 #include <numeric>
 #include <random>
 
-#include "profile/measure.h"
+#include "profile/boundaries.h"
+#include "profile/drift.h"
+#include "profile/stats.h"
 
 namespace edgecut::profile {
 namespace {
@@ -224,13 +226,14 @@ TEST(StateNormaliser, MapsNonUniformDriftBackToOneState) {
   for (const Runs* r : {&head, &tail, &whole}) {
     double layers_ref = 0;
     for (graph::NodeId v : r->nodes) layers_ref += state.reference()[v];
-    const double est = state.estimate(*r, 0.5);
+    const double est = state.normalised_quantile_ms(*r, 0.5);
     EXPECT_GT(est, layers_ref);
     EXPECT_LT(est, layers_ref + 2 * machine.overhead);
   }
   // Head + tail (two overheads) vs whole (one): the same state, so the split
   // cost is about one overhead, whatever states the runs were made in.
-  const double split = state.estimate(head, 0.5) + state.estimate(tail, 0.5) - state.estimate(whole, 0.5);
+  const double split = state.normalised_quantile_ms(head, 0.5) + state.normalised_quantile_ms(tail, 0.5) -
+                       state.normalised_quantile_ms(whole, 0.5);
   EXPECT_NEAR(split, machine.overhead, 0.1);
   // Plain medians mix states: the same split looks several ms wide.
   const double raw_split = median(head.ms) + median(tail.ms) - median(whole.ms);

@@ -15,25 +15,12 @@
 #include <numeric>
 #include <string>
 
+#include "run_cli.h"
+
 namespace {
 
-struct Result {
-  int rc = -1;
-  std::string out;
-};
-
-Result run(const std::string& args) {
-  std::string cmd = std::string(EDGECUT_BIN) + " " + args + " 2>&1";
-  Result r;
-  FILE* f = popen(cmd.c_str(), "r");
-  if (!f) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), f)) > 0) r.out.append(buf, n);
-  int status = pclose(f);
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using edgecut::testing::run_cli_merged;
+using Result = edgecut::testing::CliResult;
 
 std::string tmp_path(const std::string& name) {
   return (std::filesystem::temp_directory_path() / ("edgecut_prof_" + std::to_string(getpid()) + "_" + name))
@@ -69,8 +56,8 @@ void check_profile(const nlohmann::json& p, const std::string& method) {
 
 TEST(ProfileCli, SegmentWeightsAddUpToTheMeasuredRuns) {
   const std::string out = tmp_path("seg.json");
-  Result r =
-      run(std::string("profile ") + kResnet + " --method segment --max-cuts 12 " + kQuick + " -o " + out);
+  Result r = run_cli_merged(std::string("profile ") + kResnet + " --method segment --max-cuts 12 " + kQuick +
+                            " -o " + out);
   ASSERT_EQ(r.rc, 0) << r.out;
   auto p = read_json(out);
   check_profile(p, "segment");
@@ -99,8 +86,8 @@ TEST(ProfileCli, SegmentWeightsAddUpToTheMeasuredRuns) {
 
 TEST(ProfileCli, SegmentInBatchesWhenMemoryIsShort) {
   const std::string out = tmp_path("segb.json");
-  Result r = run(std::string("profile ") + kGooglenet +
-                 " --method segment --max-cuts 6 --memory-gb 0.000001 " + kQuick + " -o " + out);
+  Result r = run_cli_merged(std::string("profile ") + kGooglenet +
+                            " --method segment --max-cuts 6 --memory-gb 0.000001 " + kQuick + " -o " + out);
   ASSERT_EQ(r.rc, 0) << r.out;
   auto p = read_json(out);
   check_profile(p, "segment");
@@ -112,8 +99,8 @@ TEST(ProfileCli, SegmentInBatchesWhenMemoryIsShort) {
 TEST(ProfileCli, IsolatedAndLayerwise) {
   for (const char* m : {"isolated", "layerwise"}) {
     const std::string out = tmp_path(std::string(m) + ".json");
-    Result r =
-        run(std::string("profile ") + kResnet + " --method " + m + " --threads 2 " + kQuick + " -o " + out);
+    Result r = run_cli_merged(std::string("profile ") + kResnet + " --method " + m + " --threads 2 " +
+                              kQuick + " -o " + out);
     ASSERT_EQ(r.rc, 0) << r.out;
     auto p = read_json(out);
     check_profile(p, m);
@@ -129,16 +116,18 @@ TEST(ProfileCli, IsolatedAndLayerwise) {
 
 TEST(ProfileCli, ProfilesFeedThePlanner) {
   const std::string e = tmp_path("edge.json"), c = tmp_path("cloud.json");
-  ASSERT_EQ(run(std::string("profile ") + kResnet + " --method layerwise " + kQuick + " -o " + e).rc, 0);
   ASSERT_EQ(
-      run(std::string("profile ") + kResnet + " --method layerwise --device cloud " + kQuick + " -o " + c).rc,
-      0);
-  Result r = run(std::string("plan ") + kResnet + " --edge-profile " + e + " --cloud-profile " + c +
-                 " --bandwidth 10Mbps --json");
+      run_cli_merged(std::string("profile ") + kResnet + " --method layerwise " + kQuick + " -o " + e).rc, 0);
+  ASSERT_EQ(run_cli_merged(std::string("profile ") + kResnet + " --method layerwise --device cloud " +
+                           kQuick + " -o " + c)
+                .rc,
+            0);
+  Result r = run_cli_merged(std::string("plan ") + kResnet + " --edge-profile " + e + " --cloud-profile " +
+                            c + " --bandwidth 10Mbps --json");
   EXPECT_EQ(r.rc, 0) << r.out;
   // A profile of another model is refused by name.
-  r = run(std::string("plan ") + kGooglenet + " --edge-profile " + e + " --cloud-profile " + c +
-          " --bandwidth 10Mbps");
+  r = run_cli_merged(std::string("plan ") + kGooglenet + " --edge-profile " + e + " --cloud-profile " + c +
+                     " --bandwidth 10Mbps");
   EXPECT_NE(r.rc, 0);
   EXPECT_NE(r.out.find("re-run edgecut profile"), std::string::npos) << r.out;
   std::filesystem::remove(e);
@@ -146,24 +135,26 @@ TEST(ProfileCli, ProfilesFeedThePlanner) {
 }
 
 TEST(ProfileCli, BadArguments) {
-  Result r = run(std::string("profile ") + kResnet + " --method bogus -o /dev/null");
+  Result r = run_cli_merged(std::string("profile ") + kResnet + " --method bogus -o /dev/null");
   EXPECT_NE(r.rc, 0);
-  r = run(std::string("profile ") + kResnet + " --method segment --engine nosuch -q -o /dev/null");
+  r = run_cli_merged(std::string("profile ") + kResnet + " --method segment --engine nosuch -q -o /dev/null");
   EXPECT_NE(r.rc, 0);
   EXPECT_NE(r.out.find("nosuch"), std::string::npos) << r.out;
-  r = run("profile /nonexistent.onnx --method segment -o /dev/null");
+  r = run_cli_merged("profile /nonexistent.onnx --method segment -o /dev/null");
   EXPECT_NE(r.rc, 0);
-  r = run(std::string("profile ") + kResnet + " --method estimate -o /dev/null");  // needs --gflops
+  r = run_cli_merged(std::string("profile ") + kResnet +
+                     " --method estimate -o /dev/null");  // needs --gflops
   EXPECT_EQ(r.rc, 2) << r.out;
-  r = run(std::string("profile ") + kResnet + " --emulate-edge 2 -o /dev/null");
+  r = run_cli_merged(std::string("profile ") + kResnet + " --emulate-edge 2 -o /dev/null");
   EXPECT_NE(r.rc, 0);
 }
 
 TEST(ProfileCli, EdgeEmulationQuotaOrExplicitFactor) {
   // Forced fallback: times are multiplied by 1 / fraction, and the profile says so.
   const std::string out = tmp_path("emu.json");
-  Result r = run(std::string("profile ") + kResnet +
-                 " --method layerwise --emulate-edge 0.5 --slowdown-factor-only " + kQuick + " -o " + out);
+  Result r = run_cli_merged(std::string("profile ") + kResnet +
+                            " --method layerwise --emulate-edge 0.5 --slowdown-factor-only " + kQuick +
+                            " -o " + out);
   ASSERT_EQ(r.rc, 0) << r.out;
   EXPECT_NE(r.out.find("slow-down factor 2"), std::string::npos) << r.out;
   auto p = read_json(out);
@@ -173,8 +164,8 @@ TEST(ProfileCli, EdgeEmulationQuotaOrExplicitFactor) {
   // The real thing: a cgroup v1 quota where writable (root here), else the
   // automatic fallback — either way the profile states which, and no cgroup
   // is left behind.
-  r = run(std::string("profile ") + kResnet + " --method layerwise --emulate-edge 0.5 " + kQuick + " -o " +
-          out);
+  r = run_cli_merged(std::string("profile ") + kResnet + " --method layerwise --emulate-edge 0.5 " + kQuick +
+                     " -o " + out);
   ASSERT_EQ(r.rc, 0) << r.out;
   p = read_json(out);
   const auto& cpu = p["extra"]["cpu"];
@@ -189,7 +180,8 @@ TEST(ProfileCli, EdgeEmulationQuotaOrExplicitFactor) {
     EXPECT_DOUBLE_EQ(cpu["slowdown_factor"].get<double>(), 2.0);
     EXPECT_FALSE(cpu["note"].get<std::string>().empty());
   }
-  r = run(std::string("profile ") + kResnet + " --method layerwise --emulate-cloud " + kQuick + " -o " + out);
+  r = run_cli_merged(std::string("profile ") + kResnet + " --method layerwise --emulate-cloud " + kQuick +
+                     " -o " + out);
   ASSERT_EQ(r.rc, 0) << r.out;
   p = read_json(out);
   EXPECT_EQ(p["device"], "cloud");
@@ -198,8 +190,8 @@ TEST(ProfileCli, EdgeEmulationQuotaOrExplicitFactor) {
 }
 
 TEST(BenchAccuracy, ComparesMethodsOnTheSameRuns) {
-  Result r = run(std::string("bench accuracy ") + kGooglenet + " --plans 3 --points 6 --max-cuts 8 --json " +
-                 kQuick);
+  Result r = run_cli_merged(std::string("bench accuracy ") + kGooglenet +
+                            " --plans 3 --points 6 --max-cuts 8 --json " + kQuick);
   ASSERT_EQ(r.rc, 0) << r.out;
   auto j = nlohmann::json::parse(r.out.substr(r.out.find('{')), nullptr, false);
   ASSERT_TRUE(j.is_object()) << r.out;
@@ -231,9 +223,12 @@ TEST(BenchAccuracy, ComparesMethodsOnTheSameRuns) {
   }
   // With a profile file instead of profiling here.
   const std::string out = tmp_path("acc.json");
-  ASSERT_EQ(run(std::string("profile ") + kGooglenet + " --method layerwise " + kQuick + " -o " + out).rc, 0);
-  r = run(std::string("bench accuracy ") + kGooglenet + " --profile " + out + " --plans 2 --points 2 " +
-          kQuick);
+  ASSERT_EQ(
+      run_cli_merged(std::string("profile ") + kGooglenet + " --method layerwise " + kQuick + " -o " + out)
+          .rc,
+      0);
+  r = run_cli_merged(std::string("bench accuracy ") + kGooglenet + " --profile " + out +
+                     " --plans 2 --points 2 " + kQuick);
   EXPECT_EQ(r.rc, 0) << r.out;
   EXPECT_NE(r.out.find("layerwise"), std::string::npos) << r.out;
   std::filesystem::remove(out);

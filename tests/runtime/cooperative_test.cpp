@@ -123,7 +123,7 @@ TEST_P(CrossProcess, EveryFrameBitExactWithTheSamePlanInOneProcessAndTheWholeMod
   ASSERT_FALSE(server.address.empty());
 
   std::vector<std::vector<graph::NodeId>> plans = {graph::all_nodes(g), {}};
-  std::mt19937 rng(11);
+  std::mt19937_64 rng(11);
   int max_crossing = 0;
   while (plans.size() < 6) {
     auto edge = engine::testing::random_closed_set(g, rng, 1);

@@ -25,7 +25,7 @@ TEST(TailExport, ExportedTailRunsAloneAndMatchesTheSplitRun) {
   auto m = graph::import_model(*zoo::build("googlenet", o), "zoo:googlenet");
   ASSERT_TRUE(m);
   const graph::Graph& g = m->graph;
-  std::mt19937 rng(3);
+  std::mt19937_64 rng(3);
   std::vector<graph::NodeId> edge;
   do {
     edge = engine::testing::random_closed_set(g, rng, 1);

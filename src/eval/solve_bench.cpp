@@ -1,0 +1,134 @@
+#include "eval/solve_bench.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <random>
+
+#include "graph/structure.h"
+#include "partition/algorithms.h"
+#include "partition/envelope.h"
+#include "partition/qdmp.h"
+#include "profile/profile.h"
+
+namespace edgecut::eval {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Median over rounds of the mean time per call of fn(i) for i cycling over
+// `period` inputs; each round runs until it has used min_ms / 5.
+template <typename F>
+double time_us(F&& fn, int period, double min_ms) {
+  std::vector<double> rounds;
+  for (int r = 0; r < 5; ++r) {
+    int calls = 0;
+    auto t0 = Clock::now();
+    double elapsed_ms = 0;
+    do {
+      fn(calls % period);
+      ++calls;
+      elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    } while (elapsed_ms < min_ms / 5);
+    rounds.push_back(elapsed_ms * 1e3 / calls);
+  }
+  std::sort(rounds.begin(), rounds.end());
+  return rounds[2];
+}
+
+}  // namespace
+
+Expected<SolveTimes> bench_solve(const graph::Graph& g, const std::string& label, double min_ms) {
+  EDGECUT_ASSIGN_OR_RETURN(auto edge, profile::estimate(g, "edge", 20, 30));
+  EDGECUT_ASSIGN_OR_RETURN(auto cloud, profile::estimate(g, "cloud", 400, 30));
+  EDGECUT_ASSIGN_OR_RETURN(auto cm, partition::CostModel::create(g, edge.node_ms, cloud.node_ms));
+  std::vector<partition::Network> nets;
+  std::vector<partition::Rates> rates;
+  for (int i = 0; i < 20; ++i) {
+    partition::Network n;
+    n.uplink_bps = 1e5 * std::pow(1e4, i / 19.0);
+    n.rtt_ms = 20;
+    nets.push_back(n);
+    rates.push_back(cm.rates(n));
+  }
+  SolveTimes row;
+  row.model = g.name;
+  row.nodes = g.num_nodes();
+  partition::Qdmp q(cm);
+  row.cut_vertices = static_cast<int>(q.structure().cut_vertices().size());
+  // Exactness guard: the benchmark refuses to time a wrong answer.
+  for (size_t i = 0; i < nets.size(); ++i) {
+    auto a = q.solve(nets[i], rates[i]);
+    auto b = partition::solve_dads(cm, nets[i], rates[i], true);
+    if (a.predicted.total_ns != b.predicted.total_ns) {
+      return error(Code::kInternal, "{}: qdmp {} ns != dads-fixed {} ns at {} bps", label,
+                   a.predicted.total_ns, b.predicted.total_ns, nets[i].uplink_bps);
+    }
+    row.blocks_solved = std::max(row.blocks_solved, q.stats().blocks_solved);
+  }
+  const int period = static_cast<int>(nets.size());
+  row.qdmp_scratch = time_us(
+      [&](int i) {
+        partition::Qdmp fresh(cm);
+        auto p = fresh.solve(nets[i]);
+        (void)p;
+      },
+      period, min_ms);
+  row.qdmp_redecide = time_us([&](int i) { (void)q.solve(nets[i]); }, period, min_ms);
+  row.dads_fixed = time_us([&](int i) { (void)partition::solve_dads(cm, nets[i], cm.rates(nets[i]), true); },
+                           period, min_ms);
+  row.neurosurgeon = time_us(
+      [&](int i) { (void)partition::solve_neurosurgeon(cm, nets[i], cm.rates(nets[i])); }, period, min_ms);
+  // The same whole-graph networks through LEMON's Preflow instead of our Dinic.
+  {
+    graph::Structure st = graph::analyze(g);
+    partition::RegionCut region(cm, st);
+    std::vector<int32_t> all(st.order.begin() + 1, st.order.end() - 1);
+    std::vector<std::vector<partition::MaxFlow::Arc>> arcs;
+    std::vector<int> nv;
+    for (int i = 0; i < period; ++i) {
+      (void)region.solve(all, st.source(), st.sink(), rates[i], true);
+      arcs.push_back(region.flow().arcs());
+      nv.push_back(region.flow().num_vertices());
+    }
+    row.dads_fixed_lemon =
+        time_us([&](int i) { (void)partition::lemon_max_flow(nv[i], arcs[i], 0, 1); }, period, min_ms);
+  }
+  partition::Envelope env;
+  auto t0 = Clock::now();
+  env = partition::Envelope::build(q, nets[0], 1e5, 1e9);
+  row.envelope_build = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+  row.envelope_pieces = static_cast<int>(env.pieces().size());
+  std::vector<double> probes(1024);
+  std::mt19937_64 rng(7);
+  for (double& b : probes) b = 1e5 * std::pow(1e4, static_cast<double>(rng() % 100000) / 100000.0);
+  double sink = 0;
+  row.envelope_lookup = time_us(
+                            [&](int i) {
+                              for (int k = 0; k < 64; ++k)
+                                sink += env.lookup(probes[(i * 64 + k) & 1023]).to_bps;
+                            },
+                            16, min_ms) /
+                        64;
+  // keeps the lookups from being optimised away
+  volatile double keep = sink;
+  (void)keep;
+  return row;
+}
+
+nlohmann::json to_json(const SolveTimes& r) {
+  return {{"model", r.model},
+          {"nodes", r.nodes},
+          {"cut_vertices", r.cut_vertices},
+          {"qdmp_scratch_us", r.qdmp_scratch},
+          {"qdmp_redecide_us", r.qdmp_redecide},
+          {"dads_fixed_us", r.dads_fixed},
+          {"dads_fixed_lemon_us", r.dads_fixed_lemon},
+          {"neurosurgeon_us", r.neurosurgeon},
+          {"envelope_build_us", r.envelope_build},
+          {"envelope_pieces", r.envelope_pieces},
+          {"envelope_lookup_us", r.envelope_lookup},
+          {"ratio_dads_fixed_over_qdmp", r.dads_fixed / r.qdmp_scratch}};
+}
+
+}  // namespace edgecut::eval
