@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SAN=${EDGECUT_SANITIZE:-ON}
 BUILD=${EDGECUT_BUILD_DIR:-build-test}
+# ccache keys on paths relative to the checkout, so any clone reuses the cache.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEDGECUT_SANITIZE="$SAN" >/dev/null
 cmake --build "$BUILD" -j"$(nproc)"
 # Debian's protobuf / OpenCV are not instrumented and keep process-lifetime

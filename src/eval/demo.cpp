@@ -149,7 +149,9 @@ PhaseReport summarise_phase(const std::vector<nlohmann::json>& log, double from,
       // unix_s is logged when the frame ends; its start is what counts.
       p.adopt_s = std::max(0.0, t - ms / 1e3 - from);
     }
-    if (!adopted) ++p.stale_frames;
+    // A frame already running when the link changed could not have used the
+    // new plan; only those that started after the change count as stale.
+    if (!adopted && t - ms / 1e3 >= from) ++p.stale_frames;
     plans[plan_key(j)]++;
   }
   p.est_median_mbps = median(est);

@@ -47,7 +47,7 @@ struct PhaseReport {
   double mean_abs_err_pct = 0;   // per frame |measured - predicted| / measured
   double first_switch_s = -1;    // after the phase began; -1: none
   // The plan of the phase's second half (its steady state), and how long /
-  // how many frames it took after the phase began until a frame used it.
+  // how many frames that started after the phase began ran before one used it.
   std::string steady_plan;
   double adopt_s = 0;
   int64_t stale_frames = 0;
