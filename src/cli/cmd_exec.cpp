@@ -102,6 +102,51 @@ Expected<std::vector<Tensor>> make_inputs(const ExecArgs& a, const graph::Graph&
   return inputs;
 }
 
+// `repeat` runs of the whole model, each followed by the split run.
+struct Runs {
+  std::vector<double> whole_ms, side_ms[2];  // side 0: head, 1: tail (absent sides: none)
+  std::vector<Tensor> whole_out;             // of the last run
+  exec::SplitResult last;
+};
+
+Expected<Runs> time_runs(exec::Executor& ex, const graph::Graph& g, exec::SegmentId whole_id,
+                         const exec::SplitPlan& split, const std::vector<Tensor>& inputs, int repeat) {
+  using clock = std::chrono::steady_clock;
+  Runs runs;
+  for (int rep = 0; rep < repeat; ++rep) {
+    auto t0 = clock::now();
+    Status st = ex.run(whole_id, inputs, &runs.whole_out);
+    runs.whole_ms.push_back(std::chrono::duration<double, std::milli>(clock::now() - t0).count());
+    if (!st.is_ok()) return st.with_context("whole model");
+    EDGECUT_ASSIGN_OR_RETURN(runs.last, exec::run_split(ex, g, split, inputs));
+    if (split.head >= 0) runs.side_ms[0].push_back(runs.last.head_ms);
+    if (split.tail >= 0) runs.side_ms[1].push_back(runs.last.tail_ms);
+  }
+  return runs;
+}
+
+// The split run's outputs against the whole model's.
+struct Comparison {
+  bool identical = true;
+  double max_diff = 0;
+  nlohmann::json outputs = nlohmann::json::array();
+};
+
+Expected<Comparison> compare_outputs(const graph::Graph& g, const exec::SplitResult& r,
+                                     const std::vector<Tensor>& whole_out) {
+  auto whole = exec::pick(g, g.outputs, whole_out);
+  if (!whole) return whole.status().with_context("whole model");
+  Comparison c;
+  for (size_t k = 0; k < g.outputs.size(); ++k) {
+    const bool same = r.outputs[k].bit_equal((*whole)[k]);
+    const double d = exec::max_abs_diff(r.outputs[k], (*whole)[k]);
+    c.identical = c.identical && same;
+    c.max_diff = std::max(c.max_diff, d);
+    c.outputs.push_back({{"name", r.outputs[k].name()}, {"bit_identical", same}, {"max_abs_diff", d}});
+  }
+  return c;
+}
+
 int run_exec(const ExecArgs& a) {
   // OpenCV logs importer failures itself; our error message says it better.
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
@@ -122,21 +167,12 @@ int run_exec(const ExecArgs& a) {
   if (!split) return report_error("exec", split.status());
   const size_t cloud_nodes = g.num_nodes() - split->edge_nodes.size();
 
-  std::vector<double> t_whole, t_side[2];
-  std::vector<Tensor> whole_out;
-  exec::SplitResult r;
-  using clock = std::chrono::steady_clock;
-  for (int rep = 0; rep < a.repeat; ++rep) {
-    auto t0 = clock::now();
-    Status st = ex.run(*whole_id, *inputs, &whole_out);
-    t_whole.push_back(std::chrono::duration<double, std::milli>(clock::now() - t0).count());
-    if (!st.is_ok()) return report_error("exec", st.with_context("whole model"));
-    auto res = exec::run_split(ex, g, *split, *inputs);
-    if (!res) return report_error("exec", res.status());
-    r = std::move(*res);
-    if (split->head >= 0) t_side[0].push_back(r.head_ms);
-    if (split->tail >= 0) t_side[1].push_back(r.tail_ms);
-  }
+  auto runs = time_runs(ex, g, *whole_id, *split, *inputs, a.repeat);
+  if (!runs) return report_error("exec", runs.status());
+  const exec::SplitResult& r = runs->last;
+  const std::vector<Tensor>& whole_out = runs->whole_out;
+  const auto& t_whole = runs->whole_ms;
+  const auto& t_side = runs->side_ms;
 
   if (!a.dump.empty()) {
     Status st = write_exec_dump(a.dump, g, split->edge_nodes, r);
@@ -149,18 +185,8 @@ int run_exec(const ExecArgs& a) {
     crossed_bytes += static_cast<int64_t>(t.bytes());
     crossed_json.push_back({{"name", t.name()}, {"shape", t.shape()}, {"bytes", t.bytes()}});
   }
-  bool identical = true;
-  double max_diff = 0;
-  nlohmann::json outputs_json = nlohmann::json::array();
-  auto whole = exec::pick(g, g.outputs, whole_out);
-  if (!whole) return report_error("exec", whole.status().with_context("whole model"));
-  for (size_t k = 0; k < g.outputs.size(); ++k) {
-    const bool same = r.outputs[k].bit_equal((*whole)[k]);
-    const double d = exec::max_abs_diff(r.outputs[k], (*whole)[k]);
-    identical = identical && same;
-    max_diff = std::max(max_diff, d);
-    outputs_json.push_back({{"name", r.outputs[k].name()}, {"bit_identical", same}, {"max_abs_diff", d}});
-  }
+  auto cmp = compare_outputs(g, r, whole_out);
+  if (!cmp) return report_error("exec", cmp.status());
 
   const double head_ms = profile::median(t_side[0]), tail_ms = profile::median(t_side[1]),
                whole_ms = profile::median(t_whole);
@@ -179,9 +205,9 @@ int run_exec(const ExecArgs& a) {
                         {"whole_ms", whole_ms},
                         {"crossed_bytes", crossed_bytes},
                         {"crossed", crossed_json},
-                        {"outputs", outputs_json},
-                        {"bit_identical", identical},
-                        {"max_abs_diff", max_diff}};
+                        {"outputs", cmp->outputs},
+                        {"bit_identical", cmp->identical},
+                        {"max_abs_diff", cmp->max_diff}};
     std::cout << j.dump() << "\n";
     return 0;
   }
@@ -197,10 +223,10 @@ int run_exec(const ExecArgs& a) {
   for (const Tensor& t : r.crossed) {
     fmt::print("    {} [{}] {} bytes\n", t.name(), exec::shape_str(t.shape()), t.bytes());
   }
-  if (identical) {
+  if (cmp->identical) {
     fmt::print("  result: bit-identical to the whole model (max abs diff 0)\n");
   } else {
-    fmt::print("  result: DIFFERS from the whole model, max abs diff {:g}\n", max_diff);
+    fmt::print("  result: DIFFERS from the whole model, max abs diff {:g}\n", cmp->max_diff);
   }
   return 0;
 }

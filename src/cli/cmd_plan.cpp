@@ -49,6 +49,147 @@ std::string flags(const partition::Plan& p) {
   return "";
 }
 
+Expected<partition::Network> parse_network(const PlanArgs& a) {
+  partition::Network net;
+  auto rtt = parse_duration_ms(a.rtt);
+  if (!rtt) return rtt.status().with_context("--rtt");
+  net.rtt_ms = *rtt;
+  if (!a.downlink.empty()) {
+    auto d = parse_bandwidth_bps(a.downlink);
+    if (!d) return d.status().with_context("--downlink");
+    net.downlink_bps = *d;
+  }
+  return net;
+}
+
+std::vector<std::string> algo_list(const PlanArgs& a, const graph::Graph& g) {
+  if (a.algo != "all") return split_list(a.algo, ',', true);  // "qdmp,neurosurgeon"; "" is refused by solve()
+  std::vector<std::string> algos;
+  for (const auto& n : partition::algorithm_names()) {
+    if (n != "brute" || g.num_nodes() <= 24) algos.push_back(n);
+  }
+  return algos;
+}
+
+// --sweep (log-spaced, --points of them) or the one --bandwidth.
+Expected<std::vector<double>> bandwidth_list(const PlanArgs& a) {
+  if (a.sweep.empty()) {
+    auto b = parse_bandwidth_bps(a.bandwidth);
+    if (!b) return b.status().with_context("--bandwidth");
+    return std::vector<double>{*b};
+  }
+  auto parsed = parse_bandwidth_range(a.sweep);
+  if (!parsed) return parsed.status().with_context("--sweep");
+  const BandwidthRange range = *parsed;
+  if (a.points < 2 || a.points > 10000) {
+    return error(Code::kInvalidArgument, "--points must be in [2, 10000]");
+  }
+  std::vector<double> bandwidths;
+  for (int i = 0; i < a.points; ++i) {
+    double t = static_cast<double>(i) / (a.points - 1);
+    bandwidths.push_back(range.lo_bps * std::pow(range.hi_bps / range.lo_bps, t));
+  }
+  return bandwidths;
+}
+
+// What `plan` computed: every algorithm at every bandwidth, and the envelope.
+struct Solved {
+  nlohmann::json plans = nlohmann::json::array();
+  std::vector<std::vector<partition::Plan>> table;  // [bandwidth][algo]
+  nlohmann::json envelope;                          // null without --envelope
+};
+
+// The network at uplink `bps`, the downlink keeping its ratio to the first bandwidth.
+partition::Network at(const partition::Network& net, double bps, double down_ratio) {
+  partition::Network n = net;
+  n.uplink_bps = bps;
+  if (down_ratio > 0) n.downlink_bps = bps * down_ratio;
+  return n;
+}
+
+Expected<Solved> solve_all(const PlanArgs& a, const graph::Graph& g, const partition::CostModel& cm,
+                           const partition::Network& net, const std::vector<std::string>& algos,
+                           const std::vector<double>& bandwidths) {
+  const double down_ratio = net.downlink_bps > 0 ? net.downlink_bps / bandwidths.front() : 0;
+  Solved s;
+  for (double bps : bandwidths) {
+    std::vector<partition::Plan> row;
+    for (const auto& algo : algos) {
+      EDGECUT_ASSIGN_OR_RETURN(partition::Plan p, partition::solve(algo, cm, at(net, bps, down_ratio)));
+      s.plans.push_back(partition::plan_to_json(p, g));
+      row.push_back(std::move(p));
+    }
+    s.table.push_back(std::move(row));
+  }
+  if (a.envelope) {
+    partition::Qdmp q(cm);
+    double lo = bandwidths.front(), hi = bandwidths.size() > 1 ? bandwidths.back() : 1e9;
+    if (bandwidths.size() == 1) lo = 1e5;
+    auto env = partition::Envelope::build(q, at(net, bandwidths.front(), down_ratio), lo, hi);
+    s.envelope = nlohmann::json::array();
+    for (const auto& piece : env.pieces()) {
+      s.envelope.push_back({{"from_bps", piece.from_bps},
+                            {"to_bps", piece.to_bps},
+                            {"plan", partition::plan_to_json(piece.plan, g)}});
+    }
+  }
+  return s;
+}
+
+// -o and --svg.
+Status write_outputs(const PlanArgs& a, const graph::Graph& g, const std::vector<std::string>& algos,
+                     const std::vector<double>& bandwidths, const Solved& s) {
+  if (!a.out.empty()) {
+    EDGECUT_RETURN_IF_ERROR(partition::write_plan_file(a.out, partition::plan_file_json(g, s.plans)));
+  }
+  if (a.svg.empty() || bandwidths.size() <= 1) return Status::ok();
+  std::vector<Series> series;
+  for (size_t k = 0; k < algos.size(); ++k) {
+    Series line{algos[k], {}};
+    for (const auto& row : s.table) line.y.push_back(ms_from_ns(row[k].predicted.total_ns));
+    series.push_back(std::move(line));
+  }
+  return write_line_chart(a.svg, fmt::format("{}: end-to-end latency", g.name), "uplink bandwidth (bit/s)",
+                          "predicted latency (ms)", bandwidths, true, series);
+}
+
+void print_one_bandwidth(const graph::Graph& g, double bps, const std::vector<partition::Plan>& row) {
+  fmt::print("bandwidth {}\n\n", format_bandwidth(bps));
+  fmt::print("{:<13} {:>10} {:>9} {:>11} {:>9} {:>6}  {:<34} {:>9}\n", "algo", "total ms", "edge ms",
+             "transfer ms", "cloud ms", "#edge", "cut tensors", "solve us");
+  for (const auto& p : row) {
+    const auto& b = p.predicted;
+    fmt::print("{:<13} {:>10.2f} {:>9.2f} {:>11.2f} {:>9.2f} {:>6}  {:<34} {:>9.1f}{}\n", p.algo,
+               ms_from_ns(b.total_ns), ms_from_ns(b.edge_ns), ms_from_ns(b.transfer_ns()),
+               ms_from_ns(b.cloud_ns), p.edge_nodes.size(), short_list(g, p.cut_values), p.solve_us,
+               flags(p));
+  }
+}
+
+void print_sweep(const graph::Graph& g, const std::vector<std::string>& algos,
+                 const std::vector<double>& bandwidths, const Solved& s) {
+  fmt::print("\n{:>12}", "bandwidth");
+  for (const auto& algo : algos) fmt::print(" {:>12}", algo);
+  fmt::print("   {} cut\n", algos.front());
+  for (size_t i = 0; i < bandwidths.size(); ++i) {
+    fmt::print("{:>12}", format_bandwidth(bandwidths[i]));
+    for (const auto& p : s.table[i]) fmt::print(" {:>12.2f}", ms_from_ns(p.predicted.total_ns));
+    const auto& p0 = s.table[i].front();
+    fmt::print("   {} edge nodes; {}\n", p0.edge_nodes.size(), short_list(g, p0.cut_values));
+  }
+  fmt::print("(total predicted latency in ms)\n");
+}
+
+void print_envelope(const nlohmann::json& env) {
+  fmt::print("\nbandwidth envelope: {} plans are optimal somewhere in the range\n", env.size());
+  for (const auto& e : env) {
+    fmt::print("  {:>12} .. {:<12} {:>4} edge nodes, sends {}\n", format_bandwidth(e["from_bps"]),
+               format_bandwidth(e["to_bps"]), e["plan"]["edge_nodes"].size(),
+               e["plan"]["cut_value_names"].empty() ? std::string("nothing (edge-only)")
+                                                    : e["plan"]["cut_value_names"].dump());
+  }
+}
+
 int run(const PlanArgs& a) {
   auto model = load_model_arg(a.model);
   if (!model) return report_error("plan", model.status());
@@ -57,133 +198,32 @@ int run(const PlanArgs& a) {
   if (!costs) return report_error("plan", costs.status());
   auto cm = partition::CostModel::create(g, costs->edge_ms, costs->cloud_ms);
   if (!cm) return report_error("plan", cm.status());
-  partition::Network net;
-  auto rtt = parse_duration_ms(a.rtt);
-  if (!rtt) return report_error("plan", rtt.status().with_context("--rtt"));
-  net.rtt_ms = *rtt;
-  if (!a.downlink.empty()) {
-    auto d = parse_bandwidth_bps(a.downlink);
-    if (!d) return report_error("plan", d.status().with_context("--downlink"));
-    net.downlink_bps = *d;
-  }
-  std::vector<std::string> algos;
-  if (a.algo == "all") {
-    for (const auto& n : partition::algorithm_names()) {
-      if (n != "brute" || g.num_nodes() <= 24) algos.push_back(n);
-    }
-  } else {
-    algos = split_list(a.algo, ',', true);  // "qdmp,neurosurgeon"; "" is refused by solve()
-  }
-  std::vector<double> bandwidths;
-  if (!a.sweep.empty()) {
-    auto range = parse_bandwidth_range(a.sweep);
-    if (!range) return report_error("plan", range.status().with_context("--sweep"));
-    if (a.points < 2 || a.points > 10000) {
-      return report_error("plan", error(Code::kInvalidArgument, "--points must be in [2, 10000]"));
-    }
-    for (int i = 0; i < a.points; ++i) {
-      double t = static_cast<double>(i) / (a.points - 1);
-      bandwidths.push_back(range->lo_bps * std::pow(range->hi_bps / range->lo_bps, t));
-    }
-  } else {
-    auto b = parse_bandwidth_bps(a.bandwidth);
-    if (!b) return report_error("plan", b.status().with_context("--bandwidth"));
-    bandwidths.push_back(*b);
-  }
-  const double down_ratio = net.downlink_bps > 0 ? net.downlink_bps / bandwidths.front() : 0;
-
-  nlohmann::json plans = nlohmann::json::array();
-  std::vector<std::vector<partition::Plan>> table;  // [bandwidth][algo]
-  for (double bps : bandwidths) {
-    partition::Network n = net;
-    n.uplink_bps = bps;
-    if (down_ratio > 0) n.downlink_bps = bps * down_ratio;
-    std::vector<partition::Plan> row;
-    for (const auto& algo : algos) {
-      auto p = partition::solve(algo, *cm, n);
-      if (!p) return report_error("plan", p.status());
-      plans.push_back(partition::plan_to_json(*p, g));
-      row.push_back(std::move(*p));
-    }
-    table.push_back(std::move(row));
-  }
-
-  nlohmann::json env_json;
-  if (a.envelope) {
-    partition::Qdmp q(*cm);
-    partition::Network n = net;
-    n.uplink_bps = bandwidths.front();
-    if (down_ratio > 0) n.downlink_bps = bandwidths.front() * down_ratio;
-    double lo = bandwidths.front(), hi = bandwidths.size() > 1 ? bandwidths.back() : 1e9;
-    if (bandwidths.size() == 1) lo = 1e5;
-    auto env = partition::Envelope::build(q, n, lo, hi);
-    env_json = nlohmann::json::array();
-    for (const auto& piece : env.pieces()) {
-      env_json.push_back({{"from_bps", piece.from_bps},
-                          {"to_bps", piece.to_bps},
-                          {"plan", partition::plan_to_json(piece.plan, g)}});
-    }
-  }
-
-  if (!a.out.empty()) {
-    Status st = partition::write_plan_file(a.out, partition::plan_file_json(g, plans));
-    if (!st.is_ok()) return report_error("plan", st);
-  }
-  if (!a.svg.empty() && bandwidths.size() > 1) {
-    std::vector<Series> series;
-    for (size_t k = 0; k < algos.size(); ++k) {
-      Series s{algos[k], {}};
-      for (const auto& row : table) s.y.push_back(ms_from_ns(row[k].predicted.total_ns));
-      series.push_back(std::move(s));
-    }
-    Status st =
-        write_line_chart(a.svg, fmt::format("{}: end-to-end latency", g.name), "uplink bandwidth (bit/s)",
-                         "predicted latency (ms)", bandwidths, true, series);
-    if (!st.is_ok()) return report_error("plan", st);
-  }
+  auto net = parse_network(a);
+  if (!net) return report_error("plan", net.status());
+  const std::vector<std::string> algos = algo_list(a, g);
+  auto bandwidths = bandwidth_list(a);
+  if (!bandwidths) return report_error("plan", bandwidths.status());
+  auto solved = solve_all(a, g, *cm, *net, algos, *bandwidths);
+  if (!solved) return report_error("plan", solved.status());
+  Status st = write_outputs(a, g, algos, *bandwidths, *solved);
+  if (!st.is_ok()) return report_error("plan", st);
   if (a.json) {
     nlohmann::json j = {{"model", g.name},
                         {"model_hash", g.structure_hash()},
                         {"costs", costs->source},
-                        {"rtt_ms", net.rtt_ms},
-                        {"plans", plans}};
-    if (a.envelope) j["envelope"] = env_json;
+                        {"rtt_ms", net->rtt_ms},
+                        {"plans", solved->plans}};
+    if (a.envelope) j["envelope"] = solved->envelope;
     std::cout << j.dump() << "\n";
     return 0;
   }
-  fmt::print("model {} ({} nodes), rtt {} ms; {}\n", g.name, g.num_nodes(), net.rtt_ms, costs->source);
-  if (bandwidths.size() == 1) {
-    fmt::print("bandwidth {}\n\n", format_bandwidth(bandwidths[0]));
-    fmt::print("{:<13} {:>10} {:>9} {:>11} {:>9} {:>6}  {:<34} {:>9}\n", "algo", "total ms", "edge ms",
-               "transfer ms", "cloud ms", "#edge", "cut tensors", "solve us");
-    for (const auto& p : table[0]) {
-      const auto& b = p.predicted;
-      fmt::print("{:<13} {:>10.2f} {:>9.2f} {:>11.2f} {:>9.2f} {:>6}  {:<34} {:>9.1f}{}\n", p.algo,
-                 ms_from_ns(b.total_ns), ms_from_ns(b.edge_ns), ms_from_ns(b.transfer_ns()),
-                 ms_from_ns(b.cloud_ns), p.edge_nodes.size(), short_list(g, p.cut_values), p.solve_us,
-                 flags(p));
-    }
+  fmt::print("model {} ({} nodes), rtt {} ms; {}\n", g.name, g.num_nodes(), net->rtt_ms, costs->source);
+  if (bandwidths->size() == 1) {
+    print_one_bandwidth(g, bandwidths->front(), solved->table[0]);
   } else {
-    fmt::print("\n{:>12}", "bandwidth");
-    for (const auto& algo : algos) fmt::print(" {:>12}", algo);
-    fmt::print("   {} cut\n", algos.front());
-    for (size_t i = 0; i < bandwidths.size(); ++i) {
-      fmt::print("{:>12}", format_bandwidth(bandwidths[i]));
-      for (const auto& p : table[i]) fmt::print(" {:>12.2f}", ms_from_ns(p.predicted.total_ns));
-      const auto& p0 = table[i].front();
-      fmt::print("   {} edge nodes; {}\n", p0.edge_nodes.size(), short_list(g, p0.cut_values));
-    }
-    fmt::print("(total predicted latency in ms)\n");
+    print_sweep(g, algos, *bandwidths, *solved);
   }
-  if (a.envelope) {
-    fmt::print("\nbandwidth envelope: {} plans are optimal somewhere in the range\n", env_json.size());
-    for (const auto& e : env_json) {
-      fmt::print("  {:>12} .. {:<12} {:>4} edge nodes, sends {}\n", format_bandwidth(e["from_bps"]),
-                 format_bandwidth(e["to_bps"]), e["plan"]["edge_nodes"].size(),
-                 e["plan"]["cut_value_names"].empty() ? std::string("nothing (edge-only)")
-                                                      : e["plan"]["cut_value_names"].dump());
-    }
-  }
+  if (a.envelope) print_envelope(solved->envelope);
   if (!a.svg.empty()) fmt::print("\nplot written to {}\n", a.svg);
   if (!a.out.empty()) fmt::print("plans written to {}\n", a.out);
   return 0;

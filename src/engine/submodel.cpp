@@ -206,6 +206,43 @@ bool constant_tensor(const onnx::NodeProto& n, const std::string& name, onnx::Te
   return false;
 }
 
+// Clip(x, min, max) -> Clip(x) {min, max} when both bounds are initializers
+// (false, untouched, while one is not yet: maybe a Constant that the next
+// round converts). Fails on a bound that is not a float scalar.
+Expected<bool> clip_bounds_to_attributes(const onnx::GraphProto& g,
+                                         const std::unordered_map<std::string, int>& init,
+                                         onnx::NodeProto* n) {
+  float bound[2] = {0, 0};
+  bool present[2] = {false, false};
+  bool ready = true;
+  for (int k = 1; k < n->input_size() && k < 3; ++k) {
+    if (n->input(k).empty()) continue;
+    auto it = init.find(n->input(k));
+    if (it == init.end()) {
+      ready = false;
+      continue;
+    }
+    if (!scalar_float(g.initializer(it->second), &bound[k - 1])) {
+      return error(Code::kUnsupported, "Clip node '{}': bound '{}' is not a constant float scalar", n->name(),
+                   n->input(k));
+    }
+    present[k - 1] = true;
+  }
+  if (!ready) return false;
+  std::string x = n->input(0);
+  n->clear_input();
+  n->add_input(x);
+  const char* names[2] = {"min", "max"};
+  for (int k = 0; k < 2; ++k) {
+    if (!present[k]) continue;
+    onnx::AttributeProto* a = n->add_attribute();
+    a->set_name(names[k]);
+    a->set_type(onnx::AttributeProto::FLOAT);
+    a->set_f(bound[k]);
+  }
+  return true;
+}
+
 }  // namespace
 
 Status clean_for_opencv(onnx::ModelProto* model, CleanupReport* report) {
@@ -236,36 +273,9 @@ Status clean_for_opencv(onnx::ModelProto* model, CleanupReport* report) {
         drop[i] = 1;
         ++r.identities_of_weights;
       } else if (n->op_type() == "Clip" && n->input_size() >= 2) {
-        float bound[2] = {0, 0};
-        bool present[2] = {false, false};
-        bool ready = true;
-        for (int k = 1; k < n->input_size() && k < 3; ++k) {
-          if (n->input(k).empty()) continue;
-          auto it = init.find(n->input(k));
-          if (it == init.end()) {
-            ready = false;  // maybe a Constant not yet converted; next round
-            continue;
-          }
-          if (!scalar_float(g->initializer(it->second), &bound[k - 1])) {
-            return error(Code::kUnsupported, "Clip node '{}': bound '{}' is not a constant float scalar",
-                         n->name(), n->input(k));
-          }
-          present[k - 1] = true;
-        }
-        if (!ready) continue;
-        std::string x = n->input(0);
-        n->clear_input();
-        n->add_input(x);
-        const char* names[2] = {"min", "max"};
-        for (int k = 0; k < 2; ++k) {
-          if (!present[k]) continue;
-          onnx::AttributeProto* a = n->add_attribute();
-          a->set_name(names[k]);
-          a->set_type(onnx::AttributeProto::FLOAT);
-          a->set_f(bound[k]);
-        }
-        ++r.clip_bounds_to_attributes;
-        changed = true;
+        EDGECUT_ASSIGN_OR_RETURN(bool moved, clip_bounds_to_attributes(*g, init, n));
+        r.clip_bounds_to_attributes += moved;
+        changed = changed || moved;
       }
     }
     if (std::find(drop.begin(), drop.end(), 1) != drop.end()) {

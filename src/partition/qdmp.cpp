@@ -41,6 +41,20 @@ Qdmp::Qdmp(const CostModel& cm) : cm_(cm), st_(graph::analyze(cm.graph())), regi
   }
 }
 
+namespace {
+
+// Upload time of every tensor v makes that some node reads (v = the virtual
+// source: the graph inputs).
+int64_t outputs_up_ns(const Graph& g, const graph::Structure& st, int32_t v, const Rates& rates) {
+  int64_t t = 0;
+  for (ValueId x : v == st.source() ? g.inputs : g.nodes[v].outputs) {
+    if (!g.values[x].consumers.empty()) t += rates.up_ns[x];
+  }
+  return t;
+}
+
+}  // namespace
+
 Plan Qdmp::solve(const Network& net) { return solve(net, cm_.rates(net)); }
 
 Plan Qdmp::solve(const Network& net, const Rates& rates) {
@@ -57,19 +71,13 @@ Plan Qdmp::solve(const Network& net, const Rates& rates) {
     }
     return s;
   };
-  auto outputs_of = [&](int32_t v) -> const std::vector<ValueId>& {
-    return v == st_.source() ? g.inputs : g.nodes[v].outputs;
-  };
 
   // (1) whole-block boundaries: S = order[0..cut_pos[j]] for j < K.
   int64_t best = std::numeric_limits<int64_t>::max();
   int best_boundary = -1;  // j of the best boundary, or -1 if a block cut wins
   for (int j = 0; j < k_blocks; ++j) {
     const int p = st_.cut_pos[j];
-    int64_t t = pre_e_[p] + suf_c(p + 1);
-    for (ValueId x : outputs_of(st_.order[p])) {
-      if (!g.values[x].consumers.empty()) t += rates.up_ns[x];
-    }
+    const int64_t t = pre_e_[p] + suf_c(p + 1) + outputs_up_ns(g, st_, st_.order[p], rates);
     if (t < best) {
       best = t;
       best_boundary = j;
@@ -84,10 +92,7 @@ Plan Qdmp::solve(const Network& net, const Rates& rates) {
     if (block_min_value_[k] >= 0) {
       // Least transfer: all of c_k's outputs (nothing inside on the edge), or
       // at least one tensor made inside (something inside on the edge).
-      int64_t head_out = 0;
-      for (ValueId x : outputs_of(st_.order[st_.cut_pos[k]])) {
-        if (!g.values[x].consumers.empty()) head_out += rates.up_ns[x];
-      }
+      const int64_t head_out = outputs_up_ns(g, st_, st_.order[st_.cut_pos[k]], rates);
       // Per-tensor prices are rounded monotonically in bytes, so the smallest
       // tensor has the smallest price.
       lb += std::min(head_out, rates.up_ns[block_min_value_[k]]);
