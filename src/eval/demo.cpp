@@ -16,6 +16,7 @@
 #include "eval/timeline_svg.h"
 #include "net/paced_relay.h"
 #include "net/testbed.h"
+#include "profile/stats.h"
 
 namespace edgecut::eval {
 
@@ -90,12 +91,6 @@ class CpuCgroup {
   std::string dir_;
 };
 
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
 std::vector<nlohmann::json> read_log(const std::string& path) {
   std::vector<nlohmann::json> out;
   std::ifstream f(path);
@@ -154,10 +149,10 @@ PhaseReport summarise_phase(const std::vector<nlohmann::json>& log, double from,
     if (!adopted && t - ms / 1e3 >= from) ++p.stale_frames;
     plans[plan_key(j)]++;
   }
-  p.est_median_mbps = median(est);
+  p.est_median_mbps = profile::median(est);
   p.est_err_pct = (p.est_median_mbps - mbps) / mbps * 100;
-  p.latency_p50_ms = median(lat);
-  p.predicted_p50_ms = median(pred);
+  p.latency_p50_ms = profile::median(lat);
+  p.predicted_p50_ms = profile::median(pred);
   p.latency_err_pct =
       p.latency_p50_ms > 0 ? std::fabs(p.latency_p50_ms - p.predicted_p50_ms) / p.latency_p50_ms * 100 : 0;
   double sum = 0;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "profile/stats.h"
 #include "runtime/output_summary.h"
 
 namespace edgecut::runtime {
@@ -27,15 +28,6 @@ std::string outputs_digest(const std::vector<exec::Tensor>& outputs) {
 
 namespace {
 
-double quantile(std::vector<double> xs, double q) {
-  if (xs.empty()) return 0;
-  std::sort(xs.begin(), xs.end());
-  const double pos = q * static_cast<double>(xs.size() - 1);
-  const size_t i = static_cast<size_t>(pos);
-  const double f = pos - static_cast<double>(i);
-  return i + 1 < xs.size() ? xs[i] * (1 - f) + xs[i + 1] * f : xs[i];
-}
-
 struct Tally {
   std::vector<double> latency, pred, err;
   RunSummary s;
@@ -52,9 +44,9 @@ struct Tally {
   }
   RunSummary finish(double seconds) {
     s.seconds = seconds;
-    s.p50_ms = quantile(latency, 0.5);
-    s.p90_ms = quantile(latency, 0.9);
-    s.p99_ms = quantile(latency, 0.99);
+    s.p50_ms = profile::quantile(latency, 0.5);
+    s.p90_ms = profile::quantile(latency, 0.9);
+    s.p99_ms = profile::quantile(latency, 0.99);
     auto mean = [](const std::vector<double>& v) {
       double t = 0;
       for (double x : v) t += x;
