@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/costs_arg.h"
 #include "cli/model_arg.h"
+#include "cli/security_args.h"
 #include "common/units.h"
 #include "partition/plan_io.h"
 #include "runtime/run_loop.h"
@@ -38,11 +39,13 @@ struct RunArgs {
   bool quiet = false;
   CostArgs costs;
   EmulationArgs emulation;
+  ClientSecurityArgs security;
 };
 
 Status configure(const RunArgs& a, const graph::Graph& g, runtime::EdgeOptions* o) {
   o->model_name = a.name;
   o->channel.address = a.cloud;
+  EDGECUT_RETURN_IF_ERROR(configure_client_security(a.security, &o->channel));
   o->engine.threads = a.threads;
   o->control.hysteresis = a.hysteresis;
   EDGECUT_ASSIGN_OR_RETURN(BandwidthRange r, parse_bandwidth_range(a.range));
@@ -133,6 +136,7 @@ void register_run(CLI::App& app) {
   cmd->add_flag("-q,--quiet", a->quiet, "No line per frame");
   add_cost_options(cmd, &a->costs);
   add_emulation_options(cmd, &a->emulation);
+  add_client_security_options(cmd, &a->security);
   cmd->callback([a] { finish(run_run(*a)); });
 }
 
