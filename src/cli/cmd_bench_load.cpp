@@ -62,6 +62,7 @@ void register_bench_load(CLI::App* bench) {
   cmd->add_option("--plans", a->o.plans, "Distinct plans mixed over the clients (cloud-only first)")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
+  cmd->add_option("--server", a->o.server, "Load this running server (HOST:PORT) instead of starting one");
   cmd->add_option("--workers", a->o.workers, "Server engine slots")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));

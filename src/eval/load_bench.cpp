@@ -7,6 +7,7 @@
 #include <chrono>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "engine/engine.h"
@@ -141,32 +142,39 @@ Expected<LoadBenchReport> run_load_bench(const graph::Model& model, const LoadBe
   EDGECUT_ASSIGN_OR_RETURN(std::vector<Workload> ws, make_workloads(model, o.plans));
   for (const auto& w : ws) rep.plans.push_back(w.label);
   const std::string log = fmt::format("/tmp/edgecut-load-serve-{}.log", ::getpid());
-  EDGECUT_ASSIGN_OR_RETURN(
-      ServeProcess server,
-      start_serve({o.exe, "serve", o.model_arg, "--listen", "127.0.0.1:0", "--workers",
-                   std::to_string(o.workers), "--max-queue", std::to_string(o.max_queue)},
-                  log));
-  EDGECUT_RETURN_IF_ERROR(load_tails(server.address, model.graph, ws));
+  std::optional<ServeProcess> server;
+  if (o.server.empty()) {
+    EDGECUT_ASSIGN_OR_RETURN(
+        ServeProcess s, start_serve({o.exe, "serve", o.model_arg, "--listen", "127.0.0.1:0", "--workers",
+                                     std::to_string(o.workers), "--max-queue", std::to_string(o.max_queue)},
+                                    log));
+    server.emplace(std::move(s));
+  }
+  const std::string address = server ? server->address : o.server;
+  EDGECUT_RETURN_IF_ERROR(load_tails(address, model.graph, ws));
   Tally tally;
   const auto t0 = Clock::now();
   const auto end =
       t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.duration_s));
   std::vector<std::thread> threads;
   for (int i = 0; i < o.clients; ++i) {
-    threads.emplace_back(client_loop, server.address, std::cref(ws[static_cast<size_t>(i) % ws.size()]),
+    threads.emplace_back(client_loop, address, std::cref(ws[static_cast<size_t>(i) % ws.size()]),
                          std::cref(o), end, &tally);
   }
   for (auto now = Clock::now(); now < end; now = Clock::now()) {
     const double t = std::chrono::duration<double>(now - t0).count();
-    rep.rss_mb.emplace_back(t, rss_mb(server.proc.pid()));
+    if (server) rep.rss_mb.emplace_back(t, rss_mb(server->proc.pid()));
     if (o.progress) o.progress(t / o.duration_s);
     std::this_thread::sleep_for(std::chrono::duration<double>(o.sample_s));
   }
   for (auto& t : threads) t.join();
-  rep.rss_mb.emplace_back(o.duration_s, rss_mb(server.proc.pid()));
-  const ExitStatus ended = server.proc.terminate(std::chrono::milliseconds(10000));
-  if (!ended.success()) return error(Code::kIo, "edgecut serve ended with {}; see {}", ended.describe(), log);
-  std::remove(log.c_str());
+  if (server) {
+    rep.rss_mb.emplace_back(o.duration_s, rss_mb(server->proc.pid()));
+    const ExitStatus ended = server->proc.terminate(std::chrono::milliseconds(10000));
+    if (!ended.success())
+      return error(Code::kIo, "edgecut serve ended with {}; see {}", ended.describe(), log);
+    std::remove(log.c_str());
+  }
   summarise(tally, &rep);
   return rep;
 }

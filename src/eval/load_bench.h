@@ -28,6 +28,7 @@ namespace edgecut::eval {
 struct LoadBenchOptions {
   std::string exe;        // edgecut binary that serves
   std::string model_arg;  // as given to `serve` (file or zoo:NAME)
+  std::string server;     // HOST:PORT of a running server to load instead (no RSS then)
   int clients = 4;
   double duration_s = 30;
   int plans = 4;    // distinct plans, >= 1
