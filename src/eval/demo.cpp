@@ -301,6 +301,8 @@ Expected<DemoReport> run_demo(const DemoOptions& o, std::ostream& out) {
   for (size_t i = 0; i < o.phases.size(); ++i) {
     const double to_t = i + 1 < starts.size() ? starts[i + 1] : t_end;
     r.phases.push_back(summarise_phase(log, starts[i], to_t, o.phases[i].mbps));
+    r.phases.back().from_unix = starts[i];
+    r.phases.back().to_unix = to_t;
   }
   EDGECUT_RETURN_IF_ERROR(write_svg(o, log, t0, steps, r.svg_path));
   return r;
