@@ -55,6 +55,12 @@ Status configure(const RunArgs& a, const graph::Graph& g, runtime::EdgeOptions* 
   o->channel.address = a.cloud;
   o->engine.threads = a.threads;
   o->control.hysteresis = a.hysteresis;
+  if (a.mode == "stream") {
+    // Every rebuild prepares new heads on the edge thread, a stall of the
+    // pipeline's edge stage; the helper threads also perturb head timings.
+    // Re-plan on larger drifts only.
+    o->control.rebuild_shift = 0.25;
+  }
   EDGECUT_ASSIGN_OR_RETURN(BandwidthRange r, parse_bandwidth_range(a.range));
   o->control.min_bps = r.lo_bps;
   o->control.max_bps = r.hi_bps;

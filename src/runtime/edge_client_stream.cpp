@@ -22,10 +22,6 @@ void own_all(std::vector<exec::Tensor>* ts) {
 
 Expected<EdgeClient::Staged> EdgeClient::start_frame(std::vector<exec::Tensor> inputs) {
   maybe_probe();
-  if (need_prepare_.exchange(false)) {
-    std::lock_guard lock(stream_mu_);
-    EDGECUT_RETURN_IF_ERROR(prepare_new_plans());
-  }
   Staged s;
   FrameLog* log = &s.log;
   log->frame = frames_++;
@@ -41,6 +37,10 @@ Expected<EdgeClient::Staged> EdgeClient::start_frame(std::vector<exec::Tensor> i
   Prepared p;
   {
     std::lock_guard lock(stream_mu_);
+    // A cloud thread's observe() may have rebuilt the candidates since the
+    // last frame: prepare the new ones before choose() can return them.
+    need_prepare_ = false;
+    EDGECUT_RETURN_IF_ERROR(prepare_new_plans());
     controller_.set_rtt(log->rtt_ms);
     int plan = down ? current_ : controller_.choose(log->est_bps, current_);
     if (plan < 0) plan = controller_.choose(log->est_bps, -1);

@@ -47,7 +47,7 @@ struct Collector {
   std::ostream& out;
   std::ofstream* log_file;
   RunSummary s = {};
-  std::vector<double> latency = {};
+  std::vector<double> latency = {}, pred = {};
   std::vector<std::pair<double, double>> uploads = {};  // (start, end), client clock
   double cloud_busy_s = 0, edge_busy_s = 0, last_done = 0;
 
@@ -58,6 +58,7 @@ struct Collector {
     s.switches += log.switched;
     s.plans[fmt::format("{} ({} edge nodes)", log.origin, log.edge_nodes)]++;
     latency.push_back(log.total_ms);
+    if (!log.fallback) pred.push_back(log.pred.total_ms);
     edge_busy_s += it.edge_ms / 1e3;
     if (!log.fallback && log.up_bytes > 0) {
       cloud_busy_s += log.compute_ms / 1e3;
@@ -118,6 +119,9 @@ struct Collector {
     double t = 0;
     for (double x : latency) t += x;
     s.mean_ms = latency.empty() ? 0 : t / static_cast<double>(latency.size());
+    double tp = 0;
+    for (double x : pred) tp += x;
+    s.mean_pred_ms = pred.empty() ? 0 : tp / static_cast<double>(pred.size());
     s.stream = true;
     s.fps = seconds > 0 ? static_cast<double>(s.frames) / seconds : 0;
     s.edge_busy_s = edge_busy_s;
