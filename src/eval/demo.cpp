@@ -277,7 +277,7 @@ Expected<DemoReport> run_demo(const DemoOptions& o, std::ostream& out) {
   if (o.quiet) co.stdout_path = o.out_dir + "/client.log";
   EDGECUT_ASSIGN_OR_RETURN(Subprocess client,
                            Subprocess::spawn(link.edge_cpu ? link.edge_cpu->wrap(0, run) : run, co));
-  EDGECUT_RETURN_IF_ERROR(wait_for_text(r.log_path, "frame", client, 180, "the edge client"));
+  EDGECUT_RETURN_IF_ERROR(wait_for_text(r.log_path, "frame", client, o.ready_timeout_s, "the edge client"));
   std::vector<RateStep> steps;
   std::vector<double> starts;
   const double t0 = unix_now();

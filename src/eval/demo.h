@@ -33,7 +33,8 @@ struct DemoOptions {
   std::string algo = "qdmp";
   std::vector<std::string> run_args;  // extra `edgecut run` arguments (profiles, ...)
   std::string out_dir = "edgecut-demo";
-  bool quiet = false;  // the client's per-frame lines go to OUT/client.log instead of `out`
+  double ready_timeout_s = 180;  // for the edge client's first frame (slow edges prepare many plans)
+  bool quiet = false;            // the client's per-frame lines go to OUT/client.log instead of `out`
 };
 
 struct PhaseReport {

@@ -108,6 +108,7 @@ Expected<std::vector<StreamRun>> run_stream_bench(const StreamBenchOptions& o, s
         d.out_dir =
             fmt::format("{}/{}-{}Mbps-{}", o.out_dir, model.substr(model.find(':') + 1), mbps, method);
         d.quiet = true;
+        d.ready_timeout_s = 900;
         progress << fmt::format("bench stream: {} at {} Mbit/s, {} ...\n", model, mbps, method) << std::flush;
         std::ostringstream sink;
         EDGECUT_ASSIGN_OR_RETURN(DemoReport rep, run_demo(d, sink));

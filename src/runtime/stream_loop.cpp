@@ -68,6 +68,8 @@ struct Collector {
     if (*log_file) {
       nlohmann::json j = log.to_json();
       j["outputs_digest"] = outputs_digest(it.s.outputs);
+      j["unix_s"] =
+          std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
       j["stream"] = {{"seq", it.seq},
                      {"start_s", it.t_start},
                      {"done_s", it.t_done},
