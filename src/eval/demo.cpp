@@ -211,7 +211,7 @@ Expected<DemoReport> run_demo(const DemoOptions& o, std::ostream& out) {
   if (o.quiet) co.stdout_path = o.out_dir + "/client.log";
   EDGECUT_ASSIGN_OR_RETURN(Subprocess client,
                            Subprocess::spawn(link.edge_cpu ? link.edge_cpu->wrap(0, run) : run, co));
-  EDGECUT_RETURN_IF_ERROR(wait_for_text(r.log_path, "frame", client, 180, "the edge client"));
+  EDGECUT_RETURN_IF_ERROR(wait_for_text(r.log_path, "frame", client, o.ready_timeout_s, "the edge client"));
   std::vector<RateStep> steps;
   std::vector<double> starts;
   const double t0 = unix_now();
@@ -235,6 +235,8 @@ Expected<DemoReport> run_demo(const DemoOptions& o, std::ostream& out) {
   for (size_t i = 0; i < o.phases.size(); ++i) {
     const double to_t = i + 1 < starts.size() ? starts[i + 1] : t_end;
     r.phases.push_back(summarise_phase(log, starts[i], to_t, o.phases[i].mbps));
+    r.phases.back().from_unix = starts[i];
+    r.phases.back().to_unix = to_t;
   }
   EDGECUT_RETURN_IF_ERROR(write_svg(o, log, t0, steps, r.svg_path));
   return r;

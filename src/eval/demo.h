@@ -33,7 +33,8 @@ struct DemoOptions {
   std::string algo = "qdmp";
   std::vector<std::string> run_args;  // extra `edgecut run` arguments (profiles, ...)
   std::string out_dir = "edgecut-demo";
-  bool quiet = false;  // the client's per-frame lines go to OUT/client.log instead of `out`
+  double ready_timeout_s = 180;  // for the edge client's first frame (slow edges prepare many plans)
+  bool quiet = false;            // the client's per-frame lines go to OUT/client.log instead of `out`
 };
 
 struct PhaseReport {
@@ -51,7 +52,8 @@ struct PhaseReport {
   std::string steady_plan;
   double adopt_s = 0;
   int64_t stale_frames = 0;
-  std::string plans;  // "qdmp (0 edge nodes) x12, ..."
+  std::string plans;                  // "qdmp (0 edge nodes) x12, ..."
+  double from_unix = 0, to_unix = 0;  // the phase, wall clock (frame logs' unix_s)
 };
 
 struct DemoReport {

@@ -46,10 +46,16 @@ struct ControllerOptions {
   double correction_alpha = 0.25;  // EWMA weight of a new observation
   double rebuild_shift = 0.10;
   int grid_points = 48;
+  // Throughput (run --mode stream): plans minimise the slowest pipeline stage
+  // (partition/throughput.h) and choose() compares Prediction::period_ms;
+  // "qdmp" then means the exact bottleneck solver's envelope, "dsh" DADS's
+  // heavy-load plan.
+  bool throughput = false;
 };
 
 struct Prediction {
   double edge_ms = 0, up_ms = 0, down_ms = 0, rtt_ms = 0, cloud_ms = 0, total_ms = 0;
+  double period_ms = 0;  // pipelined: max(edge, up, cloud, down)
 };
 
 class Controller {
