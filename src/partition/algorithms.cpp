@@ -7,19 +7,18 @@
 namespace edgecut::partition {
 
 const std::vector<std::string>& algorithm_names() {
-  static const std::vector<std::string> kNames = {"qdmp", "dads-fixed", "dads", "neurosurgeon",
+  static const std::vector<std::string> kNames = {"qdmp",      "dads-fixed", "dads", "neurosurgeon",
                                                   "edge-only", "cloud-only", "brute"};
   return kNames;
 }
 
-Expected<Plan> solve(const std::string& algo, const CostModel& cm, const Network& net,
-                     int brute_limit) {
+Expected<Plan> solve(const std::string& algo, const CostModel& cm, const Network& net, int brute_limit) {
   if (!(net.uplink_bps > 0) || !(net.down_bps() > 0)) {
     return error(Code::kInvalidArgument, "bandwidth must be positive, got {} bps", net.uplink_bps);
   }
   if (algo == "brute" && cm.num_nodes() > brute_limit) {
-    return error(Code::kInvalidArgument, "brute force is limited to {} nodes; '{}' has {}",
-                 brute_limit, cm.graph().name, cm.num_nodes());
+    return error(Code::kInvalidArgument, "brute force is limited to {} nodes; '{}' has {}", brute_limit,
+                 cm.graph().name, cm.num_nodes());
   }
   auto t0 = std::chrono::steady_clock::now();
   Rates rates = cm.rates(net);

@@ -20,8 +20,7 @@ const std::vector<std::string>& algorithm_names();
 
 // Runs `algo` from scratch (structure included) and records solve_us.
 // Unknown names and brute force on graphs over `brute_limit` nodes are errors.
-Expected<Plan> solve(const std::string& algo, const CostModel& cm, const Network& net,
-                     int brute_limit = 24);
+Expected<Plan> solve(const std::string& algo, const CostModel& cm, const Network& net, int brute_limit = 24);
 
 Plan solve_brute(const CostModel& cm, const Network& net, const Rates& rates);
 Plan solve_neurosurgeon(const CostModel& cm, const Network& net, const Rates& rates);

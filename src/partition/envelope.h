@@ -19,7 +19,7 @@ struct EnvelopePiece {
   double from_bps = 0;  // optimal for bandwidths in [from_bps, to_bps]
   double to_bps = 0;
   Plan plan;
-  double a_ns = 0;      // cost at bandwidth B: a_ns + b_ns_bps / B
+  double a_ns = 0;  // cost at bandwidth B: a_ns + b_ns_bps / B
   double b_ns_bps = 0;
 };
 

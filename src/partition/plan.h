@@ -11,11 +11,13 @@ namespace edgecut::partition {
 struct Plan {
   std::string algo;
   double bandwidth_bps = 0;
-  std::vector<char> on_edge;            // per node
-  std::vector<NodeId> edge_nodes;       // ascending ids
-  std::vector<ValueId> cut_values;      // edge -> cloud tensors (graph inputs included)
-  std::vector<ValueId> reverse_values;  // cloud -> edge tensors: only in invalid plans
-  Breakdown predicted;                  // from CostModel::evaluate, the oracle
+  std::vector<char> on_edge;               // per node
+  std::vector<NodeId> edge_nodes;          // ascending ids
+  std::vector<ValueId> cut_values;         // edge -> cloud tensors (graph inputs included)
+  std::vector<std::string> cut_encodings;  // per cut value: what it is sent as ("fp32", "int8+zstd")
+  std::vector<double> cut_encoded_bytes;   // per cut value: bytes per frame on the wire
+  std::vector<ValueId> reverse_values;     // cloud -> edge tensors: only in invalid plans
+  Breakdown predicted;                     // from CostModel::evaluate, the oracle
   int64_t claimed_ns = 0;  // the algorithm's own total (its cut value); == predicted if honest
   double solve_us = 0;
 
