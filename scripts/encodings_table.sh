@@ -20,7 +20,7 @@ FIX=${FIX:-build/fixtures}
 BOUND=${BOUND:-top1=1,cosine=0.999}
 SRC=${SRC:-/usr/share/doc/opencv-doc/examples/data/vtest.avi}
 PHASES=20s@2Mbps,20s@5Mbps,20s@10Mbps,20s@20Mbps
-E=build/edgecut
+E=${E:-build/edgecut}
 mkdir -p "$OUT"
 models=("$@")
 ((${#models[@]})) || models=(googlenet resnet50)
@@ -31,17 +31,19 @@ for m in "${models[@]}"; do
   cal=$OUT/$m.cal.json
   [ -f "$cal" ] || $E calibrate "$model" --source "$SRC" --frames 8 --edge-slowdown 10 -o "$cal" >"$OUT/$m.cal.txt"
   $E plan "$model" --algo cloud-only --calibration "$cal" --encodings jpeg --min-fidelity "$BOUND" -b 2Mbps \
-    -o "$OUT/$m.jpeg.json" >/dev/null
+    -o "$OUT/$m.jpeg-plan.json" >/dev/null
   $E plan "$model" --calibration "$cal" --min-fidelity "$BOUND" --sweep 1Mbps:50Mbps --points 12 \
-    -o "$OUT/$m.ours.json" >/dev/null
+    -o "$OUT/$m.plans.json" >/dev/null
   declare -A p50=()
   for cfg in ours fp32 jpeg; do
     args=()
     case $cfg in
       ours) args=(--run-arg=--calibration --run-arg="$cal" --run-arg=--min-fidelity --run-arg="$BOUND") ;;
-      jpeg) args=(--algo "fixed:$OUT/$m.jpeg.json") ;;
+      jpeg) args=(--algo "fixed:$OUT/$m.jpeg-plan.json") ;;
     esac
-    $E demo --model "$model" --source "$SRC" --phases "$PHASES" --quiet --json --out "$OUT/$m.$cfg" "${args[@]}" \
+    # A finished run is kept (delete OUT/MODEL.CFG.json to measure it again).
+    jq -e '.phases | length == 4' "$OUT/$m.$cfg.json" >/dev/null 2>&1 ||
+      $E demo --model "$model" --source "$SRC" --phases "$PHASES" --quiet --json --out "$OUT/$m.$cfg" "${args[@]}" \
       >"$OUT/$m.$cfg.json"
     i=0
     for v in $(jq -r '.phases[].latency_p50_ms' "$OUT/$m.$cfg.json"); do
@@ -55,8 +57,8 @@ for m in "${models[@]}"; do
       'BEGIN { printf "| %s | %s Mbit/s | %.1f | %.1f | %.1f | %.2f | %.2f |", m, r, o, f, j, f / o, j / o }')")
     i=$((i + 1))
   done
-  jq -r '"jpeg baseline: input as " + (.plans[0].cut_encodings | join(","))' "$OUT/$m.jpeg.json" >"$OUT/$m.jpeg.txt"
-  $E calibrate "$model" --source "$SRC" --verify "$OUT/$m.ours.json" --skip 8 --frames 8 >"$OUT/$m.verify.txt"
+  jq -r '"jpeg baseline: input as " + (.plans[0].cut_encodings | join(","))' "$OUT/$m.jpeg-plan.json" >"$OUT/$m.jpeg.txt"
+  $E calibrate "$model" --source "$SRC" --verify "$OUT/$m.plans.json" --skip 8 --frames 8 >"$OUT/$m.verify.txt"
 done
 echo "| model | shaped | ours p50 ms | best fp32 p50 ms | cloud-only JPEG p50 ms | fp32 / ours | JPEG / ours |"
 echo "|---|---|---|---|---|---|---|"
