@@ -9,6 +9,8 @@
 #include <opencv2/core/utility.hpp>
 #include <opencv2/dnn.hpp>
 
+#include "common/hash.h"
+
 namespace edgecut::engine {
 
 using exec::DType;
@@ -99,12 +101,9 @@ std::vector<NodeId> fold_blockers(const graph::Graph& g, const graph::SegmentInf
 }  // namespace
 
 size_t OpenCvExecutor::KeyHash::operator()(const std::vector<NodeId>& k) const {
-  uint64_t h = 1469598103934665603ull;  // FNV-1a
-  for (NodeId v : k) {
-    h ^= static_cast<uint32_t>(v);
-    h *= 1099511628211ull;
-  }
-  return static_cast<size_t>(h);
+  Fnv1a h;
+  for (NodeId v : k) h.update_pod(v);
+  return static_cast<size_t>(h.value());
 }
 
 OpenCvExecutor::OpenCvExecutor(const graph::Model& model, const EngineOptions& options)

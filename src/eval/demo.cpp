@@ -12,6 +12,7 @@
 #include <optional>
 #include <thread>
 
+#include "common/cpu_limit.h"
 #include "common/subprocess.h"
 #include "eval/timeline_svg.h"
 #include "net/paced_relay.h"
@@ -53,44 +54,6 @@ Status wait_for_text(const std::string& path, const std::string& needle, Subproc
 // hierarchy to put itself under a quota (common/cpu_limit.h would fall back
 // to scaling times). The client is started through a shell that joins the
 // cgroup and then execs the rest; the cgroup goes once the client is gone.
-class CpuCgroup {
- public:
-  static Expected<CpuCgroup> make(const std::string& name, double fraction) {
-    CpuCgroup c;
-    c.dir_ = "/sys/fs/cgroup/cpu/" + name;
-    std::error_code ec;
-    std::filesystem::create_directories(c.dir_, ec);
-    if (ec) return error(Code::kIo, "{}: cannot create the edge's cgroup: {}", c.dir_, ec.message());
-    constexpr int kPeriodUs = 10000;  // short, so a frame is not quantised to 100 ms steps
-    std::ofstream(c.dir_ + "/cpu.cfs_period_us") << kPeriodUs;
-    std::ofstream q(c.dir_ + "/cpu.cfs_quota_us");
-    q << static_cast<int>(fraction * kPeriodUs);
-    q.close();
-    if (!q) return error(Code::kIo, "{}: cannot set the CPU quota", c.dir_);
-    return c;
-  }
-  CpuCgroup() = default;
-  CpuCgroup(CpuCgroup&& o) noexcept : dir_(std::move(o.dir_)) { o.dir_.clear(); }
-  ~CpuCgroup() {
-    if (!dir_.empty()) std::filesystem::remove(dir_);  // rmdir: empty once the client is gone
-  }
-  // argv that runs `rest` inside this cgroup, pinned to `cpu`.
-  std::vector<std::string> wrap(int cpu, const std::vector<std::string>& rest) const {
-    std::vector<std::string> argv = {"sh",
-                                     "-c",
-                                     "echo $$ > \"$0\"/cgroup.procs && exec \"$@\"",
-                                     dir_,
-                                     "taskset",
-                                     "-c",
-                                     std::to_string(cpu)};
-    argv.insert(argv.end(), rest.begin(), rest.end());
-    return argv;
-  }
-
- private:
-  std::string dir_;
-};
-
 std::vector<nlohmann::json> read_log(const std::string& path) {
   std::vector<nlohmann::json> out;
   std::ifstream f(path);
@@ -188,7 +151,7 @@ Status write_svg(const DemoOptions& o, const std::vector<nlohmann::json>& log, d
 struct Link {
   std::optional<Testbed> tb;
   std::unique_ptr<net::PacedRelay> relay;
-  std::optional<CpuCgroup> edge_cpu;
+  std::optional<CpuQuotaGroup> edge_cpu;
   std::string mode;
 
   Status set_rate(double mbps) {
@@ -210,8 +173,8 @@ Expected<Link> make_link(const DemoOptions& o) {
     to.uplink_bps = to.downlink_bps = bps;
     EDGECUT_ASSIGN_OR_RETURN(Testbed tb, Testbed::create(to));
     l.tb.emplace(std::move(tb));
-    EDGECUT_ASSIGN_OR_RETURN(CpuCgroup cg,
-                             CpuCgroup::make(fmt::format("edgecut-demo-{}", getpid()), o.edge_fraction));
+    EDGECUT_ASSIGN_OR_RETURN(CpuQuotaGroup cg,
+                             CpuQuotaGroup::make(fmt::format("edgecut-demo-{}", getpid()), o.edge_fraction));
     l.edge_cpu.emplace(std::move(cg));
     l.mode = fmt::format(
         "network namespaces {} / {} joined by veth, shaped by tbf; edge on core 0 under a CPU "
