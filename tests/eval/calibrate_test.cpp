@@ -44,7 +44,9 @@ TEST(Calibrate, MeasuresEveryEncodingOfInputAndCutVertexOutputs) {
       if (e.name == "int8" || e.name == "uint8") {
         EXPECT_EQ(e.bytes, raw / 4);
       }
-      EXPECT_GE(e.fidelity.cosine, 0.99) << g.values[t.value].name << " " << e.name;
+      // A 32x32 JPEG of the synthetic pattern loses more than the other encodings.
+      EXPECT_GE(e.fidelity.cosine, e.name.starts_with("jpeg") ? 0.9 : 0.99)
+          << g.values[t.value].name << " " << e.name;
       EXPECT_GE(e.encode_ns, 0);
     }
   }
