@@ -11,6 +11,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc            # KServe v2 protocol (net/)
   libonnx-dev libprotobuf-dev protobuf-compiler   # ONNX protobuf + shape inference
   libopencv-dev                                   # engine: OpenCV DNN, videoio
+  libzstd-dev liblz4-dev                          # codec: lossless tensor encodings
   nlohmann-json3-dev libcli11-dev libfmt-dev liblemon-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-torch python3-torchvision python3-onnx  # test fixtures only (torchvision exports)

@@ -22,9 +22,13 @@ int run_export(const ExportArgs& a) {
   auto plans = partition::read_plan_file(a.plans, model->graph);
   if (!plans) return report_error("export-tails", plans.status());
   std::vector<std::vector<graph::NodeId>> sets;
-  for (auto& p : *plans) sets.push_back(std::move(p.edge_nodes));
+  std::vector<runtime::PlanEncodings> encodings;
+  for (auto& p : *plans) {
+    sets.push_back(std::move(p.edge_nodes));
+    encodings.push_back(std::move(p.cut_encodings));
+  }
   const std::string name = a.name.empty() ? model->graph.name : a.name;
-  auto tails = runtime::export_tails(*model, name, sets, a.out);
+  auto tails = runtime::export_tails(*model, name, sets, a.out, encodings);
   if (!tails) return report_error("export-tails", tails.status());
   fmt::print("{} tail(s) of {} plan(s) written to {}\n", tails->size(), sets.size(), a.out);
   for (const auto& t : *tails) {

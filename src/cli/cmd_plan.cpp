@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/costs_arg.h"
+#include "cli/encodings_arg.h"
 #include "cli/model_arg.h"
 #include "cli/svg.h"
 #include "common/strings.h"
@@ -24,6 +25,7 @@ using partition::ms_from_ns;
 struct PlanArgs {
   std::string model;
   CostArgs costs;
+  EncodingArgs encodings;
   std::string bandwidth = "10Mbps";
   std::string downlink;
   std::string rtt = "20ms";
@@ -52,6 +54,19 @@ std::string short_list(const graph::Graph& g, const std::vector<graph::ValueId>&
   for (size_t i = 0; i < xs.size() && i < 3; ++i) s += (i ? ", " : "") + g.values[xs[i]].name;
   if (xs.size() > 3) s += fmt::format(" (+{})", xs.size() - 3);
   return s.empty() ? "-" : s;
+}
+
+// "x1 (int8+zstd), x2 (fp16)": cut tensors with their encodings when any is not fp32.
+std::string cut_list(const graph::Graph& g, const partition::Plan& p) {
+  bool encoded = false;
+  for (const auto& e : p.cut_encodings) encoded |= e != "fp32";
+  if (!encoded) return short_list(g, p.cut_values);
+  std::string s;
+  for (size_t i = 0; i < p.cut_values.size() && i < 3; ++i) {
+    s += fmt::format("{}{} ({})", i ? ", " : "", g.values[p.cut_values[i]].name, p.cut_encodings[i]);
+  }
+  if (p.cut_values.size() > 3) s += fmt::format(" (+{})", p.cut_values.size() - 3);
+  return s;
 }
 
 std::string flags(const partition::Plan& p) {
@@ -189,8 +204,7 @@ void print_one_bandwidth(const graph::Graph& g, double bps, const std::vector<pa
     const auto& b = p.predicted;
     fmt::print("{:<13} {:>10.2f} {:>9.2f} {:>11.2f} {:>9.2f} {:>6}  {:<34} {:>9.1f}{}\n", p.algo,
                ms_from_ns(b.total_ns), ms_from_ns(b.edge_ns), ms_from_ns(b.transfer_ns()),
-               ms_from_ns(b.cloud_ns), p.edge_nodes.size(), short_list(g, p.cut_values), p.solve_us,
-               flags(p));
+               ms_from_ns(b.cloud_ns), p.edge_nodes.size(), cut_list(g, p), p.solve_us, flags(p));
   }
 }
 
@@ -217,7 +231,7 @@ void print_sweep(const graph::Graph& g, const std::vector<std::string>& algos,
     fmt::print("{:>12}", format_bandwidth(bandwidths[i]));
     for (const auto& p : s.table[i]) fmt::print(" {:>12.2f}", figure(p));
     const auto& p0 = s.table[i].front();
-    fmt::print("   {} edge nodes; {}\n", p0.edge_nodes.size(), short_list(g, p0.cut_values));
+    fmt::print("   {} edge nodes; {}\n", p0.edge_nodes.size(), cut_list(g, p0));
   }
   const bool tp = !s.table.empty() && s.table[0].front().objective == partition::Objective::kThroughput;
   fmt::print("{}\n",
@@ -227,10 +241,16 @@ void print_sweep(const graph::Graph& g, const std::vector<std::string>& algos,
 void print_envelope(const nlohmann::json& env) {
   fmt::print("\nbandwidth envelope: {} plans are optimal somewhere in the range\n", env.size());
   for (const auto& e : env) {
+    std::string sends;
+    const auto& names = e["plan"]["cut_value_names"];
+    const auto& encs = e["plan"]["cut_encodings"];
+    for (size_t i = 0; i < names.size(); ++i) {
+      sends += fmt::format("{}{} as {} ({:.0f} B)", i ? ", " : "", names[i].get<std::string>(),
+                           encs[i].get<std::string>(), e["plan"]["cut_encoded_bytes"][i].get<double>());
+    }
     fmt::print("  {:>12} .. {:<12} {:>4} edge nodes, sends {}\n", format_bandwidth(e["from_bps"]),
                format_bandwidth(e["to_bps"]), e["plan"]["edge_nodes"].size(),
-               e["plan"]["cut_value_names"].empty() ? std::string("nothing (edge-only)")
-                                                    : e["plan"]["cut_value_names"].dump());
+               sends.empty() ? std::string("nothing (edge-only)") : sends);
   }
 }
 
@@ -242,6 +262,9 @@ int run(const PlanArgs& a) {
   if (!costs) return report_error("plan", costs.status());
   auto cm = partition::CostModel::create(g, costs->edge_ms, costs->cloud_ms);
   if (!cm) return report_error("plan", cm.status());
+  auto table = load_encodings(a.encodings, g);
+  if (!table) return report_error("plan", table.status());
+  cm->encodings = *table;
   auto net = parse_network(a);
   if (!net) return report_error("plan", net.status());
   const std::vector<std::string> algos = algo_list(a, g);
@@ -283,6 +306,7 @@ void register_plan(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("plan", "Choose where to cut a model for a bandwidth (or a sweep)");
   sub->add_option("model", a->model, kModelHelp)->required();
   add_cost_options(sub, &a->costs);
+  add_encoding_options(sub, &a->encodings);
   sub->add_option("-b,--bandwidth", a->bandwidth, "Uplink bandwidth, e.g. 10Mbps, 500kbps, 2MB/s")
       ->capture_default_str();
   sub->add_option("--downlink", a->downlink, "Downlink bandwidth (default: same as uplink)");

@@ -12,6 +12,7 @@
 #include "cli/cmd_profile_options.h"
 #include "cli/commands.h"
 #include "cli/costs_arg.h"
+#include "cli/encodings_arg.h"
 #include "cli/model_arg.h"
 #include "cli/security_args.h"
 #include "common/units.h"
@@ -39,6 +40,7 @@ struct RunArgs {
   bool json = false;
   bool quiet = false;
   CostArgs costs;
+  EncodingArgs encodings;
   EmulationArgs emulation;
   ClientSecurityArgs security;
   std::string mode = "latency";  // or stream (runtime/stream_loop.h)
@@ -67,6 +69,7 @@ Status configure(const RunArgs& a, const graph::Graph& g, runtime::EdgeOptions* 
   EDGECUT_ASSIGN_OR_RETURN(BandwidthRange r, parse_bandwidth_range(a.range));
   o->control.min_bps = r.lo_bps;
   o->control.max_bps = r.hi_bps;
+  EDGECUT_ASSIGN_OR_RETURN(o->control.encodings, load_encodings(a.encodings, g));
   if (!a.bandwidth.empty()) {
     EDGECUT_ASSIGN_OR_RETURN(o->fixed_bps, parse_bandwidth_bps(a.bandwidth));
   }
@@ -74,7 +77,10 @@ Status configure(const RunArgs& a, const graph::Graph& g, runtime::EdgeOptions* 
     const std::string path = a.algo.substr(6);
     EDGECUT_ASSIGN_OR_RETURN(auto plans, partition::read_plan_file(path, g));
     o->control.algo = "fixed";
-    for (auto& p : plans) o->control.fixed_plans.push_back(std::move(p.edge_nodes));
+    for (auto& p : plans) {
+      o->control.fixed_plans.push_back(std::move(p.edge_nodes));
+      o->control.fixed_encodings.push_back(std::move(p.cut_encodings));
+    }
     return Status::ok();
   }
   static const std::vector<std::string> kAlgos = {"qdmp",      "dads",       "dads-fixed", "neurosurgeon",
@@ -168,6 +174,7 @@ void register_run(CLI::App& app) {
   cmd->add_flag("--json", a->json, "Print the summary as JSON (frames go to stderr)");
   cmd->add_flag("-q,--quiet", a->quiet, "No line per frame");
   add_cost_options(cmd, &a->costs);
+  add_encoding_options(cmd, &a->encodings);
   add_emulation_options(cmd, &a->emulation);
   add_client_security_options(cmd, &a->security);
   cmd->callback([a] { finish(run_run(*a)); });

@@ -20,7 +20,7 @@ void register_run(CLI::App& app);
 void register_export_tails(CLI::App& app);
 void register_demo(CLI::App& app);
 void register_certs(CLI::App& app);
-
+void register_calibrate(CLI::App& app);
 
 // Prints "edgecut <cmd>: error: <msg>" to stderr and returns 1 (2 for invalid usage).
 int report_error(const char* cmd, const Status& status);

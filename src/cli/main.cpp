@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   edgecut::cli::register_inspect(app);
   edgecut::cli::register_profile(app);
   edgecut::cli::register_plan(app);
+  edgecut::cli::register_calibrate(app);
   edgecut::cli::register_bench(app);
   edgecut::cli::register_exec(app);
   edgecut::cli::register_serve(app);

@@ -131,18 +131,36 @@ Expected<InferReply> Client::infer(const std::string& model, const std::vector<e
     add_input(&req, t);
     r.request_bytes += static_cast<int64_t>(t.bytes());
   }
+  return call(req, deadline, std::move(r));
+}
+
+Expected<InferReply> Client::infer(const std::string& model, std::vector<codec::Encoded> inputs,
+                                   Millis deadline, const std::string& request_id) {
+  inference::ModelInferRequest req;
+  req.set_model_name(model);
+  req.set_id(request_id);
+  InferReply r;
+  for (auto& e : inputs) {
+    r.request_bytes += static_cast<int64_t>(e.payload.size());
+    add_encoded_input(&req, std::move(e));
+  }
+  return call(req, deadline, std::move(r));
+}
+
+Expected<InferReply> Client::call(inference::ModelInferRequest& req, Millis deadline, InferReply r) {
   auto resp = std::make_shared<inference::ModelInferResponse>();
   grpc::ClientContext ctx;
   prepare(&ctx, deadline);
   const auto t0 = Clock::now();
   grpc::Status s = stub_->ModelInfer(&ctx, req, resp.get());
   r.round_trip_ms = Millis(Clock::now() - t0).count();
-  EDGECUT_RETURN_IF_ERROR(from_grpc(s, "ModelInfer " + model));
+  EDGECUT_RETURN_IF_ERROR(from_grpc(s, "ModelInfer " + req.model_name()));
   EDGECUT_ASSIGN_OR_RETURN(r.outputs, read_outputs(*resp, options_.limits, resp));
   for (const auto& t : r.outputs) r.response_bytes += static_cast<int64_t>(t.bytes());
   r.compute_ms = static_cast<double>(int_param(resp->parameters(), kComputeUs, 0)) / 1000.0;
   r.queue_ms = static_cast<double>(int_param(resp->parameters(), kQueueUs, 0)) / 1000.0;
   r.load = static_cast<double>(int_param(resp->parameters(), kLoadMilli, -1000)) / 1000.0;
+  r.decode_ms = static_cast<double>(int_param(resp->parameters(), kDecodeUs, 0)) / 1000.0;
   return r;
 }
 

@@ -40,6 +40,7 @@ struct InferReply {
   double compute_ms = 0;              // server's engine time (parameter), 0 if absent
   double queue_ms = 0;                // server's wait for an engine slot (parameter)
   double load = -1;                   // server's waiting requests per slot (parameter); -1 if absent
+  double decode_ms = 0;               // server's decoding of encoded inputs (parameter)
   int64_t request_bytes = 0;          // raw tensor bytes sent
   int64_t response_bytes = 0;         // raw tensor bytes received
 };
@@ -61,10 +62,15 @@ class Client {
   Status unload(const std::string& model, Millis deadline);
   Expected<InferReply> infer(const std::string& model, const std::vector<exec::Tensor>& inputs,
                              Millis deadline, const std::string& request_id = "");
+  // Encoded inputs (net/wire.h, add_encoded_input): payloads are moved into
+  // the request; request_bytes counts the payloads.
+  Expected<InferReply> infer(const std::string& model, std::vector<codec::Encoded> inputs, Millis deadline,
+                             const std::string& request_id = "");
 
  private:
   // Deadline and credentials of one call.
   void prepare(grpc::ClientContext* ctx, Millis deadline) const;
+  Expected<InferReply> call(inference::ModelInferRequest& req, Millis deadline, InferReply r);
 
   ChannelOptions options_;
   std::shared_ptr<grpc::Channel> channel_;

@@ -1,6 +1,8 @@
 #include "net/wire.h"
 
+#include <algorithm>
 #include <array>
+#include <climits>
 #include <utility>
 
 namespace edgecut::net {
@@ -62,7 +64,80 @@ Expected<exec::Tensor> view_of(const Meta& m, const std::string& raw, const Wire
   return exec::Tensor::view(m.name(), dt, std::move(shape), raw.data(), raw.size());
 }
 
+const char* base_datatype(const codec::Encoding& e) {
+  switch (e.base) {
+    case codec::Base::kFp32:
+      return "FP32";
+    case codec::Base::kFp16:
+      return "FP16";
+    case codec::Base::kInt8:
+      return "INT8";
+    case codec::Base::kUint8:
+    case codec::Base::kJpeg:
+      return "UINT8";
+  }
+  return "";
+}
+
+// An input with a kEncoding parameter: checks its metadata against the
+// encoding and what the model wants, then decodes (codec::decode validates
+// the payload before allocating).
+Expected<exec::Tensor> decode_input(const inference::ModelInferRequest::InferInputTensor& m,
+                                    const std::string& raw, const TensorSpec& want,
+                                    const WireLimits& limits) {
+  const auto& params = m.parameters();
+  const auto& enc_param = params.at(kEncoding);
+  if (enc_param.parameter_choice_case() != inference::InferParameter::kStringParam) {
+    return error(Code::kInvalidArgument, "input '{}': parameter {} must be a string", m.name(), kEncoding);
+  }
+  EDGECUT_ASSIGN_OR_RETURN(codec::Encoding e, codec::parse_encoding(enc_param.string_param()));
+  if (m.datatype() != base_datatype(e)) {
+    return error(Code::kInvalidArgument, "input '{}' is {}, but encoding {} sends {}", m.name(), m.datatype(),
+                 e.name(), base_datatype(e));
+  }
+  if (want.dtype != DType::kFloat) {
+    return error(Code::kInvalidArgument, "input '{}': encoding {} decodes to FP32, but the model expects {}",
+                 m.name(), e.name(), v2_datatype(want.dtype));
+  }
+  std::vector<int64_t> shape(m.shape().begin(), m.shape().end());
+  if (shape != want.shape) {
+    return error(Code::kInvalidArgument, "input '{}' has shape {}, but the model expects {}", m.name(),
+                 exec::shape_str(shape), exec::shape_str(want.shape));
+  }
+  codec::EncodedView v{m.name(), e, std::move(shape), {}, raw.data(), raw.size(), nullptr};
+  if (e.base == codec::Base::kInt8) {
+    auto sc = params.find(kScale);
+    auto zp = params.find(kZeroPoint);
+    if (sc == params.end() || sc->second.parameter_choice_case() != inference::InferParameter::kDoubleParam ||
+        zp == params.end() || zp->second.parameter_choice_case() != inference::InferParameter::kInt64Param) {
+      return error(Code::kInvalidArgument, "input '{}' ({}): needs a double {} and an int64 {} parameter",
+                   m.name(), e.name(), kScale, kZeroPoint);
+    }
+    const int64_t z = zp->second.int64_param();
+    v.params = {static_cast<float>(sc->second.double_param()),
+                static_cast<int32_t>(std::clamp<int64_t>(z, INT32_MIN, INT32_MAX))};
+  }
+  codec::DecodeLimits dl;
+  dl.max_tensor_bytes = limits.max_tensor_bytes;
+  return codec::decode(v, codec::ImageNorm{}, dl);
+}
+
 }  // namespace
+
+void add_encoded_input(inference::ModelInferRequest* req, codec::Encoded&& e) {
+  auto* m = req->add_inputs();
+  m->set_name(e.name);
+  m->set_datatype(base_datatype(e.encoding));
+  for (int64_t d : e.shape) m->add_shape(d);
+  if (!(e.encoding.base == codec::Base::kFp32 && e.encoding.pack == codec::Pack::kNone)) {
+    set_param(m->mutable_parameters(), kEncoding, e.encoding.name());
+  }
+  if (e.encoding.base == codec::Base::kInt8) {
+    (*m->mutable_parameters())[kScale].set_double_param(e.params.scale);
+    set_param(m->mutable_parameters(), kZeroPoint, int64_t{e.params.zero_point});
+  }
+  req->add_raw_input_contents(std::move(e.payload));
+}
 
 const char* v2_datatype(DType t) {
   for (const auto& [d, s] : kNames) {
@@ -117,6 +192,10 @@ Expected<std::vector<exec::Tensor>> read_inputs(const inference::ModelInferReque
     if (has_typed_contents(m)) {
       return error(Code::kInvalidArgument,
                    "input '{}': typed contents are not accepted; send raw_input_contents", m.name());
+    }
+    if (m.parameters().contains(kEncoding)) {
+      EDGECUT_ASSIGN_OR_RETURN(out[k], decode_input(m, req.raw_input_contents(i), want[k], limits));
+      continue;
     }
     EDGECUT_ASSIGN_OR_RETURN(exec::Tensor t, view_of(m, req.raw_input_contents(i), limits, "input"));
     if (t.dtype() != want[k].dtype) {

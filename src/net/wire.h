@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "codec/codec.h"
 #include "common/status.h"
 #include "exec/tensor.h"
 #include "net/proto/grpc_service.pb.h"
@@ -45,7 +46,15 @@ struct TensorSpec {
 void add_input(inference::ModelInferRequest* req, const exec::Tensor& t);
 void add_output(inference::ModelInferResponse* resp, const exec::Tensor& t);
 
-// The inputs of `req`, as views into it, in `want` order, after checking
+// Appends an encoded tensor (codec/codec.h): datatype = the encoding's base
+// (FP32, FP16, INT8; UINT8 for uint8 and jpeg), shape = the decoded shape,
+// parameters kEncoding (+ kScale, kZeroPoint for int8); the payload is moved
+// into the message, not copied.
+void add_encoded_input(inference::ModelInferRequest* req, codec::Encoded&& e);
+
+// The inputs of `req`, as views into it (an input whose kEncoding parameter
+// names an encoding other than fp32 is decoded into an owned float32 tensor,
+// after the payload is checked against its encoding, shape and parameters), in `want` order, after checking
 // names (each wanted once, nothing extra), datatypes, shapes and raw sizes.
 // `req` must outlive the tensors.
 Expected<std::vector<exec::Tensor>> read_inputs(const inference::ModelInferRequest& req,
@@ -73,6 +82,11 @@ inline constexpr const char* kQueueUs = "edgecut_queue_us";      // wait for an 
 // the wait a new request would see, in service times. Probes carry it too,
 // so an edge that stopped using an overloaded cloud sees the load end.
 inline constexpr const char* kLoadMilli = "edgecut_load_milli";
+inline constexpr const char* kDecodeUs = "edgecut_decode_us";  // decoding the request's encoded inputs
+// Tensor parameters of an encoded input.
+inline constexpr const char* kEncoding = "edgecut_encoding";     // string: codec encoding name
+inline constexpr const char* kScale = "edgecut_scale";           // double: int8 scale
+inline constexpr const char* kZeroPoint = "edgecut_zero_point";  // int64: int8 zero point
 // A built-in model of every edgecut server: takes one UINT8 tensor "payload"
 // of any length within the limits and answers with no outputs. The edge sends
 // probes to it to measure the uplink while its plan sends nothing.

@@ -1,5 +1,6 @@
 #include "partition/cost_model.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace edgecut::partition {
@@ -47,7 +48,32 @@ Rates CostModel::rates(const Network& net) const {
     r.down_ns[x] = std::llround(b * down);
   }
   r.rtt_ns = ns_from_ms(net.rtt_ms);
+  r.up_choice.assign(values.size(), -1);
+  if (encodings) {
+    const size_t n = std::min(values.size(), encodings->options.size());
+    for (size_t x = 0; x < n; ++x) {
+      const auto& opts = encodings->options[x];
+      for (size_t k = 0; k < opts.size(); ++k) {
+        const int64_t t = opts[k].encode_ns + std::llround(opts[k].bytes * up) + opts[k].decode_ns;
+        if (t < r.up_ns[x]) {
+          r.up_ns[x] = t;
+          r.up_choice[x] = static_cast<int16_t>(k);
+        }
+      }
+    }
+  }
   return r;
+}
+
+CostModel::Crossing CostModel::crossing(ValueId x, const Rates& rates) const {
+  Crossing c;
+  c.bytes = static_cast<double>(g_->values[x].bytes);
+  const int k = x < static_cast<ValueId>(rates.up_choice.size()) ? rates.up_choice[x] : -1;
+  if (k >= 0 && encodings) {
+    const EncodingOption& o = encodings->options[x][k];
+    c = {o.name, o.bytes, o.encode_ns + o.decode_ns};
+  }
+  return c;
 }
 
 bool CostModel::is_closed(const std::vector<char>& on_edge) const {

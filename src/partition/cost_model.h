@@ -6,17 +6,22 @@
 //        + sum_{x: producer in cloud, some consumer on edge} down(x)    (invalid plans only)
 //        + sum_{graph outputs x produced in the cloud} down(x)
 //        + [S != all nodes] * rtt
-// Graph inputs count as produced on the edge. up(x) = bytes*8/B_up, down(x) =
+// Graph inputs count as produced on the edge. up(x) = bytes*8/B_up (or, with
+// an encoding table, the cheapest allowed encoding's encode + bytes/B + decode:
+// partition/encodings.h), down(x) =
 // bytes*8/B_down, each rounded to the nanosecond once per bandwidth so that
 // min-cut values and this evaluator agree exactly. evaluate() depends on no
 // min-cut code: it is the oracle. O(V + E) per evaluation.
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "common/status.h"
 #include "graph/graph.h"
+#include "partition/encodings.h"
 
 namespace edgecut::partition {
 
@@ -36,6 +41,9 @@ struct Rates {
   std::vector<int64_t> up_ns;    // per value; 0 for weights
   std::vector<int64_t> down_ns;  // per value; 0 for weights
   int64_t rtt_ns = 0;
+  // Per value: the index of the encoding up_ns prices in the cost model's
+  // table, -1 for raw fp32 (always, without a table).
+  std::vector<int16_t> up_choice;
 };
 
 struct Breakdown {
@@ -66,6 +74,16 @@ class CostModel {
   std::vector<int64_t> te_ns;
   std::vector<int64_t> tc_ns;
   std::vector<char> is_output;  // per value
+  // Allowed encodings per crossing tensor; null or empty: raw fp32 only.
+  std::shared_ptr<const EncodingTable> encodings;
+
+  // What value x is sent as when it crosses at these rates.
+  struct Crossing {
+    std::string encoding = "fp32";
+    double bytes = 0;      // per frame
+    int64_t codec_ns = 0;  // encode on the edge + decode in the cloud
+  };
+  Crossing crossing(ValueId x, const Rates& rates) const;
 
  private:
   const Graph* g_ = nullptr;

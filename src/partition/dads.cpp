@@ -23,8 +23,8 @@ Plan solve_dads(const CostModel& cm, const Network& net, const Rates& rates, boo
       claimed = edge_only;
     }
   }
-  return make_plan(cm, rates, net.uplink_bps, precedence ? "dads-fixed" : "dads",
-                   std::move(on_edge), claimed);
+  return make_plan(cm, rates, net.uplink_bps, precedence ? "dads-fixed" : "dads", std::move(on_edge),
+                   claimed);
 }
 
 }  // namespace edgecut::partition

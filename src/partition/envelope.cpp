@@ -25,16 +25,24 @@ struct Builder {
     Network n = net;
     n.uplink_bps = bps;
     n.downlink_bps = bps * down_ratio;
-    Piece p{qdmp.solve(n)};
+    const Rates rates = qdmp.cost_model().rates(n);
+    Piece p{qdmp.solve(n, rates)};
     const CostModel& cm = qdmp.cost_model();
     const Graph& g = cm.graph();
     const Breakdown& br = p.plan.predicted;
     p.a = static_cast<double>(br.edge_ns + br.cloud_ns + br.rtt_ns);
     double up_bits = 0, down_bits = 0;
-    for (ValueId x : p.plan.cut_values) up_bits += 8.0 * static_cast<double>(g.values[x].bytes);
+    // Each cut tensor's encoding is fixed along this plan's line: its codec
+    // time is a constant, its encoded bytes the slope.
+    for (ValueId x : p.plan.cut_values) {
+      const CostModel::Crossing c = cm.crossing(x, rates);
+      up_bits += 8.0 * c.bytes;
+      p.a += static_cast<double>(c.codec_ns);
+    }
     for (ValueId x : g.outputs) {
       NodeId u = g.values[x].producer;
-      if (u != graph::kNoNode && !p.plan.on_edge[u]) down_bits += 8.0 * static_cast<double>(g.values[x].bytes);
+      if (u != graph::kNoNode && !p.plan.on_edge[u])
+        down_bits += 8.0 * static_cast<double>(g.values[x].bytes);
     }
     p.b = 1e9 * (up_bits + down_bits / down_ratio);
     return p;

@@ -18,8 +18,7 @@ int64_t lemon_max_flow(int num_vertices, const std::vector<MaxFlow::Arc>& arcs, 
   for (auto& n : nodes) n = g.addNode();
   lemon::SmartDigraph::ArcMap<int64_t> cap(g);
   for (const auto& a : arcs) cap[g.addArc(nodes[a.u], nodes[a.v])] = a.cap;
-  lemon::Preflow<lemon::SmartDigraph, lemon::SmartDigraph::ArcMap<int64_t>> pf(g, cap, nodes[s],
-                                                                               nodes[t]);
+  lemon::Preflow<lemon::SmartDigraph, lemon::SmartDigraph::ArcMap<int64_t>> pf(g, cap, nodes[s], nodes[t]);
   pf.runMinCut();
   return pf.flowValue();
 }

@@ -23,6 +23,11 @@ Plan make_plan(const CostModel& cm, const Rates& rates, double bandwidth_bps, st
   graph::Crossings c = graph::crossings(g, p.on_edge);
   p.cut_values = std::move(c.up);
   p.reverse_values = std::move(c.down);
+  for (ValueId x : p.cut_values) {
+    CostModel::Crossing e = cm.crossing(x, rates);
+    p.cut_encodings.push_back(std::move(e.encoding));
+    p.cut_encoded_bytes.push_back(e.bytes);
+  }
   p.predicted = cm.evaluate(p.on_edge, rates);
   p.claimed_ns = claimed_ns;
   return p;

@@ -21,12 +21,14 @@ struct Plan {
   std::string algo;
   Objective objective = Objective::kLatency;
   double bandwidth_bps = 0;
-  std::vector<char> on_edge;            // per node
-  std::vector<NodeId> edge_nodes;       // ascending ids
-  std::vector<ValueId> cut_values;      // edge -> cloud tensors (graph inputs included)
-  std::vector<ValueId> reverse_values;  // cloud -> edge tensors: only in invalid plans
-  Breakdown predicted;                  // from CostModel::evaluate, the oracle
-  int64_t claimed_ns = 0;               // the algorithm's own total (its cut value); == predicted if honest
+  std::vector<char> on_edge;               // per node
+  std::vector<NodeId> edge_nodes;          // ascending ids
+  std::vector<ValueId> cut_values;         // edge -> cloud tensors (graph inputs included)
+  std::vector<std::string> cut_encodings;  // per cut value: what it is sent as ("fp32", "int8+zstd")
+  std::vector<double> cut_encoded_bytes;   // per cut value: bytes per frame on the wire
+  std::vector<ValueId> reverse_values;     // cloud -> edge tensors: only in invalid plans
+  Breakdown predicted;                     // from CostModel::evaluate, the oracle
+  int64_t claimed_ns = 0;  // the algorithm's own total (its cut value); == predicted if honest
   double solve_us = 0;
   // Throughput plans: false when a block was too large to search to the end
   // in the node budget; the optimum then lies in [lower_bound_ns, claimed_ns].

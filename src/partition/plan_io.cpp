@@ -21,6 +21,8 @@ nlohmann::json plan_to_json(const Plan& p, const graph::Graph& g) {
                       {"cut_values", p.cut_values},
                       {"cut_value_names", value_names},
                       {"cut_bytes", cut_bytes},
+                      {"cut_encodings", p.cut_encodings},
+                      {"cut_encoded_bytes", p.cut_encoded_bytes},
                       {"reverse_values", p.reverse_values},
                       {"valid", p.valid()},
                       {"mispriced", p.mispriced()},
@@ -59,6 +61,35 @@ Status write_plan_file(const std::string& path, const nlohmann::json& file) {
 
 namespace {
 
+// "cut_encodings" (optional; absent: everything fp32), parallel to
+// "cut_value_names". The names are checked by the codec that uses them.
+Status read_encodings(const std::string& path, size_t i, const nlohmann::json& p, const graph::Graph& g,
+                      StoredPlan* s) {
+  const auto enc = p.find("cut_encodings");
+  if (enc == p.end()) return Status::ok();
+  const auto names = p.find("cut_value_names");
+  if (!enc->is_array() || names == p.end() || !names->is_array() || names->size() != enc->size()) {
+    return error(Code::kParseError,
+                 "{}: plan {}: \"cut_encodings\" must be an array as long as \"cut_value_names\"", path, i);
+  }
+  for (size_t k = 0; k < enc->size(); ++k) {
+    if (!(*enc)[k].is_string() || !(*names)[k].is_string()) {
+      return error(Code::kParseError, "{}: plan {}: cut_encodings / cut_value_names hold a non-string", path,
+                   i);
+    }
+    const std::string name = (*names)[k].get<std::string>();
+    ValueId id = -1;
+    for (ValueId x = 0; x < g.num_values() && id < 0; ++x) {
+      if (g.values[x].name == name) id = x;
+    }
+    if (id < 0)
+      return error(Code::kInvalidArgument, "{}: plan {}: no tensor '{}' in model '{}'", path, i, name,
+                   g.name);
+    s->cut_encodings.emplace_back(id, (*enc)[k].get<std::string>());
+  }
+  return Status::ok();
+}
+
 Expected<StoredPlan> read_one(const std::string& path, size_t i, const nlohmann::json& p,
                               const graph::Graph& g) {
   if (!p.is_object()) return error(Code::kParseError, "{}: plan {} is not an object", path, i);
@@ -91,6 +122,7 @@ Expected<StoredPlan> read_one(const std::string& path, size_t i, const nlohmann:
   }
   EDGECUT_RETURN_IF_ERROR(graph::check_predecessor_closed(g, s.edge_nodes).with_context(path));
   s.edge_nodes = graph::mask_nodes(graph::node_mask(g, s.edge_nodes));
+  EDGECUT_RETURN_IF_ERROR(read_encodings(path, i, p, g, &s));
   return s;
 }
 

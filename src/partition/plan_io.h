@@ -2,8 +2,8 @@
 // `plan` (writer), `exec`, `run --algo fixed:FILE` and `export-tails` (readers):
 //   {"model": name, "model_hash": h, "plans": [{"algo", "bandwidth_bps",
 //    "edge_nodes": [ids], "edge_node_names": [..], "cut_values": [ids],
-//    "cut_value_names": [..], "valid", "mispriced", "claimed_ms",
-//    "predicted": {"edge_ms", "transfer_ms", "cloud_ms", "total_ms", ...}, "solve_us"}]}
+//    "cut_value_names": [..], "cut_encodings": [..], "cut_encoded_bytes": [..], "valid", "mispriced",
+//    "claimed_ms", "predicted": {"edge_ms", "transfer_ms", "cloud_ms", "total_ms", ...}, "solve_us"}]}
 // A file is bound to its model by the structure hash; the reader refuses a
 // plan for another model, an id out of range, a node name that disagrees
 // with the model, and an edge set that is not closed under predecessors.
@@ -27,6 +27,8 @@ struct StoredPlan {
   std::string algo;
   double bandwidth_bps = 0;
   std::vector<NodeId> edge_nodes;  // ascending, unique, predecessor-closed
+  // (cut tensor, encoding name) as planned; tensors not listed go as fp32.
+  std::vector<std::pair<ValueId, std::string>> cut_encodings;
 };
 
 // Reads and validates every plan of `path` against `g`. Errors name the file

@@ -21,6 +21,7 @@ Qdmp::Qdmp(const CostModel& cm) : cm_(cm), st_(graph::analyze(cm.graph())), regi
   const Graph& g = cm.graph();
   block_min_.assign(k_blocks, 0);
   block_min_value_.assign(k_blocks, -1);
+  block_values_.assign(k_blocks, {});
   for (int k = 0; k < k_blocks; ++k) {
     // The transfer bound needs a real c_k+1: every interior node then reaches
     // it through data edges. Before the virtual sink, a node may end the graph.
@@ -31,6 +32,7 @@ Qdmp::Qdmp(const CostModel& cm) : cm_(cm), st_(graph::analyze(cm.graph())), regi
       for (ValueId x : g.nodes[v].outputs) {
         const auto& val = g.values[x];
         if (!real_tail || val.consumers.empty()) continue;
+        block_values_[k].push_back(x);
         ValueId& m = block_min_value_[k];
         if (m < 0 || val.bytes < g.values[m].bytes) m = x;
       }
@@ -84,6 +86,7 @@ Plan Qdmp::solve(const Network& net, const Rates& rates) {
     }
   }
   // (2)+(3) blocks by ascending lower bound; max-flow only where it can win.
+  const bool encoded = cm_.encodings && !cm_.encodings->empty();
   std::vector<std::pair<int64_t, int>> order;
   for (int k = 0; k < k_blocks; ++k) {
     if (st_.cut_pos[k + 1] - st_.cut_pos[k] <= 1) continue;
@@ -93,9 +96,13 @@ Plan Qdmp::solve(const Network& net, const Rates& rates) {
       // Least transfer: all of c_k's outputs (nothing inside on the edge), or
       // at least one tensor made inside (something inside on the edge).
       const int64_t head_out = outputs_up_ns(g, st_, st_.order[st_.cut_pos[k]], rates);
-      // Per-tensor prices are rounded monotonically in bytes, so the smallest
-      // tensor has the smallest price.
-      lb += std::min(head_out, rates.up_ns[block_min_value_[k]]);
+      // Raw prices are rounded monotonically in bytes, so the smallest tensor
+      // has the smallest price; encoded prices are not, so take the least.
+      int64_t least = rates.up_ns[block_min_value_[k]];
+      if (encoded) {
+        for (ValueId x : block_values_[k]) least = std::min(least, rates.up_ns[x]);
+      }
+      lb += std::min(head_out, least);
     }
     order.emplace_back(lb, k);
   }

@@ -41,10 +41,14 @@ class Qdmp {
   const CostModel& cm_;
   graph::Structure st_;
   RegionCut region_;
-  std::vector<int64_t> pre_e_;      // pre_e_[i] = te summed over order[0..i]
-  std::vector<int64_t> suf_c_;      // suf_c_[i] = tc summed over order[i..]
-  std::vector<int64_t> block_min_;  // per block: sum over interior of min(te, tc)
+  std::vector<int64_t> pre_e_;            // pre_e_[i] = te summed over order[0..i]
+  std::vector<int64_t> suf_c_;            // suf_c_[i] = tc summed over order[i..]
+  std::vector<int64_t> block_min_;        // per block: sum over interior of min(te, tc)
   std::vector<ValueId> block_min_value_;  // per block: smallest tensor made inside, -1 if none counts
+  // Per block: every tensor made inside that counts for the transfer bound.
+  // With encodings a tensor's price is not monotone in its raw size, so the
+  // bound takes the least price over these instead of block_min_value_.
+  std::vector<std::vector<ValueId>> block_values_;
   std::vector<std::pair<int32_t, ValueId>> out_pos_;  // (producer position, value) per graph output
   QdmpStats stats_;
 };

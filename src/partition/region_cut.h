@@ -30,8 +30,8 @@ struct RegionResult {
 class RegionCut {
  public:
   RegionCut(const CostModel& cm, const graph::Structure& st) : cm_(cm), st_(st) {}
-  RegionResult solve(std::span<const int32_t> interior, int32_t head, int32_t tail,
-                     const Rates& rates, bool precedence);
+  RegionResult solve(std::span<const int32_t> interior, int32_t head, int32_t tail, const Rates& rates,
+                     bool precedence);
   const MaxFlow& flow() const { return mf_; }
 
  private:

@@ -194,7 +194,10 @@ grpc::Status CloudServer::Service::ModelInfer(grpc::ServerContext* ctx, const in
   auto found = store_->find(q->model_name());
   if (!found) return to_grpc(found.status());
   const Servable& s = **found;
+  // Encoded inputs are decoded here (net/wire.h); timed apart from the queue.
+  const auto t_decode = Clock::now();
   auto inputs = net::read_inputs(*q, s.inputs, options_.limits);
+  const auto decode = Clock::now() - t_decode;
   if (!inputs) return to_grpc(inputs.status().with_context(s.name));
   if (!slots_.acquire()) {
     return {grpc::StatusCode::RESOURCE_EXHAUSTED,
@@ -223,7 +226,8 @@ grpc::Status CloudServer::Service::ModelInfer(grpc::ServerContext* ctx, const in
   net::set_param(r->mutable_parameters(), net::kComputeUs,
                  std::chrono::duration_cast<us>(t_end - t_start).count());
   net::set_param(r->mutable_parameters(), net::kQueueUs,
-                 std::chrono::duration_cast<us>(t_start - t_enter).count());
+                 std::chrono::duration_cast<us>(t_start - t_enter - decode).count());
+  net::set_param(r->mutable_parameters(), net::kDecodeUs, std::chrono::duration_cast<us>(decode).count());
   set_load(r);
   return grpc::Status::OK;
 }

@@ -30,13 +30,29 @@ Expected<Controller> Controller::create(const graph::Graph& g, std::vector<doubl
   return c;
 }
 
-Candidate Controller::describe(std::vector<NodeId> edge, std::string origin) const {
+Candidate Controller::describe(std::vector<NodeId> edge, std::string origin,
+                               std::vector<std::pair<graph::ValueId, std::string>> encodings) const {
   const graph::Graph& g = *g_;
   Candidate c;
   std::vector<char> mask = graph::node_mask(g, edge);
   c.edge_nodes = graph::mask_nodes(mask);
   for (NodeId v = 0; v < g.num_nodes(); ++v) (mask[v] ? c.edge_ms : c.cloud_ms) += mask[v] ? te_[v] : tc_[v];
-  for (graph::ValueId x : graph::crossings(g, mask).up) c.up_bytes += g.values[x].bytes;
+  for (graph::ValueId x : graph::crossings(g, mask).up) {
+    c.raw_up_bytes += g.values[x].bytes;
+    double bytes = static_cast<double>(g.values[x].bytes);
+    for (const auto& [y, name] : encodings) {
+      if (y != x || name == "fp32") continue;
+      c.encodings.emplace_back(x, name);
+      // The calibrated size and codec time; without a table entry, the raw size.
+      if (!o_.encodings || static_cast<size_t>(x) >= o_.encodings->options.size()) continue;
+      for (const auto& opt : o_.encodings->options[x]) {
+        if (opt.name != name) continue;
+        bytes = opt.bytes;
+        c.codec_ms += static_cast<double>(opt.encode_ns + opt.decode_ns) / 1e6;
+      }
+    }
+    c.up_bytes += std::llround(bytes);
+  }
   for (graph::ValueId x : g.outputs) {
     const NodeId u = g.values[x].producer;
     if (u != graph::kNoNode && !mask[u]) c.down_bytes += g.values[x].bytes;
@@ -46,13 +62,22 @@ Candidate Controller::describe(std::vector<NodeId> edge, std::string origin) con
 }
 
 int Controller::add(Candidate c) {
-  int i = find(c.edge_nodes);
+  int i = find(c.edge_nodes, c.encodings);
   if (i < 0) {
     candidates_.push_back(std::move(c));
     i = static_cast<int>(candidates_.size()) - 1;
   }
   if (std::find(active_.begin(), active_.end(), i) == active_.end()) active_.push_back(i);
   return i;
+}
+
+int Controller::find(const std::vector<NodeId>& edge_nodes,
+                     const std::vector<std::pair<graph::ValueId, std::string>>& encodings) const {
+  for (size_t i = 0; i < candidates_.size(); ++i) {
+    if (candidates_[i].edge_nodes == edge_nodes && candidates_[i].encodings == encodings)
+      return static_cast<int>(i);
+  }
+  return -1;
 }
 
 int Controller::find(const std::vector<NodeId>& edge_nodes) const {
@@ -71,7 +96,9 @@ Status Controller::rebuild() {
   built_fc_ = fc_;
   if (o_.algo == "fixed") {
     for (size_t i = 0; i < o_.fixed_plans.size(); ++i)
-      add(describe(o_.fixed_plans[i], fmt::format("fixed#{}", i)));
+      add(describe(o_.fixed_plans[i], fmt::format("fixed#{}", i),
+                   i < o_.fixed_encodings.size() ? o_.fixed_encodings[i]
+                                                 : std::vector<std::pair<graph::ValueId, std::string>>{}));
     if (active_.empty()) return error(Code::kInvalidArgument, "no fixed plans given");
     return Status::ok();
   }
@@ -79,6 +106,7 @@ Status Controller::rebuild() {
   for (double& t : te) t *= fe_;
   for (double& t : tc) t *= fc_;
   EDGECUT_ASSIGN_OR_RETURN(partition::CostModel cm, partition::CostModel::create(g, te, tc));
+  if (o_.algo == "qdmp") cm.encodings = o_.encodings;
   partition::Network net;
   net.rtt_ms = rtt_ms_;
   net.uplink_bps = o_.min_bps;
@@ -92,7 +120,13 @@ Status Controller::rebuild() {
   if (o_.algo == "qdmp") {
     partition::Qdmp q(cm);
     auto env = partition::Envelope::build(q, net, o_.min_bps, o_.max_bps);
-    for (const auto& piece : env.pieces()) add(describe(piece.plan.edge_nodes, "qdmp"));
+    for (const auto& piece : env.pieces()) {
+      std::vector<std::pair<graph::ValueId, std::string>> enc;
+      for (size_t k = 0; k < piece.plan.cut_values.size(); ++k) {
+        enc.emplace_back(piece.plan.cut_values[k], piece.plan.cut_encodings[k]);
+      }
+      add(describe(piece.plan.edge_nodes, "qdmp", std::move(enc)));
+    }
     return Status::ok();
   }
   for (int i = 0; i < o_.grid_points; ++i) {
@@ -133,7 +167,7 @@ Prediction Controller::predict(int plan, double bps, bool corrected) const {
   Prediction p;
   p.edge_ms = c.edge_ms * (corrected ? fe_ : 1.0);
   p.cloud_ms = c.cloud_ms * (corrected ? fc_ : 1.0);
-  p.up_ms = 8e3 * static_cast<double>(c.up_bytes) / bps;
+  p.up_ms = 8e3 * static_cast<double>(c.up_bytes) / bps + c.codec_ms;
   if (c.has_cloud()) {
     p.rtt_ms = rtt_ms_;
     p.down_ms = 8e3 * static_cast<double>(c.down_bytes) / (bps * o_.downlink_ratio);

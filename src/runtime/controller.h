@@ -33,12 +33,22 @@ struct Candidate {
   int64_t up_bytes = 0;                   // tensors that cross (graph inputs read in the cloud included)
   int64_t down_bytes = 0;                 // graph outputs computed in the cloud
   bool repaired = false;                  // the algorithm's set was not closed; closed here
+  // Crossing tensors sent encoded (partition/encodings.h), by value; the rest
+  // go as fp32. up_bytes then counts encoded bytes; codec_ms is their encode +
+  // decode time, raw_up_bytes the fp32 size.
+  std::vector<std::pair<graph::ValueId, std::string>> encodings;
+  double codec_ms = 0;
+  int64_t raw_up_bytes = 0;
   bool has_cloud() const { return cloud_ms > 0 || up_bytes > 0; }
 };
 
 struct ControllerOptions {
   std::string algo = "qdmp";  // qdmp, dads, dads-fixed, neurosurgeon, edge-only, cloud-only, fixed
   std::vector<std::vector<graph::NodeId>> fixed_plans;  // for "fixed"
+  // Per fixed plan (may be shorter): its tensors' encodings from the plan file.
+  std::vector<std::vector<std::pair<graph::ValueId, std::string>>> fixed_encodings;
+  // Encodings qdmp may price (null: fp32 only); the baselines ignore them.
+  std::shared_ptr<const partition::EncodingTable> encodings;
   double min_bps = 0.25e6;
   double max_bps = 2e9;
   double downlink_ratio = 1.0;  // downlink / uplink
@@ -93,10 +103,14 @@ class Controller {
   double cloud_factor() const { return fc_; }
   // Index of the candidate with exactly this edge set, or -1.
   int find(const std::vector<graph::NodeId>& edge_nodes) const;
+  // ... and these encodings.
+  int find(const std::vector<graph::NodeId>& edge_nodes,
+           const std::vector<std::pair<graph::ValueId, std::string>>& encodings) const;
 
  private:
   Status rebuild();
-  Candidate describe(std::vector<graph::NodeId> edge, std::string origin) const;
+  Candidate describe(std::vector<graph::NodeId> edge, std::string origin,
+                     std::vector<std::pair<graph::ValueId, std::string>> encodings = {}) const;
   int add(Candidate c);
 
   const graph::Graph* g_ = nullptr;

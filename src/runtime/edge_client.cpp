@@ -39,6 +39,10 @@ nlohmann::json FrameLog::to_json() const {
           {"up_ms", up_ms},
           {"total_ms", total_ms},
           {"up_bytes", up_bytes},
+          {"up_raw_bytes", up_raw_bytes},
+          {"encode_ms", encode_ms},
+          {"decode_ms", decode_ms},
+          {"encodings", encodings},
           {"down_bytes", down_bytes},
           {"fallback", fallback},
           {"note", note},
@@ -121,6 +125,16 @@ Status EdgeClient::prepare_new_plans() {
       p.tail_name = c.edge_nodes.empty() ? options_.model_name
                                          : net::tail_model_name(options_.model_name, p.split.edge_nodes);
       p.crossing = executor_->info(p.split.tail).inputs;
+      for (graph::ValueId x : p.crossing) {
+        codec::Encoding e;
+        for (const auto& [y, name] : c.encodings) {
+          if (y == x) {
+            EDGECUT_ASSIGN_OR_RETURN(e, codec::parse_encoding(name));
+          }
+        }
+        p.encoded |= !(e == codec::Encoding{});
+        p.encodings.push_back(e);
+      }
       EDGECUT_RETURN_IF_ERROR(load_tail(p));
     }
     std::lock_guard lock(plans_mu_);
@@ -165,15 +179,29 @@ Status EdgeClient::run_cloud(const Prepared& p, const std::vector<exec::Tensor>&
   EDGECUT_ASSIGN_OR_RETURN(std::vector<exec::Tensor> send, exec::pick(model_.graph, p.crossing, pool));
   const double predicted_call = log->pred.up_ms + log->pred.rtt_ms + log->pred.cloud_ms + log->pred.down_ms;
   const Millis deadline(std::max(options_.deadline_min_ms, options_.deadline_factor * predicted_call));
+  for (const auto& t : send) log->up_raw_bytes += static_cast<int64_t>(t.bytes());
+  // Encodes (when the plan says so) and sends; again after a tail reload.
+  auto call = [&]() -> Expected<net::InferReply> {
+    if (!p.encoded) return client_->infer(p.tail_name, send, deadline, std::to_string(log->frame));
+    const auto e0 = Clock::now();
+    std::vector<codec::Encoded> enc;
+    log->encodings.clear();
+    for (size_t i = 0; i < send.size(); ++i) {
+      EDGECUT_ASSIGN_OR_RETURN(codec::Encoded e, codec::encode(send[i], p.encodings[i]));
+      log->encodings.push_back(p.encodings[i].name());
+      enc.push_back(std::move(e));
+    }
+    log->encode_ms = Millis(Clock::now() - e0).count();
+    return client_->infer(p.tail_name, std::move(enc), deadline, std::to_string(log->frame));
+  };
   const auto c0 = Clock::now();
-  auto reply = client_->infer(p.tail_name, send, deadline, std::to_string(log->frame));
+  auto reply = call();
   if (!reply && reply.status().code() == Code::kNotFound) {  // the server restarted or evicted the tail
     log->note = "tail reloaded";
     EDGECUT_RETURN_IF_ERROR(load_tail(p));
-    reply = client_->infer(p.tail_name, send, deadline, std::to_string(log->frame));
+    reply = call();
   }
-  int64_t up_bytes = 0;
-  for (const auto& t : send) up_bytes += static_cast<int64_t>(t.bytes());
+  const int64_t up_bytes = reply ? reply->request_bytes : log->up_raw_bytes;
   log->up_bytes = up_bytes;
   if (!reply) {
     if (reply.status().message().find("RESOURCE_EXHAUSTED") != std::string::npos) {
@@ -191,10 +219,12 @@ Status EdgeClient::run_cloud(const Prepared& p, const std::vector<exec::Tensor>&
   log->call_ms = reply->round_trip_ms;
   log->compute_ms = reply->compute_ms;
   log->queue_ms = reply->queue_ms;
+  log->decode_ms = reply->decode_ms;
   log->down_bytes = reply->response_bytes;
   const double down_ms =
       8e3 * static_cast<double>(reply->response_bytes) / (log->est_bps * options_.control.downlink_ratio);
-  log->up_ms = reply->round_trip_ms - reply->compute_ms - reply->queue_ms - log->rtt_ms - down_ms;
+  log->up_ms =
+      reply->round_trip_ms - reply->compute_ms - reply->queue_ms - reply->decode_ms - log->rtt_ms - down_ms;
   {
     std::lock_guard lock(mu_);
     bw_.add(up_bytes, log->up_ms / 1e3, now_s());

@@ -27,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "codec/codec.h"
 #include "common/status.h"
 #include "engine/engine.h"
 #include "exec/split_run.h"
@@ -62,6 +63,9 @@ struct FrameLog {
   double fe = 1, fc = 1;
   double head_ms = 0, call_ms = 0, compute_ms = 0, queue_ms = 0, up_ms = 0, total_ms = 0;
   int64_t up_bytes = 0, down_bytes = 0;
+  int64_t up_raw_bytes = 0;                 // the crossing tensors before encoding (up_bytes: after)
+  double encode_ms = 0, decode_ms = 0;      // encoding here, decoding on the server
+  std::vector<std::string> encodings;       // per crossing tensor, when the plan encodes any
   int64_t bw_samples = 0, bw_rejected = 0;  // the estimator's counters so far
   bool fallback = false;
   std::string note;  // why a fallback happened, a tail reload, ...
@@ -108,7 +112,9 @@ class EdgeClient {
   struct Prepared {
     exec::SplitPlan split;
     std::string tail_name;
-    std::vector<graph::ValueId> crossing;  // the tail's inputs, in its order
+    std::vector<graph::ValueId> crossing;    // the tail's inputs, in its order
+    std::vector<codec::Encoding> encodings;  // per crossing tensor (the plan's; fp32 when it names none)
+    bool encoded = false;                    // some crossing tensor is not plain fp32
   };
   EdgeClient(const graph::Model& model, Controller controller, const EdgeOptions& options);
   Status prepare_new_plans();

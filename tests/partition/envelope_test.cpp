@@ -1,8 +1,9 @@
+#include "partition/envelope.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "partition/envelope.h"
 #include "random_problem.h"
 
 namespace edgecut::partition {

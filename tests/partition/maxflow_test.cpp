@@ -1,8 +1,8 @@
+#include "partition/maxflow.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
-
-#include "partition/maxflow.h"
 
 namespace edgecut::partition {
 namespace {

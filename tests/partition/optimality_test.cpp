@@ -26,8 +26,8 @@ TEST(Optimality, QdmpDadsFixedBruteAgreeOnTenThousandRandomDags) {
     for (const Plan* plan : {&brute, &qd, &df, &ns}) {
       ASSERT_TRUE(plan->valid()) << plan->algo << " seed " << seed;
       ASSERT_TRUE(cm->is_closed(plan->on_edge)) << plan->algo << " seed " << seed;
-      ASSERT_FALSE(plan->mispriced()) << plan->algo << " seed " << seed << " claimed "
-                                      << plan->claimed_ns << " oracle " << plan->predicted.total_ns;
+      ASSERT_FALSE(plan->mispriced()) << plan->algo << " seed " << seed << " claimed " << plan->claimed_ns
+                                      << " oracle " << plan->predicted.total_ns;
     }
     disagreements += qd.predicted.total_ns != brute.predicted.total_ns;
     ASSERT_EQ(qd.predicted.total_ns, brute.predicted.total_ns) << "qdmp, seed " << seed;

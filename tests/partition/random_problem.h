@@ -38,3 +38,31 @@ inline RandomProblem random_problem(uint64_t seed, int max_nodes = 16) {
 }
 
 }  // namespace edgecut::partition::testing
+
+namespace edgecut::partition::testing {
+
+// A random encoding table: most activations get 1..3 options whose size is
+// 2%..150% of the raw tensor and whose codec times are 0..2 ms, so that an
+// encoding sometimes wins and sometimes loses, and cheap prices are not
+// monotone in raw size.
+inline std::shared_ptr<const EncodingTable> random_encodings(const graph::Graph& g, uint64_t seed) {
+  std::mt19937_64 rng(seed * 104729 + 3);
+  auto u01 = [&rng] { return static_cast<double>(rng() >> 11) * (1.0 / 9007199254740992.0); };
+  auto t = std::make_shared<EncodingTable>();
+  t->options.resize(g.values.size());
+  for (size_t x = 0; x < g.values.size(); ++x) {
+    if (g.values[x].is_weight || u01() < 0.3) continue;
+    const int k = 1 + static_cast<int>(rng() % 3);
+    for (int i = 0; i < k; ++i) {
+      EncodingOption o;
+      o.name = "enc" + std::to_string(i);
+      o.bytes = static_cast<double>(g.values[x].bytes) * (0.02 + 1.48 * u01());
+      o.encode_ns = static_cast<int64_t>(u01() * 2e6);
+      o.decode_ns = static_cast<int64_t>(u01() * 2e6);
+      t->options[x].push_back(o);
+    }
+  }
+  return t;
+}
+
+}  // namespace edgecut::partition::testing

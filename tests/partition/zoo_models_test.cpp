@@ -43,7 +43,8 @@ TEST_P(ZooModels, QdmpEqualsDadsFixedAcrossBandwidths) {
       ASSERT_EQ(a.predicted.total_ns, b.predicted.total_ns) << GetParam() << " at " << net.uplink_bps;
       ASSERT_FALSE(a.mispriced());
       ASSERT_TRUE(a.valid());
-      ASSERT_LE(solve_neurosurgeon(*cm, net, rates).predicted.total_ns, solve_cloud_only(*cm, net, rates).predicted.total_ns);
+      ASSERT_LE(solve_neurosurgeon(*cm, net, rates).predicted.total_ns,
+                solve_cloud_only(*cm, net, rates).predicted.total_ns);
       int64_t via_env = cm->evaluate(env.lookup(net.uplink_bps).plan.on_edge, rates).total_ns;
       ASSERT_LE(std::abs(via_env - a.predicted.total_ns), g.num_values()) << GetParam();
       const int k = static_cast<int>(a.edge_nodes.size());
@@ -59,8 +60,8 @@ TEST_P(ZooModels, QdmpEqualsDadsFixedAcrossBandwidths) {
 }
 
 INSTANTIATE_TEST_SUITE_P(All, ZooModels,
-                         ::testing::Values("alexnet", "vgg16", "resnet18", "resnet50", "resnet152", "googlenet",
-                                           "densenet121", "mobilenet_v2"));
+                         ::testing::Values("alexnet", "vgg16", "resnet18", "resnet50", "resnet152",
+                                           "googlenet", "densenet121", "mobilenet_v2"));
 
 }  // namespace
 }  // namespace edgecut::partition

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "../engine/engine_test_util.h"
+#include "codec/codec.h"
 #include "common/subprocess.h"
 #include "engine/engine.h"
 #include "exec/split_run.h"
@@ -173,9 +174,26 @@ void kill_server_mid_stream(const std::string& mode) {
   const std::string plan = write_plan(dir + "/cloud.json", m.graph, {});
   const std::string log = dir + "/run.jsonl";
   constexpr int kFrames = 40;
-  auto run = Subprocess::spawn({EDGECUT_BIN, "run", spec, "--cloud", server.address, "--source", "synthetic",
-                                "--frames", std::to_string(kFrames), "--fps", "20", "--algo", "fixed:" + plan,
-                                "--bandwidth", "100Mbps", "--log", log, "--json", "--mode", mode},
+  auto run = Subprocess::spawn({EDGECUT_BIN,
+                                "run",
+                                spec,
+                                "--cloud",
+                                server.address,
+                                "--source",
+                                "synthetic",
+                                "--frames",
+                                std::to_string(kFrames),
+                                "--fps",
+                                "20",
+                                "--algo",
+                                "fixed:" + plan,
+                                "--bandwidth",
+                                "100Mbps",
+                                "--log",
+                                log,
+                                "--json",
+                                "--mode",
+                                mode},
                                {.stdout_path = dir + "/summary.json", .stderr_path = dir + "/run.err"});
   ASSERT_TRUE(run);
   for (int i = 0; i < 300 && read_lines(log).size() < 10; ++i) std::this_thread::sleep_for(50ms);
@@ -215,6 +233,98 @@ TEST(CrossProcess, ServerKilledMidStreamLosesNoFrame) { kill_server_mid_stream("
 // Pipelined: frames in flight when the server dies come back to the edge and
 // are finished there, still in order, bit-exact.
 TEST(CrossProcess, StreamModeServerKilledLosesNoFrameAndKeepsOrder) { kill_server_mid_stream("stream"); }
+// Here: the head, then each planned tensor encoded and decoded, then the tail;
+// the digest of the outputs of synthetic frame f.
+std::string encoded_digest(exec::Executor& ex, const graph::Graph& g, const exec::SplitPlan& split,
+                           const std::vector<std::pair<graph::ValueId, std::string>>& enc, int f) {
+  auto x = preprocess(synthetic_frame(f), g.values[g.inputs[0]]);
+  EXPECT_TRUE(x);
+  std::vector<exec::Tensor> pool{*x};
+  std::vector<exec::Tensor> outs;
+  if (split.head >= 0) {
+    EXPECT_TRUE(ex.run(split.head, pool, &outs).is_ok());
+  }
+  for (auto& t : outs) pool.push_back(std::move(t));
+  for (auto& t : pool) {
+    for (const auto& [v, e] : enc) {
+      if (g.values[v].name != t.name()) continue;
+      auto coded = codec::encode(t, *codec::parse_encoding(e));
+      EXPECT_TRUE(coded);
+      t = *codec::decode(*coded);
+    }
+  }
+  outs.clear();
+  EXPECT_TRUE(ex.run(split.tail, pool, &outs).is_ok());
+  return outputs_digest(*exec::pick(g, g.outputs, outs));
+}
+
+// Encoded plans across processes: the edge sends each crossing tensor as the
+// plan file says (int8+zstd, fp16, the frame as uint8+lz4), the server decodes
+// it, and every frame's outputs equal, bit for bit, the same head, encode /
+// decode and tail run here; the frame log states the encodings and the bytes.
+TEST(CrossProcess, EncodedPlansSendWhatThePlanSaysAndMatchTheLocalRun) {
+  const std::string spec = "zoo:googlenet@64/4";
+  graph::Model m = zoo_model("googlenet", 64, 4);
+  const graph::Graph& g = m.graph;
+  const std::string dir = temp_dir("enc");
+  Server server = start_server(spec, dir);
+  ASSERT_FALSE(server.address.empty());
+  std::mt19937_64 rng(17);
+  std::vector<graph::NodeId> edge;
+  std::vector<graph::ValueId> up;
+  do {
+    edge = engine::testing::random_closed_set(g, rng, 1);
+    up = graph::crossings(g, graph::node_mask(g, edge)).up;
+  } while (up.size() < 2);
+  const std::vector<
+      std::pair<std::vector<graph::NodeId>, std::vector<std::pair<graph::ValueId, std::string>>>>
+      plans = {{edge, {{up[0], "int8+zstd"}, {up[1], "fp16"}}}, {{}, {{g.inputs[0], "uint8+lz4"}}}};
+  auto ex = engine::make_executor(m, "opencv", 1);
+  ASSERT_TRUE(ex);
+  constexpr int kFrames = 2;
+  for (size_t i = 0; i < plans.size(); ++i) {
+    const auto& [nodes, enc] = plans[i];
+    nlohmann::json names = nlohmann::json::array(), encs = nlohmann::json::array();
+    for (const auto& [x, e] : enc) {
+      names.push_back(g.values[x].name);
+      encs.push_back(e);
+    }
+    const std::string plan = fmt::format("{}/plan{}.json", dir, i);
+    std::ofstream(plan) << nlohmann::json{{"model", g.name},
+                                          {"model_hash", g.structure_hash()},
+                                          {"plans",
+                                           {{{"algo", "test"},
+                                             {"edge_nodes", nodes},
+                                             {"cut_value_names", names},
+                                             {"cut_encodings", encs}}}}}
+                               .dump();
+    const std::string log = fmt::format("{}/run{}.jsonl", dir, i);
+    auto run = Subprocess::spawn(
+        {EDGECUT_BIN, "run", spec, "--cloud", server.address, "--source", "synthetic", "--frames",
+         std::to_string(kFrames), "--algo", "fixed:" + plan, "--bandwidth", "100Mbps", "--log", log, "-q"},
+        {.stdout_path = log + ".out", .stderr_path = log + ".err"});
+    ASSERT_TRUE(run) << run.status().message();
+    auto st = run->wait_for(120s);
+    ASSERT_TRUE(st && st->success()) << "edgecut run failed; see " << log << ".err";
+    const auto lines = read_lines(log);
+    ASSERT_EQ(lines.size(), static_cast<size_t>(kFrames));
+    auto split = exec::prepare_split(**ex, g, nodes);
+    ASSERT_TRUE(split) << split.status().message();
+    for (int f = 0; f < kFrames; ++f) {
+      const std::string want = encoded_digest(**ex, g, *split, enc, f);
+      const auto& l = lines[f];
+      EXPECT_FALSE(l["fallback"].get<bool>()) << l["note"];
+      EXPECT_EQ(l["outputs_digest"], want) << "plan " << i << " frame " << f;
+      EXPECT_LT(l["up_bytes"].get<int64_t>(), l["up_raw_bytes"].get<int64_t>()) << "plan " << i;
+      const auto sent = l["encodings"].get<std::vector<std::string>>();
+      for (const auto& [v, e] : enc) {
+        EXPECT_NE(std::find(sent.begin(), sent.end(), e), sent.end()) << e;
+      }
+    }
+  }
+  EXPECT_EQ(server.proc.terminate().code, 0);
+  fs::remove_all(dir);
+}
 
 }  // namespace
 }  // namespace edgecut::runtime

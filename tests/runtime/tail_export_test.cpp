@@ -61,5 +61,59 @@ TEST(TailExport, ExportedTailRunsAloneAndMatchesTheSplitRun) {
   std::filesystem::remove_all(repo);
 }
 
+// With encodings, the exported tail takes the encoded types (fp16, int8 +
+// scale / zero point) and decodes them as ONNX ops; its config says so;
+// coders ONNX cannot express are refused with an error that says so.
+TEST(TailExport, EncodedTailTakesTheEncodedTypes) {
+  zoo::Options o;
+  o.image_size = 64;
+  o.width_divisor = 4;
+  auto m = graph::import_model(*zoo::build("googlenet", o), "zoo:googlenet");
+  ASSERT_TRUE(m);
+  const graph::Graph& g = m->graph;
+  std::mt19937_64 rng(5);
+  std::vector<graph::NodeId> edge;
+  std::vector<graph::ValueId> up;
+  do {
+    edge = engine::testing::random_closed_set(g, rng, 1);
+    up = graph::crossings(g, graph::node_mask(g, edge)).up;
+  } while (up.size() < 2);
+  const std::string repo =
+      (std::filesystem::temp_directory_path() / fmt::format("ec-repo-enc-{}", getpid())).string();
+  PlanEncodings enc{{up[0], "fp16"}, {up[1], "int8"}};
+  auto tails = export_tails(*m, "googlenet", {edge, {}}, repo, {enc, {{g.inputs[0], "uint8"}}});
+  ASSERT_TRUE(tails) << tails.status().message();
+  ASSERT_EQ(tails->size(), 2u);
+  const std::string name = net::tail_model_name("googlenet", edge) + ".enc-fp16-int8";
+  EXPECT_EQ((*tails)[0].name, name);
+  EXPECT_EQ((*tails)[0].inputs, static_cast<int>(up.size()) + 2);  // + scale, zero point
+  std::ifstream cfg(repo + "/" + name + "/config.pbtxt");
+  const std::string text((std::istreambuf_iterator<char>(cfg)), {});
+  EXPECT_NE(text.find("TYPE_FP16"), std::string::npos) << text;
+  EXPECT_NE(text.find("name: \"" + g.values[up[1]].name + "_zero_point\""), std::string::npos) << text;
+  // ONNX shape inference (run by the importer) accepts the rewritten graphs.
+  for (const auto& t : *tails) {
+    auto tail = graph::load_model(t.dir + "/1/model.onnx");
+    ASSERT_TRUE(tail) << t.name << ": " << tail.status().message();
+    int checked = 0;
+    for (graph::ValueId x : tail->graph.inputs) {
+      const auto& v = tail->graph.values[x];
+      const graph::DType want = v.name == g.values[up[0]].name         ? graph::DType::kFloat16
+                                : v.name == g.values[up[1]].name       ? graph::DType::kInt8
+                                : v.name == g.values[g.inputs[0]].name ? graph::DType::kUInt8
+                                                                       : graph::DType::kUnknown;
+      if (want == graph::DType::kUnknown) continue;
+      EXPECT_EQ(v.dtype, want) << t.name << " input " << v.name;
+      ++checked;
+    }
+    EXPECT_EQ(checked, t.name == name ? 2 : 1) << t.name;
+  }
+  auto refused = export_tails(*m, "googlenet", {edge}, repo, {{{up[0], "int8+zstd"}}});
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.status().message().find("cannot be expressed in ONNX"), std::string::npos)
+      << refused.status().message();
+  std::filesystem::remove_all(repo);
+}
+
 }  // namespace
 }  // namespace edgecut::runtime
