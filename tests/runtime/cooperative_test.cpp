@@ -173,9 +173,26 @@ void kill_server_mid_stream(const std::string& mode) {
   const std::string plan = write_plan(dir + "/cloud.json", m.graph, {});
   const std::string log = dir + "/run.jsonl";
   constexpr int kFrames = 40;
-  auto run = Subprocess::spawn({EDGECUT_BIN, "run", spec, "--cloud", server.address, "--source", "synthetic",
-                                "--frames", std::to_string(kFrames), "--fps", "20", "--algo", "fixed:" + plan,
-                                "--bandwidth", "100Mbps", "--log", log, "--json", "--mode", mode},
+  auto run = Subprocess::spawn({EDGECUT_BIN,
+                                "run",
+                                spec,
+                                "--cloud",
+                                server.address,
+                                "--source",
+                                "synthetic",
+                                "--frames",
+                                std::to_string(kFrames),
+                                "--fps",
+                                "20",
+                                "--algo",
+                                "fixed:" + plan,
+                                "--bandwidth",
+                                "100Mbps",
+                                "--log",
+                                log,
+                                "--json",
+                                "--mode",
+                                mode},
                                {.stdout_path = dir + "/summary.json", .stderr_path = dir + "/run.err"});
   ASSERT_TRUE(run);
   for (int i = 0; i < 300 && read_lines(log).size() < 10; ++i) std::this_thread::sleep_for(50ms);
