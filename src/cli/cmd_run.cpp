@@ -47,6 +47,7 @@ struct RunArgs {
   std::string objective;         // default: latency for --mode latency, throughput for stream
   int in_flight = 2;
   int queue = 2;
+  double rebuild_shift = 0;  // 0: 0.10, or 0.25 with --mode stream
 };
 
 // Plans minimise the slowest stage when streaming, unless --objective says otherwise.
@@ -60,12 +61,10 @@ Status configure(const RunArgs& a, const graph::Graph& g, runtime::EdgeOptions* 
   EDGECUT_RETURN_IF_ERROR(configure_client_security(a.security, &o->channel));
   o->engine.threads = a.threads;
   o->control.hysteresis = a.hysteresis;
-  if (a.mode == "stream") {
-    // Every rebuild prepares new heads on the edge thread, a stall of the
-    // pipeline's edge stage; the helper threads also perturb head timings.
-    // Re-plan on larger drifts only.
-    o->control.rebuild_shift = 0.25;
-  }
+  // Every rebuild prepares new heads on the edge thread, a stall of the
+  // pipeline's edge stage (seconds on a slow edge); the helper threads also
+  // perturb head timings. So streams re-plan on larger drifts only.
+  o->control.rebuild_shift = a.rebuild_shift > 0 ? a.rebuild_shift : (a.mode == "stream" ? 0.25 : 0.10);
   EDGECUT_ASSIGN_OR_RETURN(BandwidthRange r, parse_bandwidth_range(a.range));
   o->control.min_bps = r.lo_bps;
   o->control.max_bps = r.hi_bps;
@@ -168,6 +167,9 @@ void register_run(CLI::App& app) {
                   "Plans minimise latency or throughput (the slowest stage); default: throughput with "
                   "--mode stream, else latency")
       ->check(CLI::IsMember({"latency", "throughput"}));
+  cmd->add_option("--rebuild-shift", a->rebuild_shift,
+                  "Re-plan when a side's correction drifts by this much (default 0.10; 0.25 with --mode "
+                  "stream; a large value keeps the plans made at start)");
   cmd->add_option("--in-flight", a->in_flight, "--mode stream: cloud calls at once")->capture_default_str();
   cmd->add_option("--queue", a->queue, "--mode stream: frames waiting for a cloud call")
       ->capture_default_str();

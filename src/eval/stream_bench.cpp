@@ -105,6 +105,10 @@ Expected<std::vector<StreamRun>> run_stream_bench(const StreamBenchOptions& o, s
         d.run_args.push_back("--bandwidth");
         d.run_args.push_back(fmt::format("{}bps", mbps * 1e6 * o.goodput));
         d.run_args.push_back("--quiet");
+        // Plans fixed after the start-up calibration, for every method alike: on
+        // a 0.1-core edge each re-plan stalls the client for seconds.
+        d.run_args.push_back("--rebuild-shift");
+        d.run_args.push_back("1000");
         d.out_dir =
             fmt::format("{}/{}-{}Mbps-{}", o.out_dir, model.substr(model.find(':') + 1), mbps, method);
         d.quiet = true;

@@ -5,7 +5,9 @@
 // netns + tbf, edge on core 0 under a CPU quota of `edge_fraction`, cloud on
 // core 1) for `seconds`, with the client planning for a fixed bandwidth (the
 // shaped rate times `goodput`, tbf counting headers) so the estimator plays
-// no part, and reads the frame log. Methods:
+// no part, and with the plans made after the start-up calibration kept
+// (--rebuild-shift 1000: on a 0.1-core edge a re-plan stalls the client for
+// seconds), and reads the frame log. Methods:
 //   edge-only, cloud-only   pipelined (--mode stream)
 //   neurosurgeon, dads      their latency plans, one frame at a time (as published)
 //   dads+dsh                DADS's heavy-load plan (DSH), pipelined

@@ -84,6 +84,7 @@ struct Collector {
                      {"window", it.window},
                      {"reorder", reorder}};
       *log_file << j.dump() << "\n";
+      log_file->flush();  // readers follow the log live (the demo, bench stream)
     }
     if (options.print_frames) {
       std::string line = fmt::format(
