@@ -44,6 +44,19 @@ Guard guard_for(const std::string& domain, const std::string& op) {
   return nullptr;
 }
 
+// Shape and Size propagate data from their input's shape, read without a
+// null check; a value whose producer failed inference has no type.
+bool data_prop_needs_typed_input(const std::string& domain, const std::string& op) {
+  return (domain.empty() || domain == "ai.onnx") && (op == "Shape" || op == "Size");
+}
+
+onnx::DataPropagationFunction typed_input_guard(onnx::DataPropagationFunction inner) {
+  return [inner](onnx::DataPropagationContext& ctx) {
+    if (ctx.getNumInputs() < 1 || ctx.getInputType(0) == nullptr) return;  // nothing to propagate
+    if (inner) inner(ctx);
+  };
+}
+
 class GuardedRegistry final : public onnx::ISchemaRegistry {
  public:
   const onnx::OpSchema* GetSchema(const std::string& key, const int max_inclusive_version,
@@ -51,17 +64,21 @@ class GuardedRegistry final : public onnx::ISchemaRegistry {
     const onnx::OpSchema* stock = onnx::OpSchemaRegistry::Schema(key, max_inclusive_version, domain);
     if (stock == nullptr) return nullptr;
     Guard guard = guard_for(domain, key);
-    if (!guard) return stock;
+    const bool typed = data_prop_needs_typed_input(domain, key) && stock->has_data_propagation_function();
+    if (!guard && !typed) return stock;
     std::lock_guard<std::mutex> lock(mu_);
     auto id = std::make_tuple(domain, key, stock->SinceVersion());
     auto it = wrapped_.find(id);
     if (it == wrapped_.end()) {
       auto copy = std::make_unique<onnx::OpSchema>(*stock);
       onnx::InferenceFunction inner = stock->GetTypeAndShapeInferenceFunction();
-      copy->TypeAndShapeInferenceFunction([inner, guard](onnx::InferenceContext& ctx) {
-        guard(ctx);
-        if (inner) inner(ctx);
-      });
+      if (guard) {
+        copy->TypeAndShapeInferenceFunction([inner, guard](onnx::InferenceContext& ctx) {
+          guard(ctx);
+          if (inner) inner(ctx);
+        });
+      }
+      if (typed) copy->PartialDataPropagationFunction(typed_input_guard(stock->GetDataPropagationFunction()));
       it = wrapped_.emplace(std::move(id), std::move(copy)).first;
     }
     return it->second.get();
