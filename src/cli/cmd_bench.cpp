@@ -7,6 +7,8 @@ namespace edgecut::cli {
 void register_bench_solve(CLI::App* bench);     // cmd_bench_solve.cpp
 void register_bench_accuracy(CLI::App* bench);  // cmd_bench_accuracy.cpp
 void register_bench_wire(CLI::App* bench);      // cmd_bench_wire.cpp
+void register_bench_load(CLI::App* bench);      // cmd_bench_load.cpp
+void register_bench_stream(CLI::App* bench);    // cmd_bench_stream.cpp
 
 void register_bench(CLI::App& app) {
   CLI::App* bench = app.add_subcommand("bench", "Benchmarks that print ratios against the baselines");
@@ -14,6 +16,8 @@ void register_bench(CLI::App& app) {
   register_bench_solve(bench);
   register_bench_accuracy(bench);
   register_bench_wire(bench);
+  register_bench_load(bench);
+  register_bench_stream(bench);
 }
 
 }  // namespace edgecut::cli

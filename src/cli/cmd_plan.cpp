@@ -34,7 +34,18 @@ struct PlanArgs {
   std::string svg;
   std::string out;
   bool envelope = false;
+  std::string objective = "latency";
+  partition::Objective obj() const {
+    return objective == "throughput" ? partition::Objective::kThroughput : partition::Objective::kLatency;
+  }
 };
+
+// The figure a plan is judged by: latency (ms) or, for throughput, frames/s.
+double figure(const partition::Plan& p) {
+  if (p.objective == partition::Objective::kLatency) return ms_from_ns(p.predicted.total_ns);
+  const int64_t b = partition::bottleneck_ns(p.predicted);
+  return b > 0 ? 1e9 / static_cast<double>(b) : 0.0;
+}
 
 std::string short_list(const graph::Graph& g, const std::vector<graph::ValueId>& xs) {
   std::string s;
@@ -46,6 +57,11 @@ std::string short_list(const graph::Graph& g, const std::vector<graph::ValueId>&
 std::string flags(const partition::Plan& p) {
   if (!p.valid()) return " INVALID: sends data cloud->edge";
   if (p.mispriced()) return fmt::format(" MISPRICED: claimed {:.2f} ms", ms_from_ns(p.claimed_ns));
+  if (!p.exact) {
+    return fmt::format(
+        " NOT PROVEN OPTIMAL (block too large for the search budget): optimum period >= {:.3f} ms",
+        ms_from_ns(p.lower_bound_ns));
+  }
   return "";
 }
 
@@ -65,7 +81,7 @@ Expected<partition::Network> parse_network(const PlanArgs& a) {
 std::vector<std::string> algo_list(const PlanArgs& a, const graph::Graph& g) {
   if (a.algo != "all") return split_list(a.algo, ',', true);  // "qdmp,neurosurgeon"; "" is refused by solve()
   std::vector<std::string> algos;
-  for (const auto& n : partition::algorithm_names()) {
+  for (const auto& n : partition::algorithm_names(a.obj())) {
     if (n != "brute" || g.num_nodes() <= 24) algos.push_back(n);
   }
   return algos;
@@ -115,17 +131,24 @@ Expected<Solved> solve_all(const PlanArgs& a, const graph::Graph& g, const parti
   for (double bps : bandwidths) {
     std::vector<partition::Plan> row;
     for (const auto& algo : algos) {
-      EDGECUT_ASSIGN_OR_RETURN(partition::Plan p, partition::solve(algo, cm, at(net, bps, down_ratio)));
+      EDGECUT_ASSIGN_OR_RETURN(partition::Plan p,
+                               partition::solve(algo, cm, at(net, bps, down_ratio), 24, a.obj()));
       s.plans.push_back(partition::plan_to_json(p, g));
       row.push_back(std::move(p));
     }
     s.table.push_back(std::move(row));
   }
   if (a.envelope) {
-    partition::Qdmp q(cm);
     double lo = bandwidths.front(), hi = bandwidths.size() > 1 ? bandwidths.back() : 1e9;
     if (bandwidths.size() == 1) lo = 1e5;
-    auto env = partition::Envelope::build(q, at(net, bandwidths.front(), down_ratio), lo, hi);
+    partition::Envelope env;
+    if (a.obj() == partition::Objective::kThroughput) {
+      partition::ThroughputSolver solver(cm);
+      env = partition::Envelope::build_throughput(solver, at(net, bandwidths.front(), down_ratio), lo, hi);
+    } else {
+      partition::Qdmp q(cm);
+      env = partition::Envelope::build(q, at(net, bandwidths.front(), down_ratio), lo, hi);
+    }
     s.envelope = nlohmann::json::array();
     for (const auto& piece : env.pieces()) {
       s.envelope.push_back({{"from_bps", piece.from_bps},
@@ -146,8 +169,13 @@ Status write_outputs(const PlanArgs& a, const graph::Graph& g, const std::vector
   std::vector<Series> series;
   for (size_t k = 0; k < algos.size(); ++k) {
     Series line{algos[k], {}};
-    for (const auto& row : s.table) line.y.push_back(ms_from_ns(row[k].predicted.total_ns));
+    for (const auto& row : s.table) line.y.push_back(figure(row[k]));
     series.push_back(std::move(line));
+  }
+  if (a.obj() == partition::Objective::kThroughput) {
+    return write_line_chart(a.svg, fmt::format("{}: pipelined throughput", g.name),
+                            "uplink bandwidth (bit/s)", "predicted frames/s (1 / slowest stage)", bandwidths,
+                            true, series);
   }
   return write_line_chart(a.svg, fmt::format("{}: end-to-end latency", g.name), "uplink bandwidth (bit/s)",
                           "predicted latency (ms)", bandwidths, true, series);
@@ -166,6 +194,20 @@ void print_one_bandwidth(const graph::Graph& g, double bps, const std::vector<pa
   }
 }
 
+void print_one_bandwidth_throughput(const graph::Graph& g, double bps,
+                                    const std::vector<partition::Plan>& row) {
+  fmt::print("bandwidth {}; pipelined stream: period = slowest stage\n\n", format_bandwidth(bps));
+  fmt::print("{:<13} {:>8} {:>10} {:>9} {:>10} {:>9} {:>8} {:>6}  {:<34} {:>9}\n", "algo", "frames/s",
+             "period ms", "edge ms", "uplink ms", "cloud ms", "down ms", "#edge", "cut tensors", "solve us");
+  for (const auto& p : row) {
+    const auto& b = p.predicted;
+    fmt::print("{:<13} {:>8.2f} {:>10.2f} {:>9.2f} {:>10.2f} {:>9.2f} {:>8.2f} {:>6}  {:<34} {:>9.1f}{}\n",
+               p.algo, figure(p), ms_from_ns(partition::bottleneck_ns(b)), ms_from_ns(b.edge_ns),
+               ms_from_ns(b.uplink_ns), ms_from_ns(b.cloud_ns), ms_from_ns(b.downlink_ns),
+               p.edge_nodes.size(), short_list(g, p.cut_values), p.solve_us, flags(p));
+  }
+}
+
 void print_sweep(const graph::Graph& g, const std::vector<std::string>& algos,
                  const std::vector<double>& bandwidths, const Solved& s) {
   fmt::print("\n{:>12}", "bandwidth");
@@ -173,11 +215,13 @@ void print_sweep(const graph::Graph& g, const std::vector<std::string>& algos,
   fmt::print("   {} cut\n", algos.front());
   for (size_t i = 0; i < bandwidths.size(); ++i) {
     fmt::print("{:>12}", format_bandwidth(bandwidths[i]));
-    for (const auto& p : s.table[i]) fmt::print(" {:>12.2f}", ms_from_ns(p.predicted.total_ns));
+    for (const auto& p : s.table[i]) fmt::print(" {:>12.2f}", figure(p));
     const auto& p0 = s.table[i].front();
     fmt::print("   {} edge nodes; {}\n", p0.edge_nodes.size(), short_list(g, p0.cut_values));
   }
-  fmt::print("(total predicted latency in ms)\n");
+  const bool tp = !s.table.empty() && s.table[0].front().objective == partition::Objective::kThroughput;
+  fmt::print("{}\n",
+             tp ? "(predicted pipelined frames/s = 1 / slowest stage)" : "(total predicted latency in ms)");
 }
 
 void print_envelope(const nlohmann::json& env) {
@@ -214,11 +258,14 @@ int run(const PlanArgs& a) {
                         {"rtt_ms", net->rtt_ms},
                         {"plans", solved->plans}};
     if (a.envelope) j["envelope"] = solved->envelope;
+    j["objective"] = a.objective;
     std::cout << j.dump() << "\n";
     return 0;
   }
   fmt::print("model {} ({} nodes), rtt {} ms; {}\n", g.name, g.num_nodes(), net->rtt_ms, costs->source);
-  if (bandwidths->size() == 1) {
+  if (bandwidths->size() == 1 && a.obj() == partition::Objective::kThroughput) {
+    print_one_bandwidth_throughput(g, bandwidths->front(), solved->table[0]);
+  } else if (bandwidths->size() == 1) {
     print_one_bandwidth(g, bandwidths->front(), solved->table[0]);
   } else {
     print_sweep(g, algos, *bandwidths, *solved);
@@ -245,6 +292,12 @@ void register_plan(CLI::App& app) {
                   "commas, or all")
       ->capture_default_str();
   sub->add_flag("--json", a->json, "Machine-readable output on stdout");
+  sub->add_option(
+         "--objective", a->objective,
+         "latency (one frame end to end) or throughput (pipelined stream: minimise the slowest of "
+         "edge, uplink, cloud, result download; algos throughput, dsh, and the latency ones re-scored)")
+      ->check(CLI::IsMember({"latency", "throughput"}))
+      ->capture_default_str();
   sub->add_option("--sweep", a->sweep, "Bandwidth range LO:HI, e.g. 0.1Mbps:1Gbps (log-spaced points)");
   sub->add_option("--points", a->points, "Points in the sweep")->capture_default_str();
   sub->add_option("--svg", a->svg, "With --sweep: write a latency-vs-bandwidth plot");

@@ -1,14 +1,14 @@
 // edgecut profile MODEL --method isolated|layerwise|segment|estimate [--threads N] [--repeat R]
 //                 [--device NAME] [--emulate-edge F | --emulate-cloud | --cpu N] -o FILE
+#include <fmt/format.h>
+
 #include <cmath>
 #include <memory>
 #include <numeric>
 
-#include <fmt/format.h>
-
+#include "cli/cmd_profile_options.h"
 #include "cli/commands.h"
 #include "cli/model_arg.h"
-#include "cli/cmd_profile_options.h"
 #include "cli/progress.h"
 #include "engine/engine.h"
 #include "profile/profile.h"
@@ -35,7 +35,8 @@ int run(const ProfileArgs& a) {
   std::string method = a.method;
   if (a.estimate) {
     if (!method.empty() && method != "estimate") {
-      return report_error("profile", error(Code::kInvalidArgument, "--estimate conflicts with --method {}", method));
+      return report_error("profile",
+                          error(Code::kInvalidArgument, "--estimate conflicts with --method {}", method));
     }
     method = "estimate";
   }
@@ -73,8 +74,8 @@ int run(const ProfileArgs& a) {
   Status st = profile::save(*p, g, a.out);
   if (!st.is_ok()) return report_error("profile", st);
   double total = std::accumulate(p->node_ms.begin(), p->node_ms.end(), 0.0);
-  fmt::print("{}: {} nodes, {:.2f} ms in all on '{}' ({}, {} thread{}), written to {}\n", g.name, g.num_nodes(),
-             total, p->device, p->method, p->threads, p->threads == 1 ? "" : "s", a.out);
+  fmt::print("{}: {} nodes, {:.2f} ms in all on '{}' ({}, {} thread{}), written to {}\n", g.name,
+             g.num_nodes(), total, p->device, p->method, p->threads, p->threads == 1 ? "" : "s", a.out);
   if (p->extra.contains("whole")) {
     const auto& w = p->extra["whole"];
     fmt::print("  whole net {:.2f} ms (median of {}, spread {:.1f}%), profiling took {:.1f} s\n",
@@ -82,10 +83,11 @@ int run(const ProfileArgs& a) {
                p->extra.value("seconds", 0.0));
   }
   if (method == "segment") {
-    fmt::print("  {} cut positions timed as prefix + suffix, split overhead {:.3f} ms, {} of {} segments over "
-               "the spread limit after retries\n",
-               p->extra["boundaries"].size(), p->extra.value("split_overhead_ms", 0.0),
-               p->extra.value("wide_segments", 0), p->extra.value("segments", 0));
+    fmt::print(
+        "  {} cut positions timed as prefix + suffix, split overhead {:.3f} ms, {} of {} segments over "
+        "the spread limit after retries\n",
+        p->extra["boundaries"].size(), p->extra.value("split_overhead_ms", 0.0),
+        p->extra.value("wide_segments", 0), p->extra.value("segments", 0));
   }
   fmt::print("  cpu: {}\n", limit->describe());
   return 0;
@@ -103,11 +105,15 @@ void register_profile(CLI::App& app) {
       ->check(CLI::IsMember({"isolated", "layerwise", "segment", "estimate"}));
   sub->add_flag("--estimate", a->estimate, "Same as --method estimate");
   sub->add_option("--gflops", a->gflops, "Device speed for --method estimate, in GFLOP/s");
-  sub->add_option("--overhead-us", a->overhead_us, "Per-node overhead for --method estimate")->capture_default_str();
-  sub->add_option("--device", a->device, "Device name recorded in the profile (default: edge, or cloud with "
-                                         "--emulate-cloud)");
+  sub->add_option("--overhead-us", a->overhead_us, "Per-node overhead for --method estimate")
+      ->capture_default_str();
+  sub->add_option("--device", a->device,
+                  "Device name recorded in the profile (default: edge, or cloud with "
+                  "--emulate-cloud)");
   sub->add_option("--engine", a->engine, "Inference engine")->capture_default_str();
-  sub->add_option("--threads", a->threads, "Engine threads")->capture_default_str()->check(CLI::Range(1, 256));
+  sub->add_option("--threads", a->threads, "Engine threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   add_measure_options(sub, &a->measure);
   add_emulation_options(sub, &a->emulation);
   sub->add_flag("-q,--quiet", a->quiet, "No progress bar");

@@ -13,9 +13,11 @@
 #include "cli/commands.h"
 #include "cli/costs_arg.h"
 #include "cli/model_arg.h"
+#include "cli/security_args.h"
 #include "common/units.h"
 #include "partition/plan_io.h"
 #include "runtime/run_loop.h"
+#include "runtime/stream_loop.h"
 
 namespace edgecut::cli {
 namespace {
@@ -38,13 +40,30 @@ struct RunArgs {
   bool quiet = false;
   CostArgs costs;
   EmulationArgs emulation;
+  ClientSecurityArgs security;
+  std::string mode = "latency";  // or stream (runtime/stream_loop.h)
+  std::string objective;         // default: latency for --mode latency, throughput for stream
+  int in_flight = 2;
+  int queue = 2;
 };
+
+// Plans minimise the slowest stage when streaming, unless --objective says otherwise.
+bool throughput_objective(const RunArgs& a) {
+  return a.objective.empty() ? a.mode == "stream" : a.objective == "throughput";
+}
 
 Status configure(const RunArgs& a, const graph::Graph& g, runtime::EdgeOptions* o) {
   o->model_name = a.name;
   o->channel.address = a.cloud;
+  EDGECUT_RETURN_IF_ERROR(configure_client_security(a.security, &o->channel));
   o->engine.threads = a.threads;
   o->control.hysteresis = a.hysteresis;
+  if (a.mode == "stream") {
+    // Every rebuild prepares new heads on the edge thread, a stall of the
+    // pipeline's edge stage; the helper threads also perturb head timings.
+    // Re-plan on larger drifts only.
+    o->control.rebuild_shift = 0.25;
+  }
   EDGECUT_ASSIGN_OR_RETURN(BandwidthRange r, parse_bandwidth_range(a.range));
   o->control.min_bps = r.lo_bps;
   o->control.max_bps = r.hi_bps;
@@ -58,11 +77,12 @@ Status configure(const RunArgs& a, const graph::Graph& g, runtime::EdgeOptions* 
     for (auto& p : plans) o->control.fixed_plans.push_back(std::move(p.edge_nodes));
     return Status::ok();
   }
-  static const std::vector<std::string> kAlgos = {"qdmp",         "dads",      "dads-fixed",
-                                                  "neurosurgeon", "edge-only", "cloud-only"};
+  static const std::vector<std::string> kAlgos = {"qdmp",      "dads",       "dads-fixed", "neurosurgeon",
+                                                  "edge-only", "cloud-only", "dsh"};
+  o->control.throughput = throughput_objective(a);
   if (std::find(kAlgos.begin(), kAlgos.end(), a.algo) == kAlgos.end()) {
     return error(Code::kInvalidArgument,
-                 "--algo '{}': use qdmp, dads, dads-fixed, neurosurgeon, edge-only, "
+                 "--algo '{}': use qdmp, dads, dads-fixed, neurosurgeon, dsh, edge-only, "
                  "cloud-only or fixed:PLANS.json",
                  a.algo);
   }
@@ -97,7 +117,11 @@ int run_run(const RunArgs& a) {
   ro.fps = a.fps;
   ro.log_path = a.log;
   ro.print_frames = !a.quiet && !a.json;
-  auto summary = runtime::run_frames(**source, **client, g, ro, out);
+  runtime::StreamOptions stream;
+  stream.in_flight = a.in_flight;
+  stream.queue = a.queue;
+  auto summary = a.mode == "stream" ? runtime::run_stream(**source, **client, g, ro, stream, out)
+                                    : runtime::run_frames(**source, **client, g, ro, out);
   if (!summary) return report_error("run", summary.status());
   if (a.json) {
     std::cout << summary->to_json().dump() << "\n";
@@ -129,10 +153,23 @@ void register_run(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--threads", a->threads, "Engine threads on the edge")->capture_default_str();
   cmd->add_option("--log", a->log, "Write one JSON line per frame to this file");
+  cmd->add_option("--mode", a->mode,
+                  "latency: one frame at a time; stream: pipelined edge / uplink / cloud stages, frames out "
+                  "in order")
+      ->check(CLI::IsMember({"latency", "stream"}))
+      ->capture_default_str();
+  cmd->add_option("--objective", a->objective,
+                  "Plans minimise latency or throughput (the slowest stage); default: throughput with "
+                  "--mode stream, else latency")
+      ->check(CLI::IsMember({"latency", "throughput"}));
+  cmd->add_option("--in-flight", a->in_flight, "--mode stream: cloud calls at once")->capture_default_str();
+  cmd->add_option("--queue", a->queue, "--mode stream: frames waiting for a cloud call")
+      ->capture_default_str();
   cmd->add_flag("--json", a->json, "Print the summary as JSON (frames go to stderr)");
   cmd->add_flag("-q,--quiet", a->quiet, "No line per frame");
   add_cost_options(cmd, &a->costs);
   add_emulation_options(cmd, &a->emulation);
+  add_client_security_options(cmd, &a->security);
   cmd->callback([a] { finish(run_run(*a)); });
 }
 

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   edgecut::cli::register_run(app);
   edgecut::cli::register_demo(app);
   edgecut::cli::register_export_tails(app);
+  edgecut::cli::register_certs(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -98,6 +98,17 @@ std::vector<NodeId> fold_blockers(const graph::Graph& g, const graph::SegmentInf
   return out;
 }
 
+// cv::setNumThreads tears down and rebuilds OpenCV's (TBB) thread pool even
+// when the count does not change, which crashes a forward running on another
+// thread at that moment (found by `edgecut bench load` against a server with
+// two engine slots). So it is called only when the count changes, once per
+// change, under a process-wide lock.
+void set_opencv_threads(int threads) {
+  static std::mutex mu;
+  std::lock_guard lock(mu);
+  if (cv::getNumThreads() != threads) cv::setNumThreads(threads);
+}
+
 }  // namespace
 
 size_t OpenCvExecutor::KeyHash::operator()(const std::vector<NodeId>& k) const {
@@ -243,7 +254,7 @@ Status OpenCvExecutor::forward(Segment& s, const std::vector<Tensor>& inputs, st
   }
   std::vector<cv::Mat> outs;
   try {
-    cv::setNumThreads(options_.threads);
+    set_opencv_threads(options_.threads);
     for (size_t i = 0; i < blobs.size(); ++i) s.net.setInput(blobs[i], names[i]);
     s.net.forward(outs, s.forward_names);
   } catch (const cv::Exception& e) {

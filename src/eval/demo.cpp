@@ -14,6 +14,7 @@
 
 #include "common/cpu_limit.h"
 #include "common/subprocess.h"
+#include "eval/serve_process.h"
 #include "eval/timeline_svg.h"
 #include "net/paced_relay.h"
 #include "net/testbed.h"
@@ -31,29 +32,6 @@ double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// Waits until `path` holds a line containing `needle` while `proc` runs.
-Status wait_for_text(const std::string& path, const std::string& needle, Subprocess& proc, double timeout_s,
-                     const std::string& what) {
-  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
-  while (std::chrono::steady_clock::now() < end) {
-    std::ifstream f(path);
-    std::string line;
-    while (std::getline(f, line)) {
-      if (line.find(needle) != std::string::npos) return Status::ok();
-    }
-    if (auto st = proc.wait_for(0ms)) {
-      return error(Code::kInternal, "{} exited ({}) before it was ready; see {}", what, st->describe(), path);
-    }
-    std::this_thread::sleep_for(100ms);
-  }
-  return error(Code::kIo, "{} was not ready within {:.0f} s; see {}", what, timeout_s, path);
-}
-
-// The edge's CPU quota, made here in the root namespace: `ip netns exec`
-// remounts /sys, so a process inside the namespace cannot see the cgroup v1
-// hierarchy to put itself under a quota (common/cpu_limit.h would fall back
-// to scaling times). The client is started through a shell that joins the
-// cgroup and then execs the rest; the cgroup goes once the client is gone.
 std::vector<nlohmann::json> read_log(const std::string& path) {
   std::vector<nlohmann::json> out;
   std::ifstream f(path);
@@ -151,6 +129,9 @@ Status write_svg(const DemoOptions& o, const std::vector<nlohmann::json>& log, d
 struct Link {
   std::optional<Testbed> tb;
   std::unique_ptr<net::PacedRelay> relay;
+  // The edge's CPU quota, made here in the root namespace: `ip netns exec`
+  // remounts /sys, so a process inside the namespace cannot put itself under
+  // a quota (common/cpu_limit.h would fall back to scaling times).
   std::optional<CpuQuotaGroup> edge_cpu;
   std::string mode;
 
@@ -189,16 +170,6 @@ Expected<Link> make_link(const DemoOptions& o) {
   return l;
 }
 
-// Reads the address `edgecut serve` printed ("listening on HOST:PORT").
-std::string listened_address(const std::string& log) {
-  std::ifstream f(log);
-  for (std::string line; std::getline(f, line);) {
-    const size_t p = line.find("listening on ");
-    if (p != std::string::npos) return line.substr(p + 13, line.find(' ', p + 13) - p - 13);
-  }
-  return {};
-}
-
 }  // namespace
 
 Expected<DemoReport> run_demo(const DemoOptions& o, std::ostream& out) {
@@ -216,8 +187,8 @@ Expected<DemoReport> run_demo(const DemoOptions& o, std::ostream& out) {
   r.svg_path = o.out_dir + "/timeline.svg";
   std::filesystem::remove(r.log_path, ec);
   std::vector<std::string> serve = link.prefix(Side::kCloud);
-  serve.insert(serve.end(),
-               {o.exe, "serve", o.model, "--listen", link.listen(), "--emulate-cloud", "--cloud-cpu", "1"});
+  serve.insert(serve.end(), {o.exe, "serve", o.model, "--listen", link.listen(), "--emulate-cloud",
+                             "--cloud-cpu", "1", "--insecure"});
   SpawnOptions so;
   so.stdout_path = so.stderr_path = o.out_dir + "/server.log";
   EDGECUT_ASSIGN_OR_RETURN(Subprocess server, Subprocess::spawn(serve, so));
@@ -240,7 +211,7 @@ Expected<DemoReport> run_demo(const DemoOptions& o, std::ostream& out) {
   if (o.quiet) co.stdout_path = o.out_dir + "/client.log";
   EDGECUT_ASSIGN_OR_RETURN(Subprocess client,
                            Subprocess::spawn(link.edge_cpu ? link.edge_cpu->wrap(0, run) : run, co));
-  EDGECUT_RETURN_IF_ERROR(wait_for_text(r.log_path, "frame", client, 180, "the edge client"));
+  EDGECUT_RETURN_IF_ERROR(wait_for_text(r.log_path, "frame", client, o.ready_timeout_s, "the edge client"));
   std::vector<RateStep> steps;
   std::vector<double> starts;
   const double t0 = unix_now();
@@ -264,6 +235,8 @@ Expected<DemoReport> run_demo(const DemoOptions& o, std::ostream& out) {
   for (size_t i = 0; i < o.phases.size(); ++i) {
     const double to_t = i + 1 < starts.size() ? starts[i + 1] : t_end;
     r.phases.push_back(summarise_phase(log, starts[i], to_t, o.phases[i].mbps));
+    r.phases.back().from_unix = starts[i];
+    r.phases.back().to_unix = to_t;
   }
   EDGECUT_RETURN_IF_ERROR(write_svg(o, log, t0, steps, r.svg_path));
   return r;

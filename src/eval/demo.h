@@ -33,7 +33,8 @@ struct DemoOptions {
   std::string algo = "qdmp";
   std::vector<std::string> run_args;  // extra `edgecut run` arguments (profiles, ...)
   std::string out_dir = "edgecut-demo";
-  bool quiet = false;  // the client's per-frame lines go to OUT/client.log instead of `out`
+  double ready_timeout_s = 180;  // for the edge client's first frame (slow edges prepare many plans)
+  bool quiet = false;            // the client's per-frame lines go to OUT/client.log instead of `out`
 };
 
 struct PhaseReport {
@@ -43,15 +44,16 @@ struct PhaseReport {
   double est_err_pct = 0;  // (estimate median - shaped) / shaped
   double latency_p50_ms = 0;
   double predicted_p50_ms = 0;
-  double latency_err_pct = 0;    // |p50 measured - p50 predicted| / p50 measured
-  double mean_abs_err_pct = 0;   // per frame |measured - predicted| / measured
-  double first_switch_s = -1;    // after the phase began; -1: none
+  double latency_err_pct = 0;   // |p50 measured - p50 predicted| / p50 measured
+  double mean_abs_err_pct = 0;  // per frame |measured - predicted| / measured
+  double first_switch_s = -1;   // after the phase began; -1: none
   // The plan of the phase's second half (its steady state), and how long /
   // how many frames that started after the phase began ran before one used it.
   std::string steady_plan;
   double adopt_s = 0;
   int64_t stale_frames = 0;
-  std::string plans;  // "qdmp (0 edge nodes) x12, ..."
+  std::string plans;                  // "qdmp (0 edge nodes) x12, ..."
+  double from_unix = 0, to_unix = 0;  // the phase, wall clock (frame logs' unix_s)
 };
 
 struct DemoReport {

@@ -37,4 +37,24 @@ Expected<SolveTimes> bench_solve(const graph::Graph& g, const std::string& label
 // The --json contract's entry of one model.
 nlohmann::json to_json(const SolveTimes& t);
 
+// Throughput objective (partition/throughput.h), same costs and bandwidths.
+// Before timing, ours must be exact and no worse than DSH at every bandwidth
+// (kInternal otherwise). Times per call in microseconds.
+struct ThroughputSolveTimes {
+  std::string model;
+  int nodes = 0, blocks = 0;
+  int blocks_searched = 0;          // most blocks searched, over the bandwidths
+  int64_t bb_nodes = 0;             // most branch-and-bound nodes, over the bandwidths
+  bool exact = true;                // every solve finished within its budget
+  double ours_scratch = 0;          // structure built for every call
+  double ours_redecide = 0;         // structure reused
+  double dsh = 0;                   // DSH: the whole-graph min-cut (dads-fixed) at rtt 0
+  double dsh_over_ours_period = 0;  // worst ratio of DSH's period to ours over the bandwidths
+  int envelope_pieces = 0;
+};
+
+Expected<ThroughputSolveTimes> bench_solve_throughput(const graph::Graph& g, const std::string& label,
+                                                      double min_ms);
+nlohmann::json to_json(const ThroughputSolveTimes& t);
+
 }  // namespace edgecut::eval

@@ -3,23 +3,23 @@
 #include <chrono>
 
 #include "partition/qdmp.h"
+#include "partition/throughput.h"
 
 namespace edgecut::partition {
 
 const std::vector<std::string>& algorithm_names() {
-  static const std::vector<std::string> kNames = {"qdmp", "dads-fixed", "dads", "neurosurgeon",
+  static const std::vector<std::string> kNames = {"qdmp",      "dads-fixed", "dads", "neurosurgeon",
                                                   "edge-only", "cloud-only", "brute"};
   return kNames;
 }
 
-Expected<Plan> solve(const std::string& algo, const CostModel& cm, const Network& net,
-                     int brute_limit) {
+Expected<Plan> solve(const std::string& algo, const CostModel& cm, const Network& net, int brute_limit) {
   if (!(net.uplink_bps > 0) || !(net.down_bps() > 0)) {
     return error(Code::kInvalidArgument, "bandwidth must be positive, got {} bps", net.uplink_bps);
   }
   if (algo == "brute" && cm.num_nodes() > brute_limit) {
-    return error(Code::kInvalidArgument, "brute force is limited to {} nodes; '{}' has {}",
-                 brute_limit, cm.graph().name, cm.num_nodes());
+    return error(Code::kInvalidArgument, "brute force is limited to {} nodes; '{}' has {}", brute_limit,
+                 cm.graph().name, cm.num_nodes());
   }
   auto t0 = std::chrono::steady_clock::now();
   Rates rates = cm.rates(net);
@@ -43,6 +43,44 @@ Expected<Plan> solve(const std::string& algo, const CostModel& cm, const Network
     std::string names;
     for (const auto& n : algorithm_names()) names += (names.empty() ? "" : ", ") + n;
     return error(Code::kInvalidArgument, "unknown algorithm '{}' (one of: {})", algo, names);
+  }
+  p.solve_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+  return p;
+}
+
+const std::vector<std::string>& algorithm_names(Objective objective) {
+  static const std::vector<std::string> kNames = {"throughput",   "dsh",       "dads-fixed", "dads",
+                                                  "neurosurgeon", "edge-only", "cloud-only", "brute"};
+  return objective == Objective::kLatency ? algorithm_names() : kNames;
+}
+
+Expected<Plan> solve(const std::string& algo, const CostModel& cm, const Network& net, int brute_limit,
+                     Objective objective) {
+  if (objective == Objective::kLatency) return solve(algo, cm, net, brute_limit);
+  const bool own = algo == "throughput" || algo == "qdmp" || algo == "dsh" || algo == "brute";
+  if (!own) {
+    EDGECUT_ASSIGN_OR_RETURN(Plan p, solve(algo, cm, net, brute_limit));
+    p.objective = Objective::kThroughput;
+    p.claimed_ns = bottleneck_ns(p.predicted);
+    return p;
+  }
+  if (!(net.uplink_bps > 0) || !(net.down_bps() > 0)) {
+    return error(Code::kInvalidArgument, "bandwidth must be positive, got {} bps", net.uplink_bps);
+  }
+  if (algo == "brute" && cm.num_nodes() > brute_limit) {
+    return error(Code::kInvalidArgument, "brute force is limited to {} nodes; '{}' has {}", brute_limit,
+                 cm.graph().name, cm.num_nodes());
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  Rates rates = cm.rates(net);
+  Plan p;
+  if (algo == "dsh") {
+    p = solve_dsh(cm, net, rates);
+  } else if (algo == "brute") {
+    p = solve_brute_throughput(cm, net, rates);
+  } else {
+    ThroughputSolver solver(cm);
+    p = solver.solve(net, rates);
   }
   p.solve_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
   return p;

@@ -20,8 +20,15 @@ const std::vector<std::string>& algorithm_names();
 
 // Runs `algo` from scratch (structure included) and records solve_us.
 // Unknown names and brute force on graphs over `brute_limit` nodes are errors.
-Expected<Plan> solve(const std::string& algo, const CostModel& cm, const Network& net,
-                     int brute_limit = 24);
+Expected<Plan> solve(const std::string& algo, const CostModel& cm, const Network& net, int brute_limit = 24);
+
+// The same for an objective. kThroughput: "throughput" (alias "qdmp": the
+// exact bottleneck solver of throughput.h), "dsh", "brute" (every closed set by
+// bottleneck); the latency algorithms' plans are re-scored by their bottleneck
+// (claimed = bottleneck_ns(predicted)).
+Expected<Plan> solve(const std::string& algo, const CostModel& cm, const Network& net, int brute_limit,
+                     Objective objective);
+const std::vector<std::string>& algorithm_names(Objective objective);
 
 Plan solve_brute(const CostModel& cm, const Network& net, const Rates& rates);
 Plan solve_neurosurgeon(const CostModel& cm, const Network& net, const Rates& rates);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "partition/qdmp.h"
+#include "partition/throughput.h"
 
 namespace edgecut::partition {
 
@@ -19,8 +20,8 @@ struct EnvelopePiece {
   double from_bps = 0;  // optimal for bandwidths in [from_bps, to_bps]
   double to_bps = 0;
   Plan plan;
-  double a_ns = 0;      // cost at bandwidth B: a_ns + b_ns_bps / B
-  double b_ns_bps = 0;
+  double a_ns = 0;      // latency at bandwidth B: a_ns + b_ns_bps / B;
+  double b_ns_bps = 0;  // throughput: period max(a_ns, b_ns_bps / B)
 };
 
 class Envelope {
@@ -28,6 +29,18 @@ class Envelope {
   // Precondition: 0 < lo_bps < hi_bps. `net` gives rtt and the downlink ratio
   // (downlink_bps / uplink_bps, or 1 when downlink_bps is 0).
   static Envelope build(Qdmp& qdmp, const Network& net, double lo_bps, double hi_bps);
+
+  // Throughput objective (throughput.h): a plan's period is max(a, b / B)
+  // with a = max(Te, Tc) and b / B the slower of uplink and result download,
+  // nonincreasing in B. If one plan is optimal at both ends of an interval it
+  // is optimal inside it (a plan beating it inside would, being nonincreasing,
+  // beat it at the upper end where only its transfer term can be larger, or
+  // at the lower end where only its compute term can), so the same
+  // bisection works: solve at both ends, then where their periods cross; a
+  // plan strictly better there splits the interval, else it is a breakpoint.
+  // At most `max_solves` solves (then the last interval keeps its ends' plans).
+  static Envelope build_throughput(ThroughputSolver& solver, const Network& net, double lo_bps, double hi_bps,
+                                   int max_solves = 200);
 
   // The optimal plan at `bps` (clamped to the range). O(log pieces).
   const EnvelopePiece& lookup(double bps) const;

@@ -1,8 +1,14 @@
 #include "partition/plan.h"
 
+#include <algorithm>
+
 #include "graph/segment.h"
 
 namespace edgecut::partition {
+
+int64_t bottleneck_ns(const Breakdown& b) {
+  return std::max({b.edge_ns, b.uplink_ns, b.downlink_ns, b.cloud_ns});
+}
 
 Plan make_plan(const CostModel& cm, const Rates& rates, double bandwidth_bps, std::string algo,
                std::vector<char> on_edge, int64_t claimed_ns) {

@@ -8,19 +8,37 @@
 
 namespace edgecut::partition {
 
+// What a plan minimises: one frame's end-to-end latency (Breakdown::total_ns)
+// or, for a pipelined stream, the slowest stage (bottleneck_ns(), see
+// throughput.h).
+enum class Objective { kLatency, kThroughput };
+
+// max(edge, uplink, downlink, cloud): the period of a pipelined stream. rtt
+// is excluded: it delays frames but does not limit their rate.
+int64_t bottleneck_ns(const Breakdown& b);
+
 struct Plan {
   std::string algo;
+  Objective objective = Objective::kLatency;
   double bandwidth_bps = 0;
   std::vector<char> on_edge;            // per node
   std::vector<NodeId> edge_nodes;       // ascending ids
   std::vector<ValueId> cut_values;      // edge -> cloud tensors (graph inputs included)
   std::vector<ValueId> reverse_values;  // cloud -> edge tensors: only in invalid plans
   Breakdown predicted;                  // from CostModel::evaluate, the oracle
-  int64_t claimed_ns = 0;  // the algorithm's own total (its cut value); == predicted if honest
+  int64_t claimed_ns = 0;               // the algorithm's own total (its cut value); == predicted if honest
   double solve_us = 0;
+  // Throughput plans: false when a block was too large to search to the end
+  // in the node budget; the optimum then lies in [lower_bound_ns, claimed_ns].
+  bool exact = true;
+  int64_t lower_bound_ns = 0;
 
   bool valid() const { return reverse_values.empty(); }
-  bool mispriced() const { return claimed_ns != predicted.total_ns; }
+  // The objective's value as the oracle prices it.
+  int64_t objective_ns() const {
+    return objective == Objective::kLatency ? predicted.total_ns : bottleneck_ns(predicted);
+  }
+  bool mispriced() const { return claimed_ns != objective_ns(); }
 };
 
 // Fills edge_nodes, cut_values, reverse_values and predicted from on_edge.

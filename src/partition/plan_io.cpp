@@ -16,26 +16,35 @@ nlohmann::json plan_to_json(const Plan& p, const graph::Graph& g) {
   int64_t cut_bytes = 0;
   for (auto x : p.cut_values) cut_bytes += g.values[x].bytes;
   const auto& b = p.predicted;
-  return {{"algo", p.algo},
-          {"bandwidth_bps", p.bandwidth_bps},
-          {"edge_nodes", p.edge_nodes},
-          {"edge_node_names", node_names},
-          {"cut_values", p.cut_values},
-          {"cut_value_names", value_names},
-          {"cut_bytes", cut_bytes},
-          {"reverse_values", p.reverse_values},
-          {"valid", p.valid()},
-          {"mispriced", p.mispriced()},
-          {"claimed_ms", ms_from_ns(p.claimed_ns)},
-          {"predicted",
-           {{"edge_ms", ms_from_ns(b.edge_ns)},
-            {"transfer_ms", ms_from_ns(b.transfer_ns())},
-            {"uplink_ms", ms_from_ns(b.uplink_ns)},
-            {"downlink_ms", ms_from_ns(b.downlink_ns)},
-            {"rtt_ms", ms_from_ns(b.rtt_ns)},
-            {"cloud_ms", ms_from_ns(b.cloud_ns)},
-            {"total_ms", ms_from_ns(b.total_ns)}}},
-          {"solve_us", p.solve_us}};
+  nlohmann::json j = {{"algo", p.algo},
+                      {"bandwidth_bps", p.bandwidth_bps},
+                      {"edge_nodes", p.edge_nodes},
+                      {"edge_node_names", node_names},
+                      {"cut_values", p.cut_values},
+                      {"cut_value_names", value_names},
+                      {"cut_bytes", cut_bytes},
+                      {"reverse_values", p.reverse_values},
+                      {"valid", p.valid()},
+                      {"mispriced", p.mispriced()},
+                      {"claimed_ms", ms_from_ns(p.claimed_ns)},
+                      {"predicted",
+                       {{"edge_ms", ms_from_ns(b.edge_ns)},
+                        {"transfer_ms", ms_from_ns(b.transfer_ns())},
+                        {"uplink_ms", ms_from_ns(b.uplink_ns)},
+                        {"downlink_ms", ms_from_ns(b.downlink_ns)},
+                        {"rtt_ms", ms_from_ns(b.rtt_ns)},
+                        {"cloud_ms", ms_from_ns(b.cloud_ns)},
+                        {"total_ms", ms_from_ns(b.total_ns)}}},
+                      {"solve_us", p.solve_us}};
+  // Stream figures for every plan; the objective says which one the plan minimised.
+  j["objective"] = p.objective == Objective::kLatency ? "latency" : "throughput";
+  j["predicted"]["bottleneck_ms"] = ms_from_ns(bottleneck_ns(b));
+  j["predicted"]["frames_per_s"] = bottleneck_ns(b) > 0 ? 1e9 / static_cast<double>(bottleneck_ns(b)) : 0.0;
+  if (p.objective == Objective::kThroughput) {
+    j["exact"] = p.exact;
+    j["lower_bound_ms"] = ms_from_ns(p.lower_bound_ns);
+  }
+  return j;
 }
 
 nlohmann::json plan_file_json(const graph::Graph& g, const nlohmann::json& plans) {

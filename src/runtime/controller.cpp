@@ -83,6 +83,12 @@ Status Controller::rebuild() {
   net.rtt_ms = rtt_ms_;
   net.uplink_bps = o_.min_bps;
   net.downlink_bps = o_.min_bps * o_.downlink_ratio;
+  if (o_.algo == "qdmp" && o_.throughput) {
+    partition::ThroughputSolver solver(cm);
+    auto env = partition::Envelope::build_throughput(solver, net, o_.min_bps, o_.max_bps);
+    for (const auto& piece : env.pieces()) add(describe(piece.plan.edge_nodes, "throughput"));
+    return Status::ok();
+  }
   if (o_.algo == "qdmp") {
     partition::Qdmp q(cm);
     auto env = partition::Envelope::build(q, net, o_.min_bps, o_.max_bps);
@@ -93,7 +99,8 @@ Status Controller::rebuild() {
     const double bps = o_.min_bps * std::pow(o_.max_bps / o_.min_bps, i / double(o_.grid_points - 1));
     net.uplink_bps = bps;
     net.downlink_bps = bps * o_.downlink_ratio;
-    EDGECUT_ASSIGN_OR_RETURN(partition::Plan p, partition::solve(o_.algo, cm, net));
+    const auto objective = o_.throughput ? partition::Objective::kThroughput : partition::Objective::kLatency;
+    EDGECUT_ASSIGN_OR_RETURN(partition::Plan p, partition::solve(o_.algo, cm, net, 24, objective));
     // Published DADS may put a node on the edge that reads a cloud tensor;
     // the runtime cannot run that, so the set is closed under predecessors.
     std::vector<char> mask = p.on_edge;
@@ -132,6 +139,7 @@ Prediction Controller::predict(int plan, double bps, bool corrected) const {
     p.down_ms = 8e3 * static_cast<double>(c.down_bytes) / (bps * o_.downlink_ratio);
   }
   p.total_ms = p.edge_ms + p.cloud_ms + p.up_ms + p.rtt_ms + p.down_ms;
+  p.period_ms = std::max({p.edge_ms, p.cloud_ms, p.up_ms, p.down_ms});
   return p;
 }
 
@@ -144,21 +152,42 @@ int Controller::choose(double bps, int current) const {
   } else {
     double best_ms = INFINITY;
     for (int i : active_) {
-      const double t = predict(i, bps).total_ms;
+      const Prediction pr = predict(i, bps);
+      const double t = o_.throughput ? pr.period_ms : pr.total_ms;
       if (t < best_ms) best_ms = t, best = i;
     }
   }
   if (current < 0 || best == current) return best;
-  const double keep = predict(current, bps).total_ms, move = predict(best, bps).total_ms;
+  const Prediction pk = predict(current, bps), pm = predict(best, bps);
+  const double keep = o_.throughput ? pk.period_ms : pk.total_ms;
+  const double move = o_.throughput ? pm.period_ms : pm.total_ms;
   return keep > move * (1 + o_.hysteresis) ? best : current;
 }
 
-bool Controller::observe(int plan, double head_ms, double tail_ms) {
+bool Controller::observe(int plan, double head_ms, double tail_ms, double queue_ms) {
   const Candidate& c = candidates_[plan];
   const double a = o_.correction_alpha;
   // Sides under a millisecond say more about timer noise than about drift.
   if (c.edge_ms >= 1.0 && head_ms > 0) fe_ = (1 - a) * fe_ + a * head_ms / c.edge_ms;
-  if (c.cloud_ms >= 1.0 && tail_ms > 0) fc_ = (1 - a) * fc_ + a * tail_ms / c.cloud_ms;
+  if (c.cloud_ms >= 1.0 && tail_ms > 0) {
+    fcc_ = (1 - a) * fcc_ + a * tail_ms / c.cloud_ms;
+    queue_ = (1 - a) * queue_ + a * std::max(0.0, queue_ms) / tail_ms;
+  }
+  fc_ = fcc_ * (1 + queue_);
+  return maybe_rebuild();
+}
+
+bool Controller::observe_load(double load) {
+  if (!(load >= 0) || !std::isfinite(load)) return false;
+  const double a = o_.correction_alpha;
+  queue_ = (1 - a) * queue_ + a * load;
+  // Below 1% the queue is noise: snap to 0 so the factor returns exactly.
+  if (queue_ < 0.01) queue_ = 0;
+  fc_ = fcc_ * (1 + queue_);
+  return maybe_rebuild();
+}
+
+bool Controller::maybe_rebuild() {
   const bool shifted =
       std::fabs(fe_ / built_fe_ - 1) > o_.rebuild_shift || std::fabs(fc_ / built_fc_ - 1) > o_.rebuild_shift;
   if (!shifted || o_.algo == "fixed") return false;
@@ -171,7 +200,8 @@ namespace edgecut::runtime {
 
 Status Controller::calibrate(double edge_factor, double cloud_factor) {
   if (edge_factor > 0 && std::isfinite(edge_factor)) fe_ = edge_factor;
-  if (cloud_factor > 0 && std::isfinite(cloud_factor)) fc_ = cloud_factor;
+  if (cloud_factor > 0 && std::isfinite(cloud_factor)) fc_ = fcc_ = cloud_factor;
+  queue_ = 0;
   return rebuild();
 }
 

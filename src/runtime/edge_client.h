@@ -81,6 +81,25 @@ class EdgeClient {
   // One frame: graph inputs by name in, graph outputs (g.outputs order) out.
   Expected<std::vector<exec::Tensor>> infer(const std::vector<exec::Tensor>& inputs, FrameLog* log);
 
+  // Streaming (run --mode stream, runtime/stream_loop.h). start_frame() runs
+  // on the edge thread: plan lookup and head (or the whole frame when the plan
+  // is edge-only or the cloud is down). finish_cloud() may run on other
+  // threads, several frames at once; on an error the caller finishes the frame
+  // with finish_edge() on the edge thread. A frame keeps the plan it started
+  // with, so a plan switch never drains the pipeline.
+  struct Staged {
+    FrameLog log;
+    std::vector<exec::Tensor> inputs, pool;  // pool: inputs + head outputs, owned
+    std::vector<exec::Tensor> outputs;       // set once the frame is complete
+    bool done = false;
+    double up_start_s = 0;  // when the cloud call began (client clock)
+  };
+  Expected<Staged> start_frame(std::vector<exec::Tensor> inputs);
+  Status finish_cloud(Staged* s);
+  Status finish_edge(Staged* s);
+  // The client clock of FrameLog::t_s.
+  double clock_s() const { return now_s(); }
+
   const Controller& controller() const { return controller_; }
   double estimate_bps() const;
   std::string executor_name() const { return executor_->name(); }
@@ -99,6 +118,11 @@ class EdgeClient {
                    FrameLog* log);
   Expected<std::vector<exec::Tensor>> run_whole(const std::vector<exec::Tensor>& inputs);
   void background();
+  bool reload_tails();  // true when every prepared tail is loaded on the server
+  void check_load();
+
+  static constexpr double kMinBackoffS = 0.1, kMaxBackoffS = 2.0;  // reconnect pings while down
+  static constexpr double kRefusedLoad = 4.0;                      // load assumed from RESOURCE_EXHAUSTED
   double probe_once(
       int64_t bytes);  // sends a probe, feeds the estimator; its rate, or 0 when failed / rejected
   void initial_probes();
@@ -126,8 +150,13 @@ class EdgeClient {
   int64_t probe_scale_ = 1;  // frame thread only
   std::atomic<bool> probing_{false};
   std::atomic<bool> cloud_down_{false};
+  // Server load seen by the background thread or a refused call, for the
+  // frame thread's controller; < 0: nothing new.
+  std::atomic<double> pending_load_{-1};
   std::atomic<bool> stop_{false};
   std::thread bg_;
+  std::mutex stream_mu_;                   // controller_ and current_ while streaming
+  std::atomic<bool> need_prepare_{false};  // a cloud thread's observe() rebuilt the candidates
 };
 
 }  // namespace edgecut::runtime

@@ -129,7 +129,15 @@ nlohmann::json RunSummary::to_json() const {
           {"mean_ms", mean_ms},
           {"mean_pred_ms", mean_pred_ms},
           {"mean_abs_err_pct", mean_abs_err_pct},
-          {"plans", plans}};
+          {"plans", plans},
+          {"stream", stream},
+          {"fps", seconds > 0 ? frames / seconds : 0.0},
+          {"bound_fps", bound_fps},
+          {"ratio", ratio},
+          {"edge_busy_s", edge_busy_s},
+          {"up_busy_s", up_busy_s},
+          {"cloud_busy_s", cloud_busy_s},
+          {"max_window", max_window}};
 }
 
 std::string RunSummary::describe() const {
@@ -140,6 +148,12 @@ std::string RunSummary::describe() const {
       "failure, {} dropped, {} undecodable\n",
       frames, seconds, seconds > 0 ? frames / seconds : 0, p50_ms, p90_ms, p99_ms, mean_ms, mean_pred_ms,
       mean_abs_err_pct, switches, fallbacks, dropped, skipped);
+  if (stream) {
+    s += fmt::format(
+        "stream: {:.2f} frames/s; stage busy edge {:.2f} s, uplink {:.2f} s, cloud {:.2f} s -> bound "
+        "1/max(stage) = {:.2f} frames/s; rate / bound = {:.1f}%; at most {} frames in the pipeline\n",
+        fps, edge_busy_s, up_busy_s, cloud_busy_s, bound_fps, ratio * 100, max_window);
+  }
   for (const auto& [plan, n] : plans) s += fmt::format("  {:6d} frames  {}\n", n, plan);
   return s;
 }

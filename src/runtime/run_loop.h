@@ -37,6 +37,12 @@ struct RunSummary {
   double mean_pred_ms = 0;               // corrected predictions
   double mean_abs_err_pct = 0;           // |measured - predicted| / measured, over frames not fallen back
   std::map<std::string, int64_t> plans;  // origin (edge nodes) -> frames
+  // run --mode stream (stream_loop.h): measured rate, busy seconds per stage,
+  // the bound frames / max(busy) and rate / bound.
+  bool stream = false;
+  double fps = 0, bound_fps = 0, ratio = 0;
+  double edge_busy_s = 0, up_busy_s = 0, cloud_busy_s = 0;
+  int max_window = 0;  // most frames between start and output at once
   nlohmann::json to_json() const;
   std::string describe() const;
 };

@@ -163,7 +163,8 @@ TEST_P(CrossProcess, EveryFrameBitExactWithTheSamePlanInOneProcessAndTheWholeMod
 
 INSTANTIATE_TEST_SUITE_P(Models, CrossProcess, ::testing::Values("googlenet", "densenet121"));
 
-TEST(CrossProcess, ServerKilledMidStreamLosesNoFrame) {
+// `mode`: "latency" (one frame at a time) or "stream" (pipelined, run --mode stream).
+void kill_server_mid_stream(const std::string& mode) {
   const std::string spec = "zoo:googlenet@64/4";
   graph::Model m = zoo_model("googlenet", 64, 4);
   const std::string dir = temp_dir("kill");
@@ -174,7 +175,7 @@ TEST(CrossProcess, ServerKilledMidStreamLosesNoFrame) {
   constexpr int kFrames = 40;
   auto run = Subprocess::spawn({EDGECUT_BIN, "run", spec, "--cloud", server.address, "--source", "synthetic",
                                 "--frames", std::to_string(kFrames), "--fps", "20", "--algo", "fixed:" + plan,
-                                "--bandwidth", "100Mbps", "--log", log, "--json"},
+                                "--bandwidth", "100Mbps", "--log", log, "--json", "--mode", mode},
                                {.stdout_path = dir + "/summary.json", .stderr_path = dir + "/run.err"});
   ASSERT_TRUE(run);
   for (int i = 0; i < 300 && read_lines(log).size() < 10; ++i) std::this_thread::sleep_for(50ms);
@@ -196,10 +197,24 @@ TEST(CrossProcess, ServerKilledMidStreamLosesNoFrame) {
   const auto summary = nlohmann::json::parse(sf);
   EXPECT_EQ(summary["frames"].get<int>(), kFrames);
   EXPECT_EQ(summary["fallbacks"].get<int>(), fallbacks);
-  std::printf("server killed after frame ~10: %d of %d frames finished on the edge, none lost\n", fallbacks,
-              kFrames);
+  if (mode == "stream") {
+    EXPECT_TRUE(summary["stream"].get<bool>());
+    EXPECT_GT(summary["bound_fps"].get<double>(), 0);
+    for (const auto& l : lines) {
+      ASSERT_TRUE(l.contains("stream")) << "per-frame stage times and queue lengths";
+      EXPECT_LE(l["stream"]["window"].get<int>(), 5) << "bounded: queue 2 + in flight 2 + 1";
+    }
+  }
+  std::printf("%s: server killed after frame ~10: %d of %d frames finished on the edge, none lost\n",
+              mode.c_str(), fallbacks, kFrames);
   fs::remove_all(dir);
 }
+
+TEST(CrossProcess, ServerKilledMidStreamLosesNoFrame) { kill_server_mid_stream("latency"); }
+
+// Pipelined: frames in flight when the server dies come back to the edge and
+// are finished there, still in order, bit-exact.
+TEST(CrossProcess, StreamModeServerKilledLosesNoFrameAndKeepsOrder) { kill_server_mid_stream("stream"); }
 
 }  // namespace
 }  // namespace edgecut::runtime

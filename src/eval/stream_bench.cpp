@@ -1,0 +1,180 @@
+#include "eval/stream_bench.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "eval/demo.h"
+
+namespace edgecut::eval {
+
+Expected<std::vector<std::string>> stream_method_args(const std::string& method) {
+  if (method == "edge-only" || method == "cloud-only")
+    return std::vector<std::string>{"--algo", method, "--mode", "stream"};
+  if (method == "neurosurgeon" || method == "dads") {
+    return std::vector<std::string>{"--algo", method, "--mode", "latency"};
+  }
+  if (method == "dads+dsh") return std::vector<std::string>{"--algo", "dsh", "--mode", "stream"};
+  if (method == "ours") return std::vector<std::string>{"--algo", "qdmp", "--mode", "stream"};
+  return error(Code::kInvalidArgument,
+               "unknown method '{}' (edge-only, cloud-only, neurosurgeon, dads, dads+dsh, ours)", method);
+}
+
+namespace {
+
+// Length of the union of intervals.
+double union_length(std::vector<std::pair<double, double>> v) {
+  std::sort(v.begin(), v.end());
+  double total = 0, a = 0, b = -1;
+  for (auto [x, y] : v) {
+    if (x > b) {
+      total += std::max(0.0, b - a);
+      a = x, b = y;
+    } else {
+      b = std::max(b, y);
+    }
+  }
+  return total + std::max(0.0, b - a);
+}
+
+std::vector<nlohmann::json> read_jsonl(const std::string& path) {
+  std::vector<nlohmann::json> out;
+  std::ifstream f(path);
+  for (std::string line; std::getline(f, line);) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_discarded() && j.is_object()) out.push_back(std::move(j));
+  }
+  return out;
+}
+
+}  // namespace
+
+StreamRun summarise_stream_log(const std::vector<nlohmann::json>& log, double from, double to) {
+  StreamRun r;
+  std::vector<double> t;
+  std::vector<std::pair<double, double>> ups;
+  double edge = 0, cloud = 0;
+  std::map<std::string, int> plans;
+  for (const auto& j : log) {
+    const double u = j.value("unix_s", 0.0);
+    if (u < from || u > to) continue;
+    t.push_back(u);
+    plans[fmt::format("{} edge nodes", j.value("edge_nodes", 0))]++;
+    if (!j.contains("stream")) continue;
+    r.pipelined = true;
+    const auto& s = j["stream"];
+    edge += s.value("edge_stage_ms", 0.0);
+    if (!j.value("fallback", false) && j.value("up_bytes", 0) > 0) {
+      cloud += s.value("cloud_ms", 0.0);
+      const double a = s.value("up_start_s", 0.0);
+      ups.emplace_back(a, a + std::max(0.0, s.value("up_ms", 0.0)) / 1e3);
+    }
+  }
+  r.frames = static_cast<int64_t>(t.size());
+  if (t.size() >= 2) r.fps = static_cast<double>(t.size() - 1) / (t.back() - t.front());
+  for (const auto& [k, n] : plans) r.plan += fmt::format("{}{} x{}", r.plan.empty() ? "" : ", ", k, n);
+  if (r.pipelined && r.frames > 0) {
+    const double n = static_cast<double>(r.frames);
+    r.edge_ms = edge / n;
+    r.cloud_ms = cloud / n;
+    r.up_ms = union_length(ups) * 1e3 / n;
+    const double slowest = std::max({r.edge_ms, r.up_ms, r.cloud_ms});
+    r.bound_fps = slowest > 0 ? 1e3 / slowest : 0;
+    r.ratio = r.bound_fps > 0 ? r.fps / r.bound_fps : 0;
+  }
+  return r;
+}
+
+Expected<std::vector<StreamRun>> run_stream_bench(const StreamBenchOptions& o, std::ostream& progress) {
+  std::vector<StreamRun> runs;
+  for (const auto& model : o.models) {
+    for (double mbps : o.mbps) {
+      for (const auto& method : o.methods) {
+        EDGECUT_ASSIGN_OR_RETURN(std::vector<std::string> args, stream_method_args(method));
+        DemoOptions d;
+        d.exe = o.exe;
+        d.model = model;
+        d.source = o.source;
+        d.phases = {{o.seconds, mbps}};
+        d.edge_fraction = o.edge_fraction;
+        d.algo = args[1];
+        d.run_args.assign(args.begin() + 2, args.end());
+        d.run_args.push_back("--bandwidth");
+        d.run_args.push_back(fmt::format("{}bps", mbps * 1e6 * o.goodput));
+        d.run_args.push_back("--quiet");
+        d.out_dir =
+            fmt::format("{}/{}-{}Mbps-{}", o.out_dir, model.substr(model.find(':') + 1), mbps, method);
+        d.quiet = true;
+        d.ready_timeout_s = 900;
+        progress << fmt::format("bench stream: {} at {} Mbit/s, {} ...\n", model, mbps, method) << std::flush;
+        std::ostringstream sink;
+        EDGECUT_ASSIGN_OR_RETURN(DemoReport rep, run_demo(d, sink));
+        const PhaseReport& ph = rep.phases.at(0);
+        const double from = ph.from_unix + 0.2 * (ph.to_unix - ph.from_unix);
+        StreamRun r = summarise_stream_log(read_jsonl(rep.log_path), from, ph.to_unix);
+        r.model = model;
+        r.method = method;
+        r.mbps = mbps;
+        r.mode = rep.mode;
+        progress << fmt::format("  {:.2f} frames/s{}; plan {}\n", r.fps,
+                                r.pipelined
+                                    ? fmt::format(" (bound {:.2f}, {:.0f}%)", r.bound_fps, r.ratio * 100)
+                                    : std::string(),
+                                r.plan)
+                 << std::flush;
+        runs.push_back(std::move(r));
+      }
+    }
+  }
+  return runs;
+}
+
+nlohmann::json to_json(const StreamRun& r) {
+  return {{"model", r.model},         {"method", r.method},     {"mbps", r.mbps},
+          {"pipelined", r.pipelined}, {"frames", r.frames},     {"fps", r.fps},
+          {"bound_fps", r.bound_fps}, {"ratio", r.ratio},       {"edge_ms", r.edge_ms},
+          {"up_ms", r.up_ms},         {"cloud_ms", r.cloud_ms}, {"plan", r.plan},
+          {"testbed", r.mode}};
+}
+
+std::string describe_stream_table(const std::vector<StreamRun>& runs, const StreamBenchOptions& o) {
+  std::string s = fmt::format(
+      "frames/s on the shaped link (edge {} of a core, cloud one core); pipelined runs "
+      "show (rate / bound 1/max(stage))\n",
+      o.edge_fraction);
+  s += fmt::format("{:<14} {:>5}", "model", "Mbps");
+  for (const auto& m : o.methods) s += fmt::format(" {:>17}", m);
+  s += fmt::format(" {:>9} {:>9}\n", "ours/best", "ours/DADS");
+  for (const auto& model : o.models) {
+    for (double mbps : o.mbps) {
+      s += fmt::format("{:<14} {:>5g}", model, mbps);
+      double ours = 0, best_other = 0, dads = 0;
+      for (const auto& m : o.methods) {
+        auto it = std::find_if(runs.begin(), runs.end(), [&](const StreamRun& r) {
+          return r.model == model && r.mbps == mbps && r.method == m;
+        });
+        if (it == runs.end()) {
+          s += fmt::format(" {:>17}", "-");
+          continue;
+        }
+        s += it->pipelined ? fmt::format(" {:>8.2f} ({:>3.0f}%) ", it->fps, it->ratio * 100)
+                           : fmt::format(" {:>17.2f}", it->fps);
+        if (m == "ours") {
+          ours = it->fps;
+        } else {
+          best_other = std::max(best_other, it->fps);
+        }
+        if (m == "dads") dads = it->fps;
+      }
+      s += fmt::format(" {:>8.2f}x {:>8.2f}x\n", best_other > 0 ? ours / best_other : 0,
+                       dads > 0 ? ours / dads : 0);
+    }
+  }
+  if (!runs.empty()) s += "testbed: " + runs.front().mode + "\n";
+  return s;
+}
+
+}  // namespace edgecut::eval
