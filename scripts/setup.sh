@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(
   build-essential cmake clang-format ccache
+  clang libclang-rt-14-dev                        # scripts/fuzz.sh: libFuzzer targets in fuzz/
   libgrpc++-dev protobuf-compiler-grpc            # KServe v2 protocol (net/)
   libonnx-dev libprotobuf-dev protobuf-compiler   # ONNX protobuf + shape inference
   libopencv-dev                                   # engine: OpenCV DNN, videoio

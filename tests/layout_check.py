@@ -4,7 +4,7 @@
   layout_check.py layers SOURCE_DIR   stage order of #includes, tests/<stage>/
                                       only for stages in src/, CMake link lines
                                       that match what each stage includes
-  layout_check.py sizes SOURCE_DIR    functions under ~80 lines and files under
+  layout_check.py sizes SOURCE_DIR    functions (src/, tests/, fuzz/) under ~80 lines and files under
                                       ~400, unless the file says why not in a
                                       comment starting "// size:" in its first
                                       15 lines
@@ -162,7 +162,7 @@ def long_functions(path):
 
 def check_sizes(source_dir):
     errors = []
-    for top in ("src", "tests"):
+    for top in ("src", "tests", "fuzz"):  # fuzz/: libFuzzer targets, may include any stage
         for path in sources(os.path.join(source_dir, top)):
             rel = os.path.relpath(path, source_dir)
             with open(path, encoding="utf-8") as f:

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "graph/flops.h"
+#include "graph/onnx_guard.h"
 
 namespace edgecut::graph {
 namespace {
@@ -89,10 +90,39 @@ int64_t checked_bytes(const std::vector<int64_t>& shape, DType t) {
 // Control flow would hide nodes from the partitioner inside attributes.
 Status check_no_subgraphs(const onnx::GraphProto& g, const std::string& label) {
   for (const auto& n : g.node()) {
+    // By name too: libonnx 1.12 dereferences null for a Scan without a body
+    // (found by fuzz/onnx_import_fuzz.cpp).
+    if ((n.domain().empty() || n.domain() == "ai.onnx") &&
+        (n.op_type() == "If" || n.op_type() == "Loop" || n.op_type() == "Scan")) {
+      return error(Code::kUnsupported, "{}: node '{}' is {}; control flow is not supported", label, n.name(),
+                   n.op_type());
+    }
     for (const auto& a : n.attribute()) {
       if (a.has_g() || a.graphs_size() > 0) {
         return error(Code::kUnsupported, "{}: node '{}' ({}) has a subgraph; control flow is not supported",
                      label, n.name(), n.op_type());
+      }
+    }
+  }
+  return Status::ok();
+}
+
+// Every value a node reads must come from somewhere. libonnx 1.12's data
+// propagation dereferences null for a value nobody makes (found by
+// fuzz/onnx_import_fuzz.cpp: Shape-15 on an undefined value).
+Status check_inputs_defined(const onnx::GraphProto& g, const std::string& label) {
+  std::unordered_set<std::string> known;
+  for (const auto& t : g.initializer()) known.insert(t.name());
+  for (const auto& in : g.input()) known.insert(in.name());
+  for (const auto& n : g.node()) {
+    for (const auto& o : n.output()) known.insert(o);
+  }
+  for (const auto& n : g.node()) {
+    for (const auto& in : n.input()) {
+      if (!in.empty() && !known.count(in)) {
+        return error(Code::kParseError,
+                     "{}: node '{}' ({}) reads '{}', which no node, graph input or initializer makes", label,
+                     n.name(), n.op_type(), in);
       }
     }
   }
@@ -267,6 +297,7 @@ Expected<Model> import_model(onnx::ModelProto proto, const std::string& label, c
   }
   onnx::GraphProto* g = proto.mutable_graph();
   EDGECUT_RETURN_IF_ERROR(check_no_subgraphs(*g, label));
+  EDGECUT_RETURN_IF_ERROR(check_inputs_defined(*g, label));
   std::unordered_set<std::string> inits;
   for (const auto& t : g->initializer()) inits.insert(t.name());
   Model model;
@@ -282,7 +313,7 @@ Expected<Model> import_model(onnx::ModelProto proto, const std::string& label, c
   pin_input_dims(g, inits, options.batch);
   try {
     onnx::ShapeInferenceOptions opts(/*check_type=*/false, /*strict=*/1, /*data_prop=*/true);
-    onnx::shape_inference::InferShapes(proto, onnx::OpSchemaRegistry::Instance(), opts);
+    onnx::shape_inference::InferShapes(proto, guarded_schema_registry(), opts);
   } catch (const std::exception& e) {
     return error(Code::kFailedPrecondition, "{}: ONNX shape inference failed: {}", label, e.what());
   }

@@ -1,7 +1,9 @@
 #include "partition/plan_io.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "graph/segment.h"
 
@@ -129,9 +131,20 @@ Expected<StoredPlan> read_one(const std::string& path, size_t i, const nlohmann:
 }  // namespace
 
 Expected<std::vector<StoredPlan>> read_plan_file(const std::string& path, const graph::Graph& g) {
-  std::ifstream f(path);
+  std::ifstream f(path, std::ios::binary);
   if (!f) return error(Code::kIo, "{}: cannot open plan file", path);
-  nlohmann::json j = nlohmann::json::parse(f, nullptr, /*allow_exceptions=*/false);
+  std::error_code ec;
+  if (std::filesystem::file_size(path, ec) > static_cast<uintmax_t>(kMaxPlanFileBytes)) {
+    return error(Code::kInvalidArgument, "{}: plan file larger than {} bytes", path, kMaxPlanFileBytes);
+  }
+  const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  if (f.bad()) return error(Code::kIo, "{}: read failed", path);
+  return parse_plan_text(text, path, g);
+}
+
+Expected<std::vector<StoredPlan>> parse_plan_text(const std::string& text, const std::string& path,
+                                                  const graph::Graph& g) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return error(Code::kParseError, "{}: not a JSON object", path);
   if (!j.contains("model_hash") || !j["model_hash"].is_string() || !j.contains("plans") ||
       !j["plans"].is_array()) {

@@ -33,6 +33,11 @@ struct StoredPlan {
 
 // Reads and validates every plan of `path` against `g`. Errors name the file
 // and the plan index. O(file size + plans * (V + E)).
+inline constexpr int64_t kMaxPlanFileBytes = int64_t{64} << 20;  // refused before reading
 Expected<std::vector<StoredPlan>> read_plan_file(const std::string& path, const graph::Graph& g);
+// The same checks on a plan file's text; `label` names it in errors (a path).
+// Never crashes on any bytes (fuzz/plan_json_fuzz.cpp).
+Expected<std::vector<StoredPlan>> parse_plan_text(const std::string& text, const std::string& label,
+                                                  const graph::Graph& g);
 
 }  // namespace edgecut::partition

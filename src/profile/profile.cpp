@@ -3,6 +3,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 namespace edgecut::profile {
 
@@ -62,8 +63,14 @@ Expected<Profile> load_for(const std::string& path, const graph::Graph& g) {
   if (std::filesystem::file_size(path, ec) > static_cast<uintmax_t>(kMaxProfileBytes)) {
     return error(Code::kInvalidArgument, "{}: profile larger than {} bytes", path, kMaxProfileBytes);
   }
-  std::ifstream in(path);
-  nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  std::ifstream in(path, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return error(Code::kIo, "{}: read failed", path);
+  return parse_for(text, path, g);
+}
+
+Expected<Profile> parse_for(const std::string& text, const std::string& path, const graph::Graph& g) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return error(Code::kParseError, "{}: not a JSON object", path);
   auto field = [&](const char* name) -> const nlohmann::json* {
     auto it = j.find(name);

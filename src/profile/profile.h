@@ -43,5 +43,8 @@ nlohmann::json to_json(const Profile& p, const graph::Graph& g);
 Status save(const Profile& p, const graph::Graph& g, const std::string& path);
 // Reads and validates against g: format, version, hash, node count, names, times.
 Expected<Profile> load_for(const std::string& path, const graph::Graph& g);
+// The same checks on a profile's text; `label` names it in errors (a path).
+// Never crashes on any bytes (fuzz/profile_json_fuzz.cpp).
+Expected<Profile> parse_for(const std::string& text, const std::string& label, const graph::Graph& g);
 
 }  // namespace edgecut::profile

@@ -1,0 +1,3 @@
+
+edgecut.probe*
+payloadUINT8:probe
