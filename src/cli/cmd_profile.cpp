@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/engine_arg.h"
 #include "cli/model_arg.h"
 #include "cli/cmd_profile_options.h"
 #include "cli/progress.h"
@@ -23,7 +24,7 @@ struct ProfileArgs {
   double gflops = 0;
   double overhead_us = 30;
   std::string device;
-  std::string engine = "opencv";
+  EngineArgs engine;
   int threads = 1;
   MeasureArgs measure;
   EmulationArgs emulation;
@@ -57,15 +58,21 @@ int run(const ProfileArgs& a) {
     p = profile::estimate(g, device, a.gflops, a.overhead_us);
   } else {
     // Fail early on an unknown engine / bad thread count.
-    auto probe = engine::make_executor(*model, a.engine, a.threads);
+    auto eopts = engine_options(a.engine, a.threads);
+    if (!eopts) return report_error("profile", eopts.status());
+    auto probe = engine::make_executor(*model, a.engine.engine, *eopts);
     if (!probe) return report_error("profile", probe.status());
     probe->reset();
-    auto make = [&]() { return engine::make_executor(*model, a.engine, a.threads); };
+    auto make = [&]() { return engine::make_executor(*model, a.engine.engine, *eopts); };
     Progress progress(fmt::format("profile {} ({})", g.name, method), 1000, stderr_is_tty() && !a.quiet);
     profile::MeasureOptions mo = measure_options(a.measure);
     mo.progress = [&](double f, const std::string& note) { progress.step(static_cast<int>(f * 1000), note); };
     p = profile::measure(method, make, g, mo);
     progress.finish();
+    if (p) {
+      p->engine = engine::canonical_engine(a.engine.engine);
+      p->engine_options = engine::describe_options(a.engine.engine, *eopts);
+    }
   }
   if (!p) return report_error("profile", p.status());
   p->device = device;
@@ -103,11 +110,15 @@ void register_profile(CLI::App& app) {
       ->check(CLI::IsMember({"isolated", "layerwise", "segment", "estimate"}));
   sub->add_flag("--estimate", a->estimate, "Same as --method estimate");
   sub->add_option("--gflops", a->gflops, "Device speed for --method estimate, in GFLOP/s");
-  sub->add_option("--overhead-us", a->overhead_us, "Per-node overhead for --method estimate")->capture_default_str();
-  sub->add_option("--device", a->device, "Device name recorded in the profile (default: edge, or cloud with "
-                                         "--emulate-cloud)");
-  sub->add_option("--engine", a->engine, "Inference engine")->capture_default_str();
-  sub->add_option("--threads", a->threads, "Engine threads")->capture_default_str()->check(CLI::Range(1, 256));
+  sub->add_option("--overhead-us", a->overhead_us, "Per-node overhead for --method estimate")
+      ->capture_default_str();
+  sub->add_option("--device", a->device,
+                  "Device name recorded in the profile (default: edge, or cloud with "
+                  "--emulate-cloud)");
+  add_engine_options(sub, &a->engine);
+  sub->add_option("--threads", a->threads, "Engine threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   add_measure_options(sub, &a->measure);
   add_emulation_options(sub, &a->emulation);
   sub->add_flag("-q,--quiet", a->quiet, "No progress bar");

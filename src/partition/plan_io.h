@@ -33,4 +33,16 @@ struct StoredPlan {
 // and the plan index. O(file size + plans * (V + E)).
 Expected<std::vector<StoredPlan>> read_plan_file(const std::string& path, const graph::Graph& g);
 
+// The engines that measured the profiles a plan file was made from (its
+// "profile_engines": {"edge", "cloud"}, written by `plan` from the profiles'
+// "engine"); empty for estimated times and files written before engines were
+// recorded.
+struct ProfileEngines {
+  std::string edge, cloud;
+};
+Expected<ProfileEngines> read_profile_engines(const std::string& path);
+// A warning for running such plans on `engine` (canonical name) when a side
+// was profiled on another engine; empty when the predictions apply.
+std::string engine_mismatch_warning(const ProfileEngines& e, const std::string& engine);
+
 }  // namespace edgecut::partition

@@ -39,6 +39,8 @@ nlohmann::json to_json(const Profile& p, const graph::Graph& g) {
           {"device", p.device},
           {"method", p.method},
           {"threads", p.threads},
+          {"engine", p.engine},
+          {"engine_options", p.engine_options},
           {"model", p.model},
           {"model_hash", p.model_hash},
           {"num_nodes", p.node_ms.size()},
@@ -87,6 +89,8 @@ Expected<Profile> load_for(const std::string& path, const graph::Graph& g) {
   get_string("method", &p.method);
   get_string("model", &p.model);
   get_string("model_hash", &p.model_hash);
+  get_string("engine", &p.engine);
+  get_string("engine_options", &p.engine_options);
   if (const auto* t = field("threads"); t && t->is_number_integer()) p.threads = t->get<int>();
   if (const auto* e = field("extra"); e && e->is_object()) p.extra = *e;
   const std::string hash = g.structure_hash();
