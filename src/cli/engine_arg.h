@@ -25,7 +25,7 @@ inline void add_engine_options(CLI::App* sub, EngineArgs* a, bool with_engine = 
   }
   sub->add_option("--ort-opt-level", a->ort_opt_level,
                   "ORT graph optimisation: all (fastest; splits equal the whole model within 1e-5 relative), "
-                  "basic (exact mode: splits bit-exact), extended, disable")
+                  "disable (exact mode: splits bit-exact), basic, extended")
       ->capture_default_str();
   sub->add_flag("--ort-spinning", a->ort_spinning,
                 "ORT worker threads spin while idle (faster on a quiet machine, slower on a busy one)");

@@ -55,14 +55,24 @@ Status bind_input(onnx::ValueInfoProto* in, const std::vector<int64_t>& dims, co
 // any other symbol is refused with a hint.
 Status pin_input_dims(onnx::GraphProto* g, const std::unordered_set<std::string>& inits,
                       const ImportOptions& options, const std::string& label) {
-  std::unordered_set<std::string> bound;
+  std::unordered_set<std::string> inputs;
   std::string names;
-  for (auto& in : *g->mutable_input()) {
+  for (const auto& in : g->input()) {
     if (inits.count(in.name()) || !in.type().has_tensor_type()) continue;
+    inputs.insert(in.name());
     names += (names.empty() ? "" : ", ") + in.name();
+  }
+  for (const auto& [name, dims] : options.input_shapes) {  // typos first: they explain the rest
+    if (!inputs.count(name)) {
+      return error(Code::kInvalidArgument,
+                   "{}: --input-shape names '{}', which is not an input of the model (inputs: {})", label, name,
+                   names);
+    }
+  }
+  for (auto& in : *g->mutable_input()) {
+    if (!inputs.count(in.name())) continue;
     if (auto it = options.input_shapes.find(in.name()); it != options.input_shapes.end()) {
       EDGECUT_RETURN_IF_ERROR(bind_input(&in, it->second, label));
-      bound.insert(in.name());
       continue;
     }
     auto* shape = in.mutable_type()->mutable_tensor_type()->mutable_shape();
@@ -78,14 +88,6 @@ Status pin_input_dims(onnx::GraphProto* g, const std::unordered_set<std::string>
                    "{}=DIMS ({} positive integers joined by 'x')",
                    label, in.name(), d->has_dim_param() ? d->dim_param() : "?", i, dims_text(*shape),
                    in.name(), shape->dim_size());
-    }
-  }
-  for (const auto& [name, dims] : options.input_shapes) {
-    if (!bound.count(name)) {
-      return error(Code::kInvalidArgument,
-                   "{}: --input-shape names '{}', which is not an input of the model "
-                   "(inputs: {})",
-                   label, name, names);
     }
   }
   return Status::ok();
