@@ -7,6 +7,7 @@ namespace edgecut::cli {
 void register_bench_solve(CLI::App* bench);     // cmd_bench_solve.cpp
 void register_bench_accuracy(CLI::App* bench);  // cmd_bench_accuracy.cpp
 void register_bench_wire(CLI::App* bench);      // cmd_bench_wire.cpp
+void register_bench_load(CLI::App* bench);      // cmd_bench_load.cpp
 void register_bench_engines(CLI::App* bench);   // cmd_bench_engines.cpp
 
 void register_bench(CLI::App& app) {
@@ -15,6 +16,7 @@ void register_bench(CLI::App& app) {
   register_bench_solve(bench);
   register_bench_accuracy(bench);
   register_bench_wire(bench);
+  register_bench_load(bench);
   register_bench_engines(bench);
 }
 

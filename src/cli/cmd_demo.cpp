@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "common/subprocess.h"
 #include "common/units.h"
 #include "eval/demo.h"
 
@@ -44,11 +45,9 @@ int run_demo_cmd(DemoArgs& a) {
   auto phases = parse_phases(a.phases);
   if (!phases) return report_error("demo", phases.status());
   a.demo.phases = *phases;
-  char self[4096];
-  const ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-  if (n <= 0)
-    return report_error("demo", error(Code::kIo, "cannot find the edgecut binary (/proc/self/exe)"));
-  a.demo.exe = std::string(self, static_cast<size_t>(n));
+  auto self = self_executable();
+  if (!self) return report_error("demo", self.status());
+  a.demo.exe = *self;
   auto r = eval::run_demo(a.demo, a.json ? std::cerr : std::cout);
   if (!r) return report_error("demo", r.status());
   if (a.json) {

@@ -148,6 +148,70 @@ Expected<Comparison> compare_outputs(const graph::Graph& g, const exec::SplitRes
   return c;
 }
 
+// Everything `exec` reports, gathered once for the text and JSON printers.
+struct ExecReport {
+  const graph::Graph& g;
+  const ChosenPlan& plan;
+  const exec::Executor& ex;
+  const exec::SplitPlan& split;
+  const exec::SplitResult& r;
+  const Comparison& cmp;
+  int repeat;
+  double head_ms, tail_ms, whole_ms;
+
+  size_t cloud_nodes() const { return g.num_nodes() - split.edge_nodes.size(); }
+  int64_t crossed_bytes() const {
+    int64_t n = 0;
+    for (const Tensor& t : r.crossed) n += static_cast<int64_t>(t.bytes());
+    return n;
+  }
+};
+
+nlohmann::json exec_json(const ExecReport& e) {
+  // What crossed: the tail's inputs (graph inputs read in the cloud included).
+  nlohmann::json crossed = nlohmann::json::array();
+  for (const Tensor& t : e.r.crossed) {
+    crossed.push_back({{"name", t.name()}, {"shape", t.shape()}, {"bytes", t.bytes()}});
+  }
+  return {{"model", e.g.name},
+          {"model_hash", e.g.structure_hash()},
+          {"algo", e.plan.algo},
+          {"index", e.plan.index},
+          {"engine", e.ex.name()},
+          {"threads", e.ex.threads()},
+          {"repeat", e.repeat},
+          {"edge_nodes", e.plan.edge_nodes.size()},
+          {"cloud_nodes", e.cloud_nodes()},
+          {"head_ms", e.head_ms},
+          {"tail_ms", e.tail_ms},
+          {"whole_ms", e.whole_ms},
+          {"crossed_bytes", e.crossed_bytes()},
+          {"crossed", crossed},
+          {"outputs", e.cmp.outputs},
+          {"bit_identical", e.cmp.identical},
+          {"max_abs_diff", e.cmp.max_diff}};
+}
+
+void print_exec(const ExecReport& e) {
+  fmt::print(
+      "model {} ({} nodes), plan {} #{}: {} edge / {} cloud nodes; {} with {} thread(s), median of {} runs\n",
+      e.g.name, e.g.num_nodes(), e.plan.algo, e.plan.index, e.plan.edge_nodes.size(), e.cloud_nodes(),
+      e.ex.name(), e.ex.threads(), e.repeat);
+  fmt::print("  head (edge):  {:9.3f} ms{}\n", e.head_ms, e.split.head < 0 ? "  (empty: cloud only)" : "");
+  fmt::print("  tail (cloud): {:9.3f} ms{}\n", e.tail_ms, e.split.tail < 0 ? "  (empty: edge only)" : "");
+  fmt::print("  head + tail:  {:9.3f} ms   whole model: {:.3f} ms\n", e.head_ms + e.tail_ms, e.whole_ms);
+  const int64_t bytes = e.crossed_bytes();
+  fmt::print("  crossed: {} tensor(s), {} bytes ({:.1f} KiB)\n", e.r.crossed.size(), bytes, bytes / 1024.0);
+  for (const Tensor& t : e.r.crossed) {
+    fmt::print("    {} [{}] {} bytes\n", t.name(), exec::shape_str(t.shape()), t.bytes());
+  }
+  if (e.cmp.identical) {
+    fmt::print("  result: bit-identical to the whole model (max abs diff 0)\n");
+  } else {
+    fmt::print("  result: DIFFERS from the whole model, max abs diff {:g}\n", e.cmp.max_diff);
+  }
+}
+
 int run_exec(const ExecArgs& a) {
   // OpenCV logs importer failures itself; our error message says it better.
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
@@ -172,68 +236,29 @@ int run_exec(const ExecArgs& a) {
   if (!whole_id) return report_error("exec", whole_id.status());
   auto split = exec::prepare_split(ex, g, plan->edge_nodes);
   if (!split) return report_error("exec", split.status());
-  const size_t cloud_nodes = g.num_nodes() - split->edge_nodes.size();
-
   auto runs = time_runs(ex, g, *whole_id, *split, *inputs, a.repeat);
   if (!runs) return report_error("exec", runs.status());
-  const exec::SplitResult& r = runs->last;
-  const std::vector<Tensor>& whole_out = runs->whole_out;
-  const auto& t_whole = runs->whole_ms;
-  const auto& t_side = runs->side_ms;
-
   if (!a.dump.empty()) {
-    Status st = write_exec_dump(a.dump, g, split->edge_nodes, r);
+    Status st = write_exec_dump(a.dump, g, split->edge_nodes, runs->last);
     if (!st.is_ok()) return report_error("exec", st);
   }
-  // What crossed: the tail's inputs (graph inputs read in the cloud included).
-  int64_t crossed_bytes = 0;
-  nlohmann::json crossed_json = nlohmann::json::array();
-  for (const Tensor& t : r.crossed) {
-    crossed_bytes += static_cast<int64_t>(t.bytes());
-    crossed_json.push_back({{"name", t.name()}, {"shape", t.shape()}, {"bytes", t.bytes()}});
-  }
-  auto cmp = compare_outputs(g, r, whole_out);
+  auto cmp = compare_outputs(g, runs->last, runs->whole_out);
   if (!cmp) return report_error("exec", cmp.status());
 
-  const double head_ms = profile::median(t_side[0]), tail_ms = profile::median(t_side[1]),
-               whole_ms = profile::median(t_whole);
+  const ExecReport rep{g,
+                       *plan,
+                       ex,
+                       *split,
+                       runs->last,
+                       *cmp,
+                       a.repeat,
+                       profile::median(runs->side_ms[0]),
+                       profile::median(runs->side_ms[1]),
+                       profile::median(runs->whole_ms)};
   if (a.json) {
-    nlohmann::json j = {{"model", g.name},
-                        {"model_hash", g.structure_hash()},
-                        {"algo", plan->algo},
-                        {"index", plan->index},
-                        {"engine", ex.name()},
-                        {"threads", ex.threads()},
-                        {"repeat", a.repeat},
-                        {"edge_nodes", plan->edge_nodes.size()},
-                        {"cloud_nodes", cloud_nodes},
-                        {"head_ms", head_ms},
-                        {"tail_ms", tail_ms},
-                        {"whole_ms", whole_ms},
-                        {"crossed_bytes", crossed_bytes},
-                        {"crossed", crossed_json},
-                        {"outputs", cmp->outputs},
-                        {"bit_identical", cmp->identical},
-                        {"max_abs_diff", cmp->max_diff}};
-    std::cout << j.dump() << "\n";
-    return 0;
-  }
-  fmt::print(
-      "model {} ({} nodes), plan {} #{}: {} edge / {} cloud nodes; {} with {} thread(s), median of {} runs\n",
-      g.name, g.num_nodes(), plan->algo, plan->index, plan->edge_nodes.size(), cloud_nodes, ex.name(),
-      ex.threads(), a.repeat);
-  fmt::print("  head (edge):  {:9.3f} ms{}\n", head_ms, split->head < 0 ? "  (empty: cloud only)" : "");
-  fmt::print("  tail (cloud): {:9.3f} ms{}\n", tail_ms, split->tail < 0 ? "  (empty: edge only)" : "");
-  fmt::print("  head + tail:  {:9.3f} ms   whole model: {:.3f} ms\n", head_ms + tail_ms, whole_ms);
-  fmt::print("  crossed: {} tensor(s), {} bytes ({:.1f} KiB)\n", r.crossed.size(), crossed_bytes,
-             crossed_bytes / 1024.0);
-  for (const Tensor& t : r.crossed) {
-    fmt::print("    {} [{}] {} bytes\n", t.name(), exec::shape_str(t.shape()), t.bytes());
-  }
-  if (cmp->identical) {
-    fmt::print("  result: bit-identical to the whole model (max abs diff 0)\n");
+    std::cout << exec_json(rep).dump() << "\n";
   } else {
-    fmt::print("  result: DIFFERS from the whole model, max abs diff {:g}\n", cmp->max_diff);
+    print_exec(rep);
   }
   return 0;
 }

@@ -1,8 +1,8 @@
 // edgecut inspect MODEL [--json] [--dot FILE]
+#include <fmt/format.h>
+
 #include <fstream>
 #include <iostream>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -22,27 +22,41 @@ nlohmann::json inspect_json(const graph::Graph& g, const graph::Structure& s) {
   nlohmann::json nodes = nlohmann::json::array();
   for (graph::NodeId v = 0; v < g.num_nodes(); ++v) {
     const auto& n = g.nodes[v];
-    nodes.push_back({{"id", v}, {"name", n.name}, {"op", n.op}, {"inputs", n.inputs},
-                     {"outputs", n.outputs}, {"flops", g.flops[v]}});
+    nodes.push_back({{"id", v},
+                     {"name", n.name},
+                     {"op", n.op},
+                     {"inputs", n.inputs},
+                     {"outputs", n.outputs},
+                     {"flops", g.flops[v]}});
   }
   nlohmann::json values = nlohmann::json::array();
   for (graph::ValueId x = 0; x < g.num_values(); ++x) {
     const auto& val = g.values[x];
-    values.push_back({{"id", x}, {"name", val.name}, {"bytes", val.bytes}, {"producer", val.producer},
-                      {"consumers", val.consumers}, {"is_weight", val.is_weight},
-                      {"dtype", graph::dtype_name(val.dtype)}, {"shape", val.shape}});
+    values.push_back({{"id", x},
+                      {"name", val.name},
+                      {"bytes", val.bytes},
+                      {"producer", val.producer},
+                      {"consumers", val.consumers},
+                      {"is_weight", val.is_weight},
+                      {"dtype", graph::dtype_name(val.dtype)},
+                      {"shape", val.shape}});
   }
   nlohmann::json blocks = nlohmann::json::array();
   for (int k = 0; k < s.num_blocks(); ++k) {
     auto interior = s.block_interior(k);
     auto id = [&s](int32_t v) { return v >= s.n ? -1 : v; };  // -1: virtual source / sink
-    blocks.push_back({{"from", id(s.order[s.cut_pos[k]])},
-                      {"to", id(s.order[s.cut_pos[k + 1]])},
-                      {"interior", interior}});
+    blocks.push_back(
+        {{"from", id(s.order[s.cut_pos[k]])}, {"to", id(s.order[s.cut_pos[k + 1]])}, {"interior", interior}});
   }
-  return {{"name", g.name},         {"nodes", nodes},       {"values", values},
-          {"inputs", g.inputs},     {"outputs", g.outputs}, {"topo", g.topo},
-          {"cut_vertices", s.cut_vertices()}, {"blocks", blocks}, {"hash", g.structure_hash()}};
+  return {{"name", g.name},
+          {"nodes", nodes},
+          {"values", values},
+          {"inputs", g.inputs},
+          {"outputs", g.outputs},
+          {"topo", g.topo},
+          {"cut_vertices", s.cut_vertices()},
+          {"blocks", blocks},
+          {"hash", g.structure_hash()}};
 }
 
 std::string dot_escape(const std::string& s) {
@@ -69,7 +83,8 @@ Status write_dot(const graph::Graph& g, const graph::Structure& s, const std::st
   for (int k = 0; k < s.num_blocks(); ++k) {
     auto interior = s.block_interior(k);
     if (!interior.empty()) {
-      out << fmt::format("  subgraph cluster_{} {{\n    label=\"block {}\"; style=dashed; color=\"#888888\";\n", k, k);
+      out << fmt::format(
+          "  subgraph cluster_{} {{\n    label=\"block {}\"; style=dashed; color=\"#888888\";\n", k, k);
       for (int32_t v : interior) node_line(v, false);
       out << "  }\n";
     }
@@ -134,7 +149,8 @@ void print_human(const graph::Graph& g, const graph::Structure& s) {
 
 void register_inspect(CLI::App& app) {
   auto args = std::make_shared<InspectArgs>();
-  CLI::App* sub = app.add_subcommand("inspect", "Show a model's nodes, tensors, FLOPs, cut vertices and blocks");
+  CLI::App* sub =
+      app.add_subcommand("inspect", "Show a model's nodes, tensors, FLOPs, cut vertices and blocks");
   sub->add_option("model", args->model, kModelHelp)->required();
   sub->add_flag("--json", args->json, "Machine-readable output on stdout");
   sub->add_option("--dot", args->dot, "Write a Graphviz file with the blocks drawn as clusters");

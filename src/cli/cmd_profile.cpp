@@ -1,15 +1,15 @@
 // edgecut profile MODEL --method isolated|layerwise|segment|estimate [--threads N] [--repeat R]
 //                 [--device NAME] [--emulate-edge F | --emulate-cloud | --cpu N] -o FILE
+#include <fmt/format.h>
+
 #include <cmath>
 #include <memory>
 #include <numeric>
 
-#include <fmt/format.h>
-
+#include "cli/cmd_profile_options.h"
 #include "cli/commands.h"
 #include "cli/engine_arg.h"
 #include "cli/model_arg.h"
-#include "cli/cmd_profile_options.h"
 #include "cli/progress.h"
 #include "engine/engine.h"
 #include "profile/profile.h"
@@ -36,7 +36,8 @@ int run(const ProfileArgs& a) {
   std::string method = a.method;
   if (a.estimate) {
     if (!method.empty() && method != "estimate") {
-      return report_error("profile", error(Code::kInvalidArgument, "--estimate conflicts with --method {}", method));
+      return report_error("profile",
+                          error(Code::kInvalidArgument, "--estimate conflicts with --method {}", method));
     }
     method = "estimate";
   }
@@ -80,8 +81,8 @@ int run(const ProfileArgs& a) {
   Status st = profile::save(*p, g, a.out);
   if (!st.is_ok()) return report_error("profile", st);
   double total = std::accumulate(p->node_ms.begin(), p->node_ms.end(), 0.0);
-  fmt::print("{}: {} nodes, {:.2f} ms in all on '{}' ({}, {} thread{}), written to {}\n", g.name, g.num_nodes(),
-             total, p->device, p->method, p->threads, p->threads == 1 ? "" : "s", a.out);
+  fmt::print("{}: {} nodes, {:.2f} ms in all on '{}' ({}, {} thread{}), written to {}\n", g.name,
+             g.num_nodes(), total, p->device, p->method, p->threads, p->threads == 1 ? "" : "s", a.out);
   if (p->extra.contains("whole")) {
     const auto& w = p->extra["whole"];
     fmt::print("  whole net {:.2f} ms (median of {}, spread {:.1f}%), profiling took {:.1f} s\n",
@@ -89,10 +90,11 @@ int run(const ProfileArgs& a) {
                p->extra.value("seconds", 0.0));
   }
   if (method == "segment") {
-    fmt::print("  {} cut positions timed as prefix + suffix, split overhead {:.3f} ms, {} of {} segments over "
-               "the spread limit after retries\n",
-               p->extra["boundaries"].size(), p->extra.value("split_overhead_ms", 0.0),
-               p->extra.value("wide_segments", 0), p->extra.value("segments", 0));
+    fmt::print(
+        "  {} cut positions timed as prefix + suffix, split overhead {:.3f} ms, {} of {} segments over "
+        "the spread limit after retries\n",
+        p->extra["boundaries"].size(), p->extra.value("split_overhead_ms", 0.0),
+        p->extra.value("wide_segments", 0), p->extra.value("segments", 0));
   }
   fmt::print("  cpu: {}\n", limit->describe());
   return 0;

@@ -14,6 +14,7 @@
 #include "cli/costs_arg.h"
 #include "cli/engine_arg.h"
 #include "cli/model_arg.h"
+#include "cli/security_args.h"
 #include "common/units.h"
 #include "partition/plan_io.h"
 #include "runtime/run_loop.h"
@@ -40,11 +41,13 @@ struct RunArgs {
   bool quiet = false;
   CostArgs costs;
   EmulationArgs emulation;
+  ClientSecurityArgs security;
 };
 
 Status configure(const RunArgs& a, const graph::Graph& g, runtime::EdgeOptions* o) {
   o->model_name = a.name;
   o->channel.address = a.cloud;
+  EDGECUT_RETURN_IF_ERROR(configure_client_security(a.security, &o->channel));
   EDGECUT_ASSIGN_OR_RETURN(o->engine, engine_options(a.engine, a.threads));
   o->engine_name = a.engine.engine;
   o->control.hysteresis = a.hysteresis;
@@ -141,6 +144,7 @@ void register_run(CLI::App& app) {
   cmd->add_flag("-q,--quiet", a->quiet, "No line per frame");
   add_cost_options(cmd, &a->costs);
   add_emulation_options(cmd, &a->emulation);
+  add_client_security_options(cmd, &a->security);
   cmd->callback([a] { finish(run_run(*a)); });
 }
 

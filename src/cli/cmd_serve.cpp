@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/engine_arg.h"
 #include "cli/model_arg.h"
+#include "cli/security_args.h"
 #include "runtime/cloud_server.h"
 
 namespace edgecut::cli {
@@ -27,6 +28,7 @@ struct ServeArgs {
   EngineArgs engine;
   int64_t cache_mb = 4096;
   EmulationArgs emulation;
+  ServerSecurityArgs security;
 };
 
 // Blocks SIGINT / SIGTERM in every thread (gRPC's included, so call first)
@@ -45,6 +47,9 @@ int run_serve(const ServeArgs& a) {
   const sigset_t stop_set = block_stop_signals();
   auto cpu = apply_emulation(a.emulation);
   if (!cpu) return report_error("serve", cpu.status());
+  runtime::ServerOptions server = a.server;
+  Status sec = configure_server_security(a.security, server.listen, &server.credentials, &server.token);
+  if (!sec.is_ok()) return report_error("serve", sec);
   runtime::StoreOptions so;
   auto eo = engine_options(a.engine, a.threads);
   if (!eo) return report_error("serve", eo.status());
@@ -59,20 +64,21 @@ int run_serve(const ServeArgs& a) {
     Status st = store->add_model(name, std::move(*model));
     if (!st.is_ok()) return report_error("serve", st.with_context(a.models[i]));
   }
-  auto server = runtime::CloudServer::start(store, a.server);
-  if (!server) return report_error("serve", server.status());
+  auto started = runtime::CloudServer::start(store, server);
+  if (!started) return report_error("serve", started.status());
   std::string models;
   for (const auto& n : store->model_names()) models += (models.empty() ? "" : ", ") + n;
-  fmt::print("listening on {} (models: {}; {} worker(s) x {} thread(s); {})\n", (*server)->address(), models,
-             a.server.workers, a.threads, cpu->describe());
+  fmt::print("listening on {} (models: {}; {} worker(s) x {} thread(s); {}; {})\n", (*started)->address(),
+             models, a.server.workers, a.threads,
+             describe_server_security(a.security, !server.token.empty(), server.listen), cpu->describe());
   std::fflush(stdout);
   std::thread watcher([&] {
     int sig = 0;
     sigwait(&stop_set, &sig);
     fmt::print(stderr, "edgecut serve: signal {}: finishing calls in flight\n", sig);
-    (*server)->shutdown();
+    (*started)->shutdown();
   });
-  (*server)->wait();
+  (*started)->wait();
   watcher.join();
   fmt::print(stderr, "edgecut serve: stopped\n");
   return 0;
@@ -105,6 +111,7 @@ void register_serve(CLI::App& app) {
                   "Largest message in bytes; larger ones are refused before allocation")
       ->capture_default_str();
   add_emulation_options(cmd, &a->emulation);
+  add_server_security_options(cmd, &a->security);
   cmd->callback([a] { finish(run_serve(*a)); });
 }
 

@@ -19,6 +19,7 @@ void register_serve(CLI::App& app);
 void register_run(CLI::App& app);
 void register_export_tails(CLI::App& app);
 void register_demo(CLI::App& app);
+void register_certs(CLI::App& app);
 
 
 // Prints "edgecut <cmd>: error: <msg>" to stderr and returns 1 (2 for invalid usage).

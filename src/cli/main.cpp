@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   edgecut::cli::register_run(app);
   edgecut::cli::register_demo(app);
   edgecut::cli::register_export_tails(app);
+  edgecut::cli::register_certs(app);
   edgecut::cli::add_model_options(app);  // --input-shape wherever a model is taken
   try {
     app.parse(argc, argv);

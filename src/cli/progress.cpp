@@ -9,8 +9,11 @@ namespace edgecut::cli {
 bool stderr_is_tty() { return isatty(STDERR_FILENO) != 0; }
 
 Progress::Progress(std::string label, int total, bool enabled)
-    : label_(std::move(label)), total_(total < 1 ? 1 : total), enabled_(enabled),
-      start_(std::chrono::steady_clock::now()), last_(start_ - std::chrono::seconds(1)) {}
+    : label_(std::move(label)),
+      total_(total < 1 ? 1 : total),
+      enabled_(enabled),
+      start_(std::chrono::steady_clock::now()),
+      last_(start_ - std::chrono::seconds(1)) {}
 
 Progress::~Progress() { finish(); }
 

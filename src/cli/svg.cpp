@@ -1,10 +1,10 @@
 #include "cli/svg.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-
-#include <fmt/format.h>
 
 namespace edgecut::cli {
 
@@ -23,33 +23,43 @@ Status write_line_chart(const std::string& path, const std::string& title, const
   ymax = ymax > 0 ? ymax * 1.05 : 1;
   auto px = [&](double v) { return L + (fx(v) - x0) / std::max(1e-12, x1 - x0) * (W - L - R); };
   auto py = [&](double v) { return H - B - v / ymax * (H - T - B); };
-  static const char* kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2"};
-  out << fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" "
-                     "font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\">\n", W, H);
+  static const char* kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
+                                  "#9467bd", "#8c564b", "#e377c2"};
+  out << fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" "
+      "font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\">\n",
+      W, H);
   out << fmt::format("<rect width=\"{}\" height=\"{}\" fill=\"white\"/>\n", W, H);
-  out << fmt::format("<text x=\"{}\" y=\"28\" font-size=\"16\" text-anchor=\"middle\">{}</text>\n", (W - R + L) / 2, title);
-  out << fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"black\"/>\n", L, H - B, W - R);
+  out << fmt::format("<text x=\"{}\" y=\"28\" font-size=\"16\" text-anchor=\"middle\">{}</text>\n",
+                     (W - R + L) / 2, title);
+  out << fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"black\"/>\n", L, H - B,
+                     W - R);
   out << fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"black\"/>\n", L, T, H - B);
   for (int i = 0; i <= 5; ++i) {
     double v = ymax * i / 5;
-    out << fmt::format("<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" stroke=\"#eeeeee\"/>"
-                       "<text x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">{5:.4g}</text>\n",
-                       L, py(v), W - R, L - 6, py(v) + 4, v);
+    out << fmt::format(
+        "<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" stroke=\"#eeeeee\"/>"
+        "<text x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">{5:.4g}</text>\n",
+        L, py(v), W - R, L - 6, py(v) + 4, v);
   }
   if (log_x) {
     for (double d = std::pow(10.0, std::floor(x0)); d <= x.back() * 1.0001; d *= 10) {
       if (d < x.front() * 0.9999) continue;
-      std::string label = d >= 1e9 ? fmt::format("{:g}G", d / 1e9)
-                        : d >= 1e6 ? fmt::format("{:g}M", d / 1e6)
-                        : d >= 1e3 ? fmt::format("{:g}k", d / 1e3) : fmt::format("{:g}", d);
-      out << fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#eeeeee\"/>"
-                         "<text x=\"{0:.1f}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
-                         px(d), T, H - B, H - B + 18, label);
+      std::string label = d >= 1e9   ? fmt::format("{:g}G", d / 1e9)
+                          : d >= 1e6 ? fmt::format("{:g}M", d / 1e6)
+                          : d >= 1e3 ? fmt::format("{:g}k", d / 1e3)
+                                     : fmt::format("{:g}", d);
+      out << fmt::format(
+          "<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#eeeeee\"/>"
+          "<text x=\"{0:.1f}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
+          px(d), T, H - B, H - B + 18, label);
     }
   }
-  out << fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", (W - R + L) / 2, H - 15, x_label);
-  out << fmt::format("<text x=\"18\" y=\"{0}\" text-anchor=\"middle\" transform=\"rotate(-90 18 {0})\">{1}</text>\n",
-                     (H - B + T) / 2, y_label);
+  out << fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", (W - R + L) / 2, H - 15,
+                     x_label);
+  out << fmt::format(
+      "<text x=\"18\" y=\"{0}\" text-anchor=\"middle\" transform=\"rotate(-90 18 {0})\">{1}</text>\n",
+      (H - B + T) / 2, y_label);
   for (size_t si = 0; si < series.size(); ++si) {
     const char* color = kColors[si % 7];
     std::string pts;
@@ -58,10 +68,10 @@ Status write_line_chart(const std::string& path, const std::string& title, const
     }
     out << fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"{}\" points=\"{}\"/>\n", color,
                        si == 0 ? 3 : 1.6, pts);
-    out << fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" stroke-width=\"3\"/>"
-                       "<text x=\"{4}\" y=\"{5}\">{6}</text>\n",
-                       W - R + 15, T + 20 * si + 10, W - R + 40, color, W - R + 46, T + 20 * si + 14,
-                       series[si].name);
+    out << fmt::format(
+        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" stroke-width=\"3\"/>"
+        "<text x=\"{4}\" y=\"{5}\">{6}</text>\n",
+        W - R + 15, T + 20 * si + 10, W - R + 40, color, W - R + 46, T + 20 * si + 14, series[si].name);
   }
   out << "</svg>\n";
   if (!out) return error(Code::kIo, "{}: write failed", path);

@@ -91,7 +91,49 @@ Status pin_all_threads(int cpu) {
   return Status::ok();
 }
 
+// Makes `dir` a cgroup with our period and `fraction` of it as quota;
+// returns the quota in microseconds, or 0 with `why` set.
+int make_quota_dir(const std::string& dir, double fraction, std::string* why) {
+  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    *why = fmt::format("mkdir {}: {}", dir, std::strerror(errno));
+    return 0;
+  }
+  const int quota = std::max(1000, static_cast<int>(std::lround(kPeriodUs * fraction)));
+  if (!write_file(dir + "/cpu.cfs_period_us", std::to_string(kPeriodUs), why) ||
+      !write_file(dir + "/cpu.cfs_quota_us", std::to_string(quota), why)) {
+    ::rmdir(dir.c_str());
+    return 0;
+  }
+  return quota;
+}
+
 }  // namespace
+
+Expected<CpuQuotaGroup> CpuQuotaGroup::make(const std::string& name, double core_fraction) {
+  if (!(core_fraction > 0 && core_fraction <= 1)) {
+    return error(Code::kInvalidArgument, "core fraction must be in (0, 1], got {}", core_fraction);
+  }
+  std::string why;
+  if (!cgroup_v1_cpu_writable(&why)) return error(Code::kIo, "cannot make a CPU quota group: {}", why);
+  CpuQuotaGroup g;
+  const std::string dir = fmt::format("{}/{}", kCpuRoot, name);
+  if (make_quota_dir(dir, core_fraction, &why) == 0) {
+    return error(Code::kIo, "cannot make a CPU quota group: {}", why);
+  }
+  g.dir_ = dir;
+  return g;
+}
+
+CpuQuotaGroup::~CpuQuotaGroup() {
+  if (!dir_.empty()) ::rmdir(dir_.c_str());
+}
+
+std::vector<std::string> CpuQuotaGroup::wrap(int cpu, const std::vector<std::string>& rest) const {
+  std::vector<std::string> argv = {
+      "sh", "-c", "echo $$ > \"$0\"/cgroup.procs && exec \"$@\"", dir_, "taskset", "-c", std::to_string(cpu)};
+  argv.insert(argv.end(), rest.begin(), rest.end());
+  return argv;
+}
 
 bool cgroup_v1_cpu_writable(std::string* why) {
   struct stat st {};
@@ -155,15 +197,8 @@ Expected<CpuLimitReport> apply_cpu_limit(const CpuLimit& limit) {
   if (limit.force_factor) return fallback("explicit slow-down factor requested");
   if (!cgroup_v1_cpu_writable(&why)) return fallback(why);
   const std::string dir = fmt::format("{}/edgecut-{}", kCpuRoot, ::getpid());
-  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-    return fallback(fmt::format("mkdir {}: {}", dir, std::strerror(errno)));
-  }
-  const int quota = std::max(1000, static_cast<int>(std::lround(kPeriodUs * limit.core_fraction)));
-  if (!write_file(dir + "/cpu.cfs_period_us", std::to_string(kPeriodUs), &why) ||
-      !write_file(dir + "/cpu.cfs_quota_us", std::to_string(quota), &why)) {
-    ::rmdir(dir.c_str());
-    return fallback(why);
-  }
+  const int quota = make_quota_dir(dir, limit.core_fraction, &why);
+  if (quota == 0) return fallback(why);
   std::snprintf(g_cgroup_dir, sizeof(g_cgroup_dir), "%s", dir.c_str());
   std::snprintf(g_root_procs, sizeof(g_root_procs), "%s/cgroup.procs", kCpuRoot);
   std::snprintf(g_pid_text, sizeof(g_pid_text), "%d", static_cast<int>(::getpid()));

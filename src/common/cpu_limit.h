@@ -20,17 +20,17 @@
 // by and print beside every result.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "common/status.h"
 
 namespace edgecut {
 
 struct CpuLimit {
-  int cpu = -1;               // core to pin to; -1: no pinning
-  double core_fraction = 0;   // quota as a fraction of one core, (0, 1]; 0: none
+  int cpu = -1;              // core to pin to; -1: no pinning
+  double core_fraction = 0;  // quota as a fraction of one core, (0, 1]; 0: none
   // Skip the cgroup and use slowdown_factor = 1 / core_fraction (tests, or
   // machines where the quota misbehaves).
   bool force_factor = false;
@@ -41,9 +41,9 @@ struct CpuLimitReport {
   int cpu = -1;
   bool quota_applied = false;
   double core_fraction = 0;
-  std::string cgroup;           // path of the cgroup we made, "" if none
-  double slowdown_factor = 1;   // > 1 only when the quota could not be applied
-  std::string note;             // why the fallback was used, or ""
+  std::string cgroup;            // path of the cgroup we made, "" if none
+  double slowdown_factor = 1;    // > 1 only when the quota could not be applied
+  std::string note;              // why the fallback was used, or ""
   std::string describe() const;  // one line for every printed result
   nlohmann::json to_json() const;
 };
@@ -58,5 +58,25 @@ void release_cpu_limit();
 // Parses "/sys/fs/cgroup/cpu" mount availability: true when cgroup v1's cpu
 // controller is mounted and writable by us.
 bool cgroup_v1_cpu_writable(std::string* why = nullptr);
+
+// A cgroup v1 CPU quota for child processes (the emulated edge of a demo or
+// a shaped-link test, started from the root namespace because `ip netns exec`
+// remounts /sys). Same period as apply_cpu_limit(); the directory is removed
+// when this object dies (rmdir succeeds once its processes have exited).
+class CpuQuotaGroup {
+ public:
+  // Fails (kIo) when the cgroup cannot be made or its quota written.
+  static Expected<CpuQuotaGroup> make(const std::string& name, double core_fraction);
+  CpuQuotaGroup() = default;
+  CpuQuotaGroup(CpuQuotaGroup&& o) noexcept : dir_(std::move(o.dir_)) { o.dir_.clear(); }
+  CpuQuotaGroup& operator=(CpuQuotaGroup&&) = delete;
+  ~CpuQuotaGroup();
+  const std::string& dir() const { return dir_; }
+  // argv that runs `rest` inside this cgroup, pinned to `cpu` (sh + taskset).
+  std::vector<std::string> wrap(int cpu, const std::vector<std::string>& rest) const;
+
+ private:
+  std::string dir_;
+};
 
 }  // namespace edgecut

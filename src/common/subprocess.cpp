@@ -272,4 +272,11 @@ Expected<std::string> run_capture(const std::vector<std::string>& argv, std::chr
   return stdout_text;
 }
 
+Expected<std::string> self_executable() {
+  char self[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof(self) - 1);
+  if (n <= 0) return error(Code::kIo, "cannot find our own executable (/proc/self/exe)");
+  return std::string(self, static_cast<size_t>(n));
+}
+
 }  // namespace edgecut

@@ -101,4 +101,7 @@ Expected<std::string> run_capture(const std::vector<std::string>& argv,
 // "ip netns add x" style rendering of an argv, for messages.
 std::string join_argv(const std::vector<std::string>& argv);
 
+// The path of the running executable (/proc/self/exe), for spawning ourselves.
+Expected<std::string> self_executable();
+
 }  // namespace edgecut

@@ -9,6 +9,8 @@
 #include <opencv2/core/utility.hpp>
 #include <opencv2/dnn.hpp>
 
+#include "common/hash.h"
+
 namespace edgecut::engine {
 
 using exec::DType;
@@ -96,15 +98,23 @@ std::vector<NodeId> fold_blockers(const graph::Graph& g, const graph::SegmentInf
   return out;
 }
 
+// cv::setNumThreads tears down and rebuilds OpenCV's (TBB) thread pool even
+// when the count does not change, which crashes a forward running on another
+// thread at that moment (found by `edgecut bench load` against a server with
+// two engine slots). So it is called only when the count changes, once per
+// change, under a process-wide lock.
+void set_opencv_threads(int threads) {
+  static std::mutex mu;
+  std::lock_guard lock(mu);
+  if (cv::getNumThreads() != threads) cv::setNumThreads(threads);
+}
+
 }  // namespace
 
 size_t OpenCvExecutor::KeyHash::operator()(const std::vector<NodeId>& k) const {
-  uint64_t h = 1469598103934665603ull;  // FNV-1a
-  for (NodeId v : k) {
-    h ^= static_cast<uint32_t>(v);
-    h *= 1099511628211ull;
-  }
-  return static_cast<size_t>(h);
+  Fnv1a h;
+  for (NodeId v : k) h.update_pod(v);
+  return static_cast<size_t>(h.value());
 }
 
 OpenCvExecutor::OpenCvExecutor(const graph::Model& model, const EngineOptions& options)
@@ -244,7 +254,7 @@ Status OpenCvExecutor::forward(Segment& s, const std::vector<Tensor>& inputs, st
   }
   std::vector<cv::Mat> outs;
   try {
-    cv::setNumThreads(options_.threads);
+    set_opencv_threads(options_.threads);
     for (size_t i = 0; i < blobs.size(); ++i) s.net.setInput(blobs[i], names[i]);
     s.net.forward(outs, s.forward_names);
   } catch (const cv::Exception& e) {

@@ -7,8 +7,9 @@
 // key, so preparing the same set twice returns the same SegmentId.
 //
 // Threads: OpenCV's thread pool is process-global (cv::setNumThreads), so
-// run() sets it to this executor's count before every forward. Two executors
-// with different counts in one process therefore must not run concurrently.
+// run() sets it to this executor's count when it differs (resetting it while
+// another thread runs a forward would crash OpenCV). Two executors with
+// different counts in one process therefore must not run concurrently.
 //
 // Memory: each prepared segment holds the weights of its nodes (in its Net);
 // the cache is never evicted, so preparing many large segments of a big model

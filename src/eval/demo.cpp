@@ -12,7 +12,9 @@
 #include <optional>
 #include <thread>
 
+#include "common/cpu_limit.h"
 #include "common/subprocess.h"
+#include "eval/serve_process.h"
 #include "eval/timeline_svg.h"
 #include "net/paced_relay.h"
 #include "net/testbed.h"
@@ -29,67 +31,6 @@ constexpr int kPort = 8001;  // inside our own namespace: nothing else listens t
 double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
-
-// Waits until `path` holds a line containing `needle` while `proc` runs.
-Status wait_for_text(const std::string& path, const std::string& needle, Subprocess& proc, double timeout_s,
-                     const std::string& what) {
-  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
-  while (std::chrono::steady_clock::now() < end) {
-    std::ifstream f(path);
-    std::string line;
-    while (std::getline(f, line)) {
-      if (line.find(needle) != std::string::npos) return Status::ok();
-    }
-    if (auto st = proc.wait_for(0ms)) {
-      return error(Code::kInternal, "{} exited ({}) before it was ready; see {}", what, st->describe(), path);
-    }
-    std::this_thread::sleep_for(100ms);
-  }
-  return error(Code::kIo, "{} was not ready within {:.0f} s; see {}", what, timeout_s, path);
-}
-
-// The edge's CPU quota, made here in the root namespace: `ip netns exec`
-// remounts /sys, so a process inside the namespace cannot see the cgroup v1
-// hierarchy to put itself under a quota (common/cpu_limit.h would fall back
-// to scaling times). The client is started through a shell that joins the
-// cgroup and then execs the rest; the cgroup goes once the client is gone.
-class CpuCgroup {
- public:
-  static Expected<CpuCgroup> make(const std::string& name, double fraction) {
-    CpuCgroup c;
-    c.dir_ = "/sys/fs/cgroup/cpu/" + name;
-    std::error_code ec;
-    std::filesystem::create_directories(c.dir_, ec);
-    if (ec) return error(Code::kIo, "{}: cannot create the edge's cgroup: {}", c.dir_, ec.message());
-    constexpr int kPeriodUs = 10000;  // short, so a frame is not quantised to 100 ms steps
-    std::ofstream(c.dir_ + "/cpu.cfs_period_us") << kPeriodUs;
-    std::ofstream q(c.dir_ + "/cpu.cfs_quota_us");
-    q << static_cast<int>(fraction * kPeriodUs);
-    q.close();
-    if (!q) return error(Code::kIo, "{}: cannot set the CPU quota", c.dir_);
-    return c;
-  }
-  CpuCgroup() = default;
-  CpuCgroup(CpuCgroup&& o) noexcept : dir_(std::move(o.dir_)) { o.dir_.clear(); }
-  ~CpuCgroup() {
-    if (!dir_.empty()) std::filesystem::remove(dir_);  // rmdir: empty once the client is gone
-  }
-  // argv that runs `rest` inside this cgroup, pinned to `cpu`.
-  std::vector<std::string> wrap(int cpu, const std::vector<std::string>& rest) const {
-    std::vector<std::string> argv = {"sh",
-                                     "-c",
-                                     "echo $$ > \"$0\"/cgroup.procs && exec \"$@\"",
-                                     dir_,
-                                     "taskset",
-                                     "-c",
-                                     std::to_string(cpu)};
-    argv.insert(argv.end(), rest.begin(), rest.end());
-    return argv;
-  }
-
- private:
-  std::string dir_;
-};
 
 std::vector<nlohmann::json> read_log(const std::string& path) {
   std::vector<nlohmann::json> out;
@@ -188,7 +129,10 @@ Status write_svg(const DemoOptions& o, const std::vector<nlohmann::json>& log, d
 struct Link {
   std::optional<Testbed> tb;
   std::unique_ptr<net::PacedRelay> relay;
-  std::optional<CpuCgroup> edge_cpu;
+  // The edge's CPU quota, made here in the root namespace: `ip netns exec`
+  // remounts /sys, so a process inside the namespace cannot put itself under
+  // a quota (common/cpu_limit.h would fall back to scaling times).
+  std::optional<CpuQuotaGroup> edge_cpu;
   std::string mode;
 
   Status set_rate(double mbps) {
@@ -210,8 +154,8 @@ Expected<Link> make_link(const DemoOptions& o) {
     to.uplink_bps = to.downlink_bps = bps;
     EDGECUT_ASSIGN_OR_RETURN(Testbed tb, Testbed::create(to));
     l.tb.emplace(std::move(tb));
-    EDGECUT_ASSIGN_OR_RETURN(CpuCgroup cg,
-                             CpuCgroup::make(fmt::format("edgecut-demo-{}", getpid()), o.edge_fraction));
+    EDGECUT_ASSIGN_OR_RETURN(CpuQuotaGroup cg,
+                             CpuQuotaGroup::make(fmt::format("edgecut-demo-{}", getpid()), o.edge_fraction));
     l.edge_cpu.emplace(std::move(cg));
     l.mode = fmt::format(
         "network namespaces {} / {} joined by veth, shaped by tbf; edge on core 0 under a CPU "
@@ -224,16 +168,6 @@ Expected<Link> make_link(const DemoOptions& o) {
         Testbed::available().message());
   }
   return l;
-}
-
-// Reads the address `edgecut serve` printed ("listening on HOST:PORT").
-std::string listened_address(const std::string& log) {
-  std::ifstream f(log);
-  for (std::string line; std::getline(f, line);) {
-    const size_t p = line.find("listening on ");
-    if (p != std::string::npos) return line.substr(p + 13, line.find(' ', p + 13) - p - 13);
-  }
-  return {};
 }
 
 }  // namespace
@@ -253,8 +187,8 @@ Expected<DemoReport> run_demo(const DemoOptions& o, std::ostream& out) {
   r.svg_path = o.out_dir + "/timeline.svg";
   std::filesystem::remove(r.log_path, ec);
   std::vector<std::string> serve = link.prefix(Side::kCloud);
-  serve.insert(serve.end(),
-               {o.exe, "serve", o.model, "--listen", link.listen(), "--emulate-cloud", "--cloud-cpu", "1"});
+  serve.insert(serve.end(), {o.exe, "serve", o.model, "--listen", link.listen(), "--emulate-cloud",
+                             "--cloud-cpu", "1", "--insecure"});
   SpawnOptions so;
   so.stdout_path = so.stderr_path = o.out_dir + "/server.log";
   EDGECUT_ASSIGN_OR_RETURN(Subprocess server, Subprocess::spawn(serve, so));

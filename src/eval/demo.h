@@ -43,9 +43,9 @@ struct PhaseReport {
   double est_err_pct = 0;  // (estimate median - shaped) / shaped
   double latency_p50_ms = 0;
   double predicted_p50_ms = 0;
-  double latency_err_pct = 0;    // |p50 measured - p50 predicted| / p50 measured
-  double mean_abs_err_pct = 0;   // per frame |measured - predicted| / measured
-  double first_switch_s = -1;    // after the phase began; -1: none
+  double latency_err_pct = 0;   // |p50 measured - p50 predicted| / p50 measured
+  double mean_abs_err_pct = 0;  // per frame |measured - predicted| / measured
+  double first_switch_s = -1;   // after the phase began; -1: none
   // The plan of the phase's second half (its steady state), and how long /
   // how many frames that started after the phase began ran before one used it.
   std::string steady_plan;

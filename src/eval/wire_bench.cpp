@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "common/subprocess.h"
+#include "eval/serve_process.h"
 #include "net/client.h"
 #include "net/testbed.h"
 
@@ -58,20 +59,6 @@ std::string read_text(const std::string& path) {
   std::stringstream ss;
   ss << f.rdbuf();
   return ss.str();
-}
-
-// Waits until the server's log holds its "listening on" line; fails with the
-// log when it exits or takes longer than `timeout`.
-Status wait_listening(Subprocess& server, const std::string& log, milliseconds timeout) {
-  const auto end = Clock::now() + timeout;
-  while (Clock::now() < end) {
-    if (read_text(log).find("listening on") != std::string::npos) return Status::ok();
-    if (auto st = server.wait_for(milliseconds(20))) {
-      return error(Code::kIo, "edgecut serve ended ({}) before listening: {}", st->describe(),
-                   read_text(log));
-    }
-  }
-  return error(Code::kIo, "edgecut serve did not listen within {} ms: {}", timeout.count(), read_text(log));
 }
 
 // Runs the client half in the edge namespace and parses its JSON.
@@ -172,13 +159,13 @@ Expected<WireBenchReport> run_wire_bench(const WireBenchOptions& o) {
   const std::string address = fmt::format("{}:{}", tb.cloud_address(), o.port);
   const std::string log = fmt::format("/tmp/edgecut-wire-serve-{}.log", ::getpid());
   std::vector<std::string> argv = tb.exec_prefix(Side::kCloud);
-  for (const std::string& a :
-       {program, std::string("serve"), o.server_model, std::string("--listen"), address})
+  for (const std::string& a : {program, std::string("serve"), o.server_model, std::string("--listen"),
+                               address, std::string("--insecure")})
     argv.push_back(a);
   SpawnOptions so;
   so.stdout_path = so.stderr_path = log;
   EDGECUT_ASSIGN_OR_RETURN(Subprocess server, Subprocess::spawn(argv, so));
-  Status st = wait_listening(server, log, milliseconds(120000));
+  Status st = wait_for_text(log, "listening on", server, 120, "edgecut serve");
   EDGECUT_ASSIGN_OR_RETURN(uint64_t drops_before, tb.shaper_drops(Side::kEdge));
   Expected<WireClientResult> client =
       st.is_ok() ? run_client_child(tb, o, program, address) : Expected<WireClientResult>(st);

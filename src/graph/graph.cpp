@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <queue>
 
+#include "common/hash.h"
+
 namespace edgecut::graph {
 
 int dtype_size(DType t) {
@@ -178,25 +180,14 @@ Status Graph::validate() const {
 }
 
 std::string Graph::structure_hash() const {
-  uint64_t h = 1469598103934665603ull;
-  auto mix = [&h](const void* data, size_t len) {
-    const auto* p = static_cast<const unsigned char*>(data);
-    for (size_t i = 0; i < len; ++i) {
-      h ^= p[i];
-      h *= 1099511628211ull;
-    }
-  };
+  Fnv1a h;
   for (const Node& v : nodes) {
-    mix(v.op.data(), v.op.size());
-    mix(v.name.data(), v.name.size());
-    for (ValueId x : v.inputs) mix(&x, sizeof x);
-    for (ValueId x : v.outputs) mix(&x, sizeof x);
+    h.update(v.op).update(v.name);
+    for (ValueId x : v.inputs) h.update_pod(x);
+    for (ValueId x : v.outputs) h.update_pod(x);
   }
-  for (const Value& x : values) {
-    mix(x.name.data(), x.name.size());
-    mix(&x.bytes, sizeof x.bytes);
-  }
-  return fmt::format("{:016x}", h);
+  for (const Value& x : values) h.update(x.name).update_pod(x.bytes);
+  return h.hex();
 }
 
 }  // namespace edgecut::graph

@@ -65,8 +65,8 @@ Status pin_input_dims(onnx::GraphProto* g, const std::unordered_set<std::string>
   for (const auto& [name, dims] : options.input_shapes) {  // typos first: they explain the rest
     if (!inputs.count(name)) {
       return error(Code::kInvalidArgument,
-                   "{}: --input-shape names '{}', which is not an input of the model (inputs: {})", label, name,
-                   names);
+                   "{}: --input-shape names '{}', which is not an input of the model (inputs: {})", label,
+                   name, names);
     }
   }
   for (auto& in : *g->mutable_input()) {
@@ -151,6 +151,158 @@ int64_t checked_bytes(const std::vector<int64_t>& shape, DType t) {
   return n * dtype_size(t);
 }
 
+// Control flow would hide nodes from the partitioner inside attributes.
+Status check_no_subgraphs(const onnx::GraphProto& g, const std::string& label) {
+  for (const auto& n : g.node()) {
+    for (const auto& a : n.attribute()) {
+      if (a.has_g() || a.graphs_size() > 0) {
+        return error(Code::kUnsupported, "{}: node '{}' ({}) has a subgraph; control flow is not supported",
+                     label, n.name(), n.op_type());
+      }
+    }
+  }
+  return Status::ok();
+}
+
+// Constant folding, as far as placement goes: a node that reads only weights
+// (Constant, Identity of an initializer, a Reshape of a weight...) computes
+// the same thing on both sides, so its outputs are weights and it is no
+// compute node. Fixpoint over file order copes with unsorted files.
+std::vector<char> constant_nodes(const onnx::GraphProto& g, const std::unordered_set<std::string>& inits) {
+  std::unordered_set<std::string> constant(inits.begin(), inits.end());
+  std::vector<char> folded(g.node_size(), 0);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (int i = 0; i < g.node_size(); ++i) {
+      const auto& n = g.node(i);
+      if (folded[i] || n.op_type().rfind("Random", 0) == 0 || n.op_type() == "Multinomial" ||
+          n.op_type() == "Bernoulli") {
+        continue;
+      }
+      bool all_const = true;
+      for (const auto& in : n.input()) all_const &= in.empty() || constant.count(in) > 0;
+      if (!all_const) continue;
+      folded[i] = 1;
+      changed = true;
+      for (const auto& o : n.output()) constant.insert(o);
+    }
+  }
+  return folded;
+}
+
+// Builds values, nodes and graph inputs / outputs (no shapes yet) by name.
+class GraphBuilder {
+ public:
+  GraphBuilder(Graph& graph, const std::string& label) : graph_(graph), label_(label) {}
+
+  Status build(const onnx::GraphProto& g, const std::unordered_set<std::string>& inits) {
+    for (const auto& t : g.initializer()) add_initializer(t);
+    for (const auto& in : g.input()) {
+      if (!inits.count(in.name())) graph_.inputs.push_back(add_value(in.name(), false));
+    }
+    if (graph_.inputs.empty()) return error(Code::kParseError, "{}: model has no activation input", label_);
+    std::vector<char> folded = constant_nodes(g, inits);
+    for (int i = 0; i < g.node_size(); ++i) add_node(g.node(i), i, folded[i] != 0);
+    for (const auto& out : g.output()) {
+      auto it = ids_.find(out.name());
+      if (it == ids_.end()) {
+        return error(Code::kParseError, "{}: graph output '{}' is produced by no node", label_, out.name());
+      }
+      graph_.outputs.push_back(it->second);
+    }
+    return Status::ok();
+  }
+
+ private:
+  ValueId add_value(const std::string& name, bool weight) {
+    auto [it, inserted] = ids_.emplace(name, static_cast<ValueId>(graph_.values.size()));
+    if (inserted) {
+      Value v;
+      v.name = name;
+      v.is_weight = weight;
+      graph_.values.push_back(std::move(v));
+    } else if (weight) {
+      graph_.values[it->second].is_weight = true;
+    }
+    return it->second;
+  }
+
+  void add_initializer(const onnx::TensorProto& t) {
+    Value& v = graph_.values[add_value(t.name(), true)];
+    v.dtype = static_cast<DType>(t.data_type());
+    v.shape.assign(t.dims().begin(), t.dims().end());
+    v.bytes = supported_dtype(t.data_type()) ? checked_bytes(v.shape, v.dtype) : 0;
+  }
+
+  void add_node(const onnx::NodeProto& n, int index, bool folded) {
+    if (folded) {
+      for (const auto& o : n.output()) add_value(o, true);
+      graph_.constant_nodes.push_back(n.name());
+      return;
+    }
+    Node node;
+    node.op = n.op_type();
+    node.name = n.name().empty() ? fmt::format("{}_{}", n.op_type(), index) : n.name();
+    if (!node_names_.insert(node.name).second) {
+      node.name = fmt::format("{}__{}", node.name, index);  // keep names unique for plans
+      node_names_.insert(node.name);
+    }
+    for (const auto& in : n.input()) {
+      // Omitted optional inputs are empty; forward references are checked
+      // after finalize (some later node must produce them).
+      if (!in.empty()) node.inputs.push_back(add_value(in, false));
+    }
+    for (const auto& o : n.output()) {
+      if (!o.empty()) node.outputs.push_back(add_value(o, false));
+    }
+    graph_.nodes.push_back(std::move(node));
+  }
+
+  Graph& graph_;
+  const std::string& label_;
+  std::unordered_map<std::string, ValueId> ids_;
+  std::unordered_set<std::string> node_names_;
+};
+
+// Copies inferred dtypes and shapes onto the activations; every activation
+// must come from a node or be a graph input, and have a static shape.
+Status resolve_shapes(const onnx::GraphProto& g, const std::string& label, Graph& graph,
+                      std::vector<std::string>* unresolved) {
+  std::unordered_map<std::string, const onnx::TypeProto*> types;
+  for (const auto& vi : g.input()) types[vi.name()] = &vi.type();
+  for (const auto& vi : g.value_info()) types[vi.name()] = &vi.type();
+  for (const auto& vi : g.output()) types[vi.name()] = &vi.type();
+  Status first_unresolved = Status::ok();
+  std::unordered_set<ValueId> input_set(graph.inputs.begin(), graph.inputs.end());
+  for (ValueId x = 0; x < graph.num_values(); ++x) {
+    Value& v = graph.values[x];
+    if (v.is_weight) continue;
+    if (v.producer == kNoNode && !input_set.count(x)) {
+      std::string user = v.consumers.empty() ? "?" : graph.nodes[v.consumers.front()].name;
+      return error(Code::kParseError, "{}: node '{}' reads value '{}', which nothing produces", label, user,
+                   v.name);
+    }
+    auto t = types.find(v.name);
+    Status st = Status::ok();
+    if (t == types.end()) {
+      std::string who = v.producer == kNoNode ? "graph input" : "node '" + graph.nodes[v.producer].name + "'";
+      st = error(Code::kFailedPrecondition, "{}: the shape of value '{}' (from {}) cannot be inferred", label,
+                 v.name, who);
+    } else {
+      st = read_shape(*t->second, v.name, label, &v.dtype, &v.shape);
+    }
+    if (!st.is_ok() && unresolved && v.producer != kNoNode && st.code() == Code::kFailedPrecondition) {
+      unresolved->push_back(v.name);  // all of them, for shapes by execution (engine/shape_probe.h)
+      if (first_unresolved.is_ok()) first_unresolved = st;
+      continue;
+    }
+    EDGECUT_RETURN_IF_ERROR(st);
+    v.bytes = checked_bytes(v.shape, v.dtype);
+    if (v.bytes < 0) return error(Code::kUnsupported, "{}: value '{}' is absurdly large", label, v.name);
+  }
+  return first_unresolved;
+}
+
 }  // namespace
 
 Expected<onnx::ModelProto> read_model_file(const std::string& path, const ImportOptions& options) {
@@ -200,109 +352,16 @@ Expected<Model> import_model(onnx::ModelProto proto, const std::string& label, c
     return error(Code::kParseError, "{}: model declares no opset_import", label);
   }
   onnx::GraphProto* g = proto.mutable_graph();
+  EDGECUT_RETURN_IF_ERROR(check_no_subgraphs(*g, label));
   std::unordered_set<std::string> inits;
   for (const auto& t : g->initializer()) inits.insert(t.name());
-  for (const auto& n : g->node()) {
-    for (const auto& a : n.attribute()) {
-      if (a.has_g() || a.graphs_size() > 0) {
-        return error(Code::kUnsupported, "{}: node '{}' ({}) has a subgraph; control flow is not supported",
-                     label, n.name(), n.op_type());
-      }
-    }
-  }
   Model model;
   Graph& graph = model.graph;
   graph.source_path = label;
   // Exporters name every graph alike ("torch_jit", "main_graph"): the file says more.
   graph.name =
       label.rfind("zoo:", 0) == 0 && !g->name().empty() ? g->name() : fs::path(label).stem().string();
-
-  std::unordered_map<std::string, ValueId> ids;
-
-  auto add_value = [&](const std::string& name, bool weight) -> ValueId {
-    auto [it, inserted] = ids.emplace(name, static_cast<ValueId>(graph.values.size()));
-    if (inserted) {
-      Value v;
-      v.name = name;
-      v.is_weight = weight;
-      graph.values.push_back(std::move(v));
-    } else if (weight) {
-      graph.values[it->second].is_weight = true;
-    }
-    return it->second;
-  };
-  for (const auto& t : g->initializer()) {
-    ValueId id = add_value(t.name(), true);
-    Value& v = graph.values[id];
-    v.dtype = static_cast<DType>(t.data_type());
-    v.shape.assign(t.dims().begin(), t.dims().end());
-    v.bytes = supported_dtype(t.data_type()) ? checked_bytes(v.shape, v.dtype) : 0;
-  }
-  for (const auto& in : g->input()) {
-    if (inits.count(in.name())) continue;
-    graph.inputs.push_back(add_value(in.name(), false));
-  }
-  if (graph.inputs.empty()) return error(Code::kParseError, "{}: model has no activation input", label);
-
-  // Constant folding, as far as placement goes: a node that reads only weights
-  // (Constant, Identity of an initializer, a Reshape of a weight...) computes
-  // the same thing on both sides, so its outputs are weights and it is no
-  // compute node. Fixpoint over file order copes with unsorted files.
-  std::unordered_set<std::string> constant(inits.begin(), inits.end());
-  std::vector<char> folded(g->node_size(), 0);
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (int i = 0; i < g->node_size(); ++i) {
-      const auto& n = g->node(i);
-      if (folded[i] || n.op_type().rfind("Random", 0) == 0 || n.op_type() == "Multinomial" ||
-          n.op_type() == "Bernoulli") {
-        continue;
-      }
-      bool all_const = true;
-      for (const auto& in : n.input()) all_const &= in.empty() || constant.count(in) > 0;
-      if (!all_const) continue;
-      folded[i] = 1;
-      changed = true;
-      for (const auto& o : n.output()) constant.insert(o);
-    }
-  }
-  std::unordered_set<std::string> node_names;
-  for (int i = 0; i < g->node_size(); ++i) {
-    const auto& n = g->node(i);
-    if (folded[i]) {
-      for (const auto& o : n.output()) add_value(o, true);
-      graph.constant_nodes.push_back(n.name());
-      continue;
-    }
-    Node node;
-    node.op = n.op_type();
-    node.name = n.name().empty() ? fmt::format("{}_{}", n.op_type(), i) : n.name();
-    if (!node_names.insert(node.name).second) {
-      node.name = fmt::format("{}__{}", node.name, i);  // keep names unique for plans
-      node_names.insert(node.name);
-    }
-    for (const auto& in : n.input()) {
-      if (in.empty()) continue;  // omitted optional input
-      if (!ids.count(in)) {
-        // Forward reference: valid only if some later node produces it (checked below).
-        add_value(in, false);
-      }
-      node.inputs.push_back(ids.at(in));
-    }
-    for (const auto& o : n.output()) {
-      if (o.empty()) continue;
-      node.outputs.push_back(add_value(o, false));
-    }
-    graph.nodes.push_back(std::move(node));
-  }
-  for (const auto& out : g->output()) {
-    auto it = ids.find(out.name());
-    if (it == ids.end()) {
-      return error(Code::kParseError, "{}: graph output '{}' is produced by no node", label, out.name());
-    }
-    graph.outputs.push_back(it->second);
-  }
-
+  EDGECUT_RETURN_IF_ERROR(GraphBuilder(graph, label).build(*g, inits));
   // Cycles first: shape inference would only say "input not found".
   EDGECUT_RETURN_IF_ERROR(graph.finalize().with_context(label));
 
@@ -313,43 +372,7 @@ Expected<Model> import_model(onnx::ModelProto proto, const std::string& label, c
   } catch (const std::exception& e) {
     return error(Code::kFailedPrecondition, "{}: ONNX shape inference failed: {}", label, e.what());
   }
-
-  std::unordered_map<std::string, const onnx::TypeProto*> types;
-  for (const auto& vi : g->input()) types[vi.name()] = &vi.type();
-  for (const auto& vi : g->value_info()) types[vi.name()] = &vi.type();
-  for (const auto& vi : g->output()) types[vi.name()] = &vi.type();
-
-  Status first_unresolved = Status::ok();
-  // Every activation must come from a node or be a graph input.
-  std::unordered_set<ValueId> input_set(graph.inputs.begin(), graph.inputs.end());
-  for (ValueId x = 0; x < graph.num_values(); ++x) {
-    Value& v = graph.values[x];
-    if (v.is_weight) continue;
-    if (v.producer == kNoNode && !input_set.count(x)) {
-      std::string user = v.consumers.empty() ? "?" : graph.nodes[v.consumers.front()].name;
-      return error(Code::kParseError, "{}: node '{}' reads value '{}', which nothing produces", label, user,
-                   v.name);
-    }
-    auto t = types.find(v.name);
-    Status st = Status::ok();
-    if (t == types.end()) {
-      std::string who = v.producer == kNoNode ? "graph input" : "node '" + graph.nodes[v.producer].name + "'";
-      st = error(Code::kFailedPrecondition, "{}: the shape of value '{}' (from {}) cannot be inferred", label,
-                 v.name, who);
-    } else {
-      st = read_shape(*t->second, v.name, label, &v.dtype, &v.shape);
-    }
-    if (!st.is_ok() && options.unresolved && v.producer != kNoNode &&
-        st.code() == Code::kFailedPrecondition) {
-      options.unresolved->push_back(v.name);  // all of them, for shapes by execution
-      if (first_unresolved.is_ok()) first_unresolved = st;
-      continue;
-    }
-    EDGECUT_RETURN_IF_ERROR(st);
-    v.bytes = checked_bytes(v.shape, v.dtype);
-    if (v.bytes < 0) return error(Code::kUnsupported, "{}: value '{}' is absurdly large", label, v.name);
-  }
-  EDGECUT_RETURN_IF_ERROR(first_unresolved);
+  EDGECUT_RETURN_IF_ERROR(resolve_shapes(*g, label, graph, options.unresolved));
   graph.flops = compute_flops(graph);
   EDGECUT_RETURN_IF_ERROR(graph.validate().with_context(label));
   model.proto = std::move(proto);

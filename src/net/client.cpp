@@ -1,5 +1,7 @@
 #include "net/client.h"
 
+#include "net/security.h"
+
 namespace edgecut::net {
 
 namespace {
@@ -55,19 +57,22 @@ Client::Client(const ChannelOptions& options) : options_(options) {
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
   args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
   args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, kStreamWindowBytes);
-  channel_ = grpc::CreateCustomChannel(options.address, grpc::InsecureChannelCredentials(), args);
+  if (!options.server_name.empty()) args.SetSslTargetNameOverride(options.server_name);
+  channel_ = grpc::CreateCustomChannel(
+      options.address, options.credentials ? options.credentials : grpc::InsecureChannelCredentials(), args);
   stub_ = inference::GRPCInferenceService::NewStub(channel_);
 }
 
-void Client::set_deadline(grpc::ClientContext* ctx, Millis deadline) const {
+void Client::prepare(grpc::ClientContext* ctx, Millis deadline) const {
   // gRPC takes system_clock deadlines only.
   ctx->set_deadline(std::chrono::system_clock::now() +
                     std::chrono::duration_cast<std::chrono::system_clock::duration>(deadline));
+  if (!options_.token.empty()) ctx->AddMetadata(kAuthHeader, bearer(options_.token));
 }
 
 Expected<double> Client::ping(Millis deadline) {
   grpc::ClientContext ctx;
-  set_deadline(&ctx, deadline);
+  prepare(&ctx, deadline);
   inference::ServerLiveRequest req;
   inference::ServerLiveResponse resp;
   const auto t0 = Clock::now();
@@ -80,7 +85,7 @@ Expected<double> Client::ping(Millis deadline) {
 
 Expected<inference::ServerMetadataResponse> Client::server_metadata(Millis deadline) {
   grpc::ClientContext ctx;
-  set_deadline(&ctx, deadline);
+  prepare(&ctx, deadline);
   inference::ServerMetadataResponse resp;
   EDGECUT_RETURN_IF_ERROR(from_grpc(stub_->ServerMetadata(&ctx, {}, &resp), "ServerMetadata"));
   return resp;
@@ -88,7 +93,7 @@ Expected<inference::ServerMetadataResponse> Client::server_metadata(Millis deadl
 
 Expected<inference::ModelMetadataResponse> Client::model_metadata(const std::string& model, Millis deadline) {
   grpc::ClientContext ctx;
-  set_deadline(&ctx, deadline);
+  prepare(&ctx, deadline);
   inference::ModelMetadataRequest req;
   req.set_name(model);
   inference::ModelMetadataResponse resp;
@@ -99,7 +104,7 @@ Expected<inference::ModelMetadataResponse> Client::model_metadata(const std::str
 Status Client::load(const std::string& model, const std::map<std::string, std::string>& params,
                     Millis deadline) {
   grpc::ClientContext ctx;
-  set_deadline(&ctx, deadline);
+  prepare(&ctx, deadline);
   inference::RepositoryModelLoadRequest req;
   req.set_model_name(model);
   for (const auto& [k, v] : params) (*req.mutable_parameters())[k].set_string_param(v);
@@ -109,7 +114,7 @@ Status Client::load(const std::string& model, const std::map<std::string, std::s
 
 Status Client::unload(const std::string& model, Millis deadline) {
   grpc::ClientContext ctx;
-  set_deadline(&ctx, deadline);
+  prepare(&ctx, deadline);
   inference::RepositoryModelUnloadRequest req;
   req.set_model_name(model);
   inference::RepositoryModelUnloadResponse resp;
@@ -128,7 +133,7 @@ Expected<InferReply> Client::infer(const std::string& model, const std::vector<e
   }
   auto resp = std::make_shared<inference::ModelInferResponse>();
   grpc::ClientContext ctx;
-  set_deadline(&ctx, deadline);
+  prepare(&ctx, deadline);
   const auto t0 = Clock::now();
   grpc::Status s = stub_->ModelInfer(&ctx, req, resp.get());
   r.round_trip_ms = Millis(Clock::now() - t0).count();
@@ -137,6 +142,7 @@ Expected<InferReply> Client::infer(const std::string& model, const std::vector<e
   for (const auto& t : r.outputs) r.response_bytes += static_cast<int64_t>(t.bytes());
   r.compute_ms = static_cast<double>(int_param(resp->parameters(), kComputeUs, 0)) / 1000.0;
   r.queue_ms = static_cast<double>(int_param(resp->parameters(), kQueueUs, 0)) / 1000.0;
+  r.load = static_cast<double>(int_param(resp->parameters(), kLoadMilli, -1000)) / 1000.0;
   return r;
 }
 

@@ -28,6 +28,10 @@ struct ChannelOptions {
   std::string address;  // host:port
   WireLimits limits;
   int keepalive_ms = 10000;  // HTTP/2 pings detect a dead link in bounded time
+  // From net/security.h channel_credentials(); null: plaintext.
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  std::string server_name;  // TLS: name the server's certificate must carry; "" the address's host
+  std::string token;        // bearer token sent with every call; "" none
 };
 
 struct InferReply {
@@ -35,6 +39,7 @@ struct InferReply {
   double round_trip_ms = 0;           // from send to last byte of the reply
   double compute_ms = 0;              // server's engine time (parameter), 0 if absent
   double queue_ms = 0;                // server's wait for an engine slot (parameter)
+  double load = -1;                   // server's waiting requests per slot (parameter); -1 if absent
   int64_t request_bytes = 0;          // raw tensor bytes sent
   int64_t response_bytes = 0;         // raw tensor bytes received
 };
@@ -58,7 +63,8 @@ class Client {
                              Millis deadline, const std::string& request_id = "");
 
  private:
-  void set_deadline(grpc::ClientContext* ctx, Millis deadline) const;
+  // Deadline and credentials of one call.
+  void prepare(grpc::ClientContext* ctx, Millis deadline) const;
 
   ChannelOptions options_;
   std::shared_ptr<grpc::Channel> channel_;

@@ -4,17 +4,14 @@
 
 #include <charconv>
 
+#include "common/hash.h"
+
 namespace edgecut::net {
 
 std::string edge_set_digest(const std::vector<graph::NodeId>& edge_nodes) {
-  uint64_t h = 1469598103934665603ull;
-  for (graph::NodeId v : edge_nodes) {
-    for (int b = 0; b < 4; ++b) {
-      h ^= (static_cast<uint32_t>(v) >> (8 * b)) & 0xff;
-      h *= 1099511628211ull;
-    }
-  }
-  return fmt::format("{:016x}", h);
+  Fnv1a h;
+  for (graph::NodeId v : edge_nodes) h.update_pod(static_cast<uint32_t>(v));
+  return h.hex();
 }
 
 std::string tail_model_name(const std::string& model, const std::vector<graph::NodeId>& edge_nodes) {

@@ -69,6 +69,10 @@ int64_t int_param(const google::protobuf::Map<std::string, inference::InferParam
 // Parameter names edgecut sets on responses.
 inline constexpr const char* kComputeUs = "edgecut_compute_us";  // engine time for this request
 inline constexpr const char* kQueueUs = "edgecut_queue_us";      // wait for an engine slot
+// Requests waiting for an engine slot per slot, x1000, when the reply left:
+// the wait a new request would see, in service times. Probes carry it too,
+// so an edge that stopped using an overloaded cloud sees the load end.
+inline constexpr const char* kLoadMilli = "edgecut_load_milli";
 // A built-in model of every edgecut server: takes one UINT8 tensor "payload"
 // of any length within the limits and answers with no outputs. The edge sends
 // probes to it to measure the uplink while its plan sends nothing.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "net/proto/grpc_service.grpc.pb.h"
+#include "net/security.h"
 #include "net/tail_name.h"
 
 namespace edgecut::runtime {
@@ -88,31 +89,36 @@ class CloudServer::Service final : public inference::GRPCInferenceService::Servi
   Service(std::shared_ptr<ModelStore> store, const ServerOptions& o)
       : store_(std::move(store)), options_(o), slots_(o.workers, o.max_queue) {}
 
-  grpc::Status ServerLive(grpc::ServerContext*, const inference::ServerLiveRequest*,
+  grpc::Status ServerLive(grpc::ServerContext* ctx, const inference::ServerLiveRequest*,
                           inference::ServerLiveResponse* r) override {
+    if (!authorized(ctx)) return unauthenticated();
     r->set_live(true);
     return grpc::Status::OK;
   }
-  grpc::Status ServerReady(grpc::ServerContext*, const inference::ServerReadyRequest*,
+  grpc::Status ServerReady(grpc::ServerContext* ctx, const inference::ServerReadyRequest*,
                            inference::ServerReadyResponse* r) override {
+    if (!authorized(ctx)) return unauthenticated();
     r->set_ready(true);
     return grpc::Status::OK;
   }
-  grpc::Status ServerMetadata(grpc::ServerContext*, const inference::ServerMetadataRequest*,
+  grpc::Status ServerMetadata(grpc::ServerContext* ctx, const inference::ServerMetadataRequest*,
                               inference::ServerMetadataResponse* r) override {
+    if (!authorized(ctx)) return unauthenticated();
     r->set_name("edgecut");
     r->set_version("0.2");
     r->add_extensions("model_repository");
     r->add_extensions("edgecut_tails");
     return grpc::Status::OK;
   }
-  grpc::Status ModelReady(grpc::ServerContext*, const inference::ModelReadyRequest* q,
+  grpc::Status ModelReady(grpc::ServerContext* ctx, const inference::ModelReadyRequest* q,
                           inference::ModelReadyResponse* r) override {
+    if (!authorized(ctx)) return unauthenticated();
     r->set_ready(store_->find(q->name()).has_value());
     return grpc::Status::OK;
   }
-  grpc::Status ModelMetadata(grpc::ServerContext*, const inference::ModelMetadataRequest* q,
+  grpc::Status ModelMetadata(grpc::ServerContext* ctx, const inference::ModelMetadataRequest* q,
                              inference::ModelMetadataResponse* r) override {
+    if (!authorized(ctx)) return unauthenticated();
     auto s = store_->find(q->name());
     if (!s) return to_grpc(s.status());
     r->set_name((*s)->name);
@@ -122,8 +128,9 @@ class CloudServer::Service final : public inference::GRPCInferenceService::Servi
     fill_specs((*s)->outputs, r->mutable_outputs());
     return grpc::Status::OK;
   }
-  grpc::Status RepositoryIndex(grpc::ServerContext*, const inference::RepositoryIndexRequest*,
+  grpc::Status RepositoryIndex(grpc::ServerContext* ctx, const inference::RepositoryIndexRequest*,
                                inference::RepositoryIndexResponse* r) override {
+    if (!authorized(ctx)) return unauthenticated();
     for (const auto& e : store_->index()) {
       auto* m = r->add_models();
       m->set_name(e.name);
@@ -132,14 +139,17 @@ class CloudServer::Service final : public inference::GRPCInferenceService::Servi
     }
     return grpc::Status::OK;
   }
-  grpc::Status RepositoryModelLoad(grpc::ServerContext*, const inference::RepositoryModelLoadRequest* q,
+  grpc::Status RepositoryModelLoad(grpc::ServerContext* ctx, const inference::RepositoryModelLoadRequest* q,
                                    inference::RepositoryModelLoadResponse*) override {
+    if (!authorized(ctx)) return unauthenticated();
     if (store_->find(q->model_name()).has_value()) return grpc::Status::OK;  // served or loaded
     return to_grpc(store_->load_tail(q->model_name(), string_param(q->parameters(), net::kEdgeNodesParam),
                                      string_param(q->parameters(), net::kModelHashParam)));
   }
-  grpc::Status RepositoryModelUnload(grpc::ServerContext*, const inference::RepositoryModelUnloadRequest* q,
+  grpc::Status RepositoryModelUnload(grpc::ServerContext* ctx,
+                                     const inference::RepositoryModelUnloadRequest* q,
                                      inference::RepositoryModelUnloadResponse*) override {
+    if (!authorized(ctx)) return unauthenticated();
     return to_grpc(store_->unload(q->model_name()));
   }
   grpc::Status ModelInfer(grpc::ServerContext* ctx, const inference::ModelInferRequest* q,
@@ -156,10 +166,21 @@ class CloudServer::Service final : public inference::GRPCInferenceService::Servi
     r->set_id(q.id());
     net::set_param(r->mutable_parameters(), net::kComputeUs, int64_t{0});
     net::set_param(r->mutable_parameters(), net::kQueueUs, int64_t{0});
+    set_load(r);
     return grpc::Status::OK;
   }
 
  private:
+  void set_load(inference::ModelInferResponse* r) const {
+    net::set_param(r->mutable_parameters(), net::kLoadMilli,
+                   int64_t{slots_.waiting()} * 1000 / std::max(1, options_.workers));
+  }
+  // Every call is checked before any work is done for it.
+  bool authorized(const grpc::ServerContext* ctx) const { return net::token_matches(*ctx, options_.token); }
+  static grpc::Status unauthenticated() {
+    return {grpc::StatusCode::UNAUTHENTICATED, "missing or wrong bearer token (authorization metadata)"};
+  }
+
   std::shared_ptr<ModelStore> store_;
   ServerOptions options_;
   Slots slots_;
@@ -168,6 +189,7 @@ class CloudServer::Service final : public inference::GRPCInferenceService::Servi
 grpc::Status CloudServer::Service::ModelInfer(grpc::ServerContext* ctx, const inference::ModelInferRequest* q,
                                               inference::ModelInferResponse* r) {
   const auto t_enter = Clock::now();
+  if (!authorized(ctx)) return unauthenticated();
   if (q->model_name() == net::kProbeModel) return probe(*q, r);
   auto found = store_->find(q->model_name());
   if (!found) return to_grpc(found.status());
@@ -202,6 +224,7 @@ grpc::Status CloudServer::Service::ModelInfer(grpc::ServerContext* ctx, const in
                  std::chrono::duration_cast<us>(t_end - t_start).count());
   net::set_param(r->mutable_parameters(), net::kQueueUs,
                  std::chrono::duration_cast<us>(t_start - t_enter).count());
+  set_load(r);
   return grpc::Status::OK;
 }
 
@@ -212,7 +235,9 @@ Expected<std::unique_ptr<CloudServer>> CloudServer::start(std::shared_ptr<ModelS
   s->options_ = options;
   s->service_ = std::make_unique<Service>(store, options);
   grpc::ServerBuilder b;
-  b.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &s->port_);
+  b.AddListeningPort(options.listen,
+                     options.credentials ? options.credentials : grpc::InsecureServerCredentials(),
+                     &s->port_);
   b.RegisterService(s->service_.get());
   const int max = static_cast<int>(std::min<int64_t>(options.limits.max_message_bytes, INT32_MAX));
   b.SetMaxReceiveMessageSize(max);

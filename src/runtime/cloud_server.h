@@ -34,6 +34,10 @@ struct ServerOptions {
   int workers = 1;                        // engine runs at once
   int max_queue = 64;                     // requests waiting for a slot
   net::WireLimits limits;
+  // From net/security.h server_credentials(); null: plaintext. Callers check
+  // net::check_listen_address() first (the CLI does).
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  std::string token;  // every call must carry it as a bearer token; "" none
 };
 
 // A bounded counting semaphore with a bounded wait queue.

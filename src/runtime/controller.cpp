@@ -153,12 +153,30 @@ int Controller::choose(double bps, int current) const {
   return keep > move * (1 + o_.hysteresis) ? best : current;
 }
 
-bool Controller::observe(int plan, double head_ms, double tail_ms) {
+bool Controller::observe(int plan, double head_ms, double tail_ms, double queue_ms) {
   const Candidate& c = candidates_[plan];
   const double a = o_.correction_alpha;
   // Sides under a millisecond say more about timer noise than about drift.
   if (c.edge_ms >= 1.0 && head_ms > 0) fe_ = (1 - a) * fe_ + a * head_ms / c.edge_ms;
-  if (c.cloud_ms >= 1.0 && tail_ms > 0) fc_ = (1 - a) * fc_ + a * tail_ms / c.cloud_ms;
+  if (c.cloud_ms >= 1.0 && tail_ms > 0) {
+    fcc_ = (1 - a) * fcc_ + a * tail_ms / c.cloud_ms;
+    queue_ = (1 - a) * queue_ + a * std::max(0.0, queue_ms) / tail_ms;
+  }
+  fc_ = fcc_ * (1 + queue_);
+  return maybe_rebuild();
+}
+
+bool Controller::observe_load(double load) {
+  if (!(load >= 0) || !std::isfinite(load)) return false;
+  const double a = o_.correction_alpha;
+  queue_ = (1 - a) * queue_ + a * load;
+  // Below 1% the queue is noise: snap to 0 so the factor returns exactly.
+  if (queue_ < 0.01) queue_ = 0;
+  fc_ = fcc_ * (1 + queue_);
+  return maybe_rebuild();
+}
+
+bool Controller::maybe_rebuild() {
   const bool shifted =
       std::fabs(fe_ / built_fe_ - 1) > o_.rebuild_shift || std::fabs(fc_ / built_fc_ - 1) > o_.rebuild_shift;
   if (!shifted || o_.algo == "fixed") return false;
@@ -171,7 +189,8 @@ namespace edgecut::runtime {
 
 Status Controller::calibrate(double edge_factor, double cloud_factor) {
   if (edge_factor > 0 && std::isfinite(edge_factor)) fe_ = edge_factor;
-  if (cloud_factor > 0 && std::isfinite(cloud_factor)) fc_ = cloud_factor;
+  if (cloud_factor > 0 && std::isfinite(cloud_factor)) fc_ = fcc_ = cloud_factor;
+  queue_ = 0;
   return rebuild();
 }
 

@@ -65,9 +65,16 @@ class Controller {
   // The plan's predicted latency at `bps`; corrected = false uses the raw profiles.
   Prediction predict(int plan, double bps, bool corrected = true) const;
 
-  // Measured head / tail times of `plan`; update the corrections. Returns true
-  // when the candidates were rebuilt (new plans may need preparing).
-  bool observe(int plan, double head_ms, double tail_ms);
+  // Measured head / tail times of `plan` (tail: the server's engine time;
+  // queue: its wait for a slot); update the corrections. The cloud factor is
+  // compute drift x (1 + queue / compute): an overloaded server looks slower,
+  // so plans move toward the edge. Returns true when the candidates were
+  // rebuilt (new plans may need preparing).
+  bool observe(int plan, double head_ms, double tail_ms, double queue_ms = 0);
+  // The server's reported load (waiting requests per slot) while no tail
+  // runs there: the queue part of the cloud factor follows it, so plans come
+  // back when the load ends. Returns true when rebuilt.
+  bool observe_load(double load);
   // Sets the corrections outright (from timing the whole model on each side
   // at start) and rebuilds the candidates.
   Status calibrate(double edge_factor, double cloud_factor);
@@ -90,7 +97,11 @@ class Controller {
   std::vector<double> te_, tc_;
   ControllerOptions o_;
   double rtt_ms_ = 0;
-  double fe_ = 1, fc_ = 1;
+  bool maybe_rebuild();
+
+  double fe_ = 1, fc_ = 1;  // fc_ = fcc_ * (1 + queue_)
+  double fcc_ = 1;          // cloud compute drift
+  double queue_ = 0;        // cloud queue wait / compute time (EWMA)
   double built_fe_ = 1, built_fc_ = 1;
   std::vector<Candidate> candidates_;  // only grows: indices stay valid across rebuilds
   std::vector<int> active_;            // candidates of the current build

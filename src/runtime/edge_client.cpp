@@ -1,9 +1,11 @@
 #include "runtime/edge_client.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <random>
 
 #include "graph/segment.h"
 #include "net/tail_name.h"
@@ -174,6 +176,11 @@ Status EdgeClient::run_cloud(const Prepared& p, const std::vector<exec::Tensor>&
   for (const auto& t : send) up_bytes += static_cast<int64_t>(t.bytes());
   log->up_bytes = up_bytes;
   if (!reply) {
+    if (reply.status().message().find("RESOURCE_EXHAUSTED") != std::string::npos) {
+      // Alive but full: its queue holds at least a few service times.
+      pending_load_ = kRefusedLoad;
+      return error(Code::kFailedPrecondition, "{}", reply.status().message());  // not "down"
+    }
     if (reply.status().message().find("DEADLINE_EXCEEDED") != std::string::npos) {
       // The bytes took at least this long: a bound that pulls the estimate down.
       std::lock_guard lock(mu_);
@@ -213,6 +220,9 @@ Expected<std::vector<exec::Tensor>> EdgeClient::infer(const std::vector<exec::Te
     log->bw_rejected = static_cast<int64_t>(bw_.rejected());
   }
   controller_.set_rtt(log->rtt_ms);
+  if (const double load = pending_load_.exchange(-1); load >= 0 && controller_.observe_load(load)) {
+    EDGECUT_RETURN_IF_ERROR(prepare_new_plans());
+  }
   const bool down = cloud_down_;
   int plan = down ? current_ : controller_.choose(log->est_bps, current_);
   if (plan < 0) plan = controller_.choose(log->est_bps, -1);
@@ -256,7 +266,7 @@ Expected<std::vector<exec::Tensor>> EdgeClient::infer(const std::vector<exec::Te
     }
     if (!log->fallback) {
       EDGECUT_ASSIGN_OR_RETURN(outs, exec::pick(model_.graph, model_.graph.outputs, pool));
-      if (controller_.observe(plan, log->head_ms, log->compute_ms)) {
+      if (controller_.observe(plan, log->head_ms, log->compute_ms, log->queue_ms)) {
         EDGECUT_RETURN_IF_ERROR(prepare_new_plans());
       }
     }
@@ -315,29 +325,54 @@ void EdgeClient::initial_probes() {
 
 void EdgeClient::background() {
   double next_ping = 0;
+  double backoff_s = kMinBackoffS;
+  std::mt19937_64 rng(static_cast<uint64_t>(::getpid()) ^ static_cast<uint64_t>(now_s() * 1e6));
   while (!stop_) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     const double now = now_s();
-    if (now >= next_ping) {
+    if (now < next_ping) continue;
+    auto ms = client_->ping(Millis(1000));
+    if (ms) {
+      std::lock_guard lock(mu_);
+      rtt_.add(*ms / 1e3, now);
+    }
+    if (ms && cloud_down_) {
+      cloud_down_ = !reload_tails();
+    } else if (ms && probing_) {
+      check_load();
+    }
+    if (cloud_down_) {
+      // Exponential backoff with jitter: many edges that lost one server
+      // should not knock on it in step when it comes back.
+      std::uniform_real_distribution<double> jitter(0.75, 1.25);
+      next_ping = now + backoff_s * jitter(rng);
+      backoff_s = std::min(kMaxBackoffS, backoff_s * 2);
+    } else {
       next_ping = now + options_.ping_interval_ms / 1e3;
-      auto ms = client_->ping(Millis(1000));
-      if (ms) {
-        std::lock_guard lock(mu_);
-        rtt_.add(*ms / 1e3, now);
-      }
-      if (ms && cloud_down_) {
-        // Back: tails may be gone if the server restarted; load them again.
-        std::vector<Prepared> plans;
-        {
-          std::lock_guard lock(plans_mu_);
-          plans.assign(prepared_.begin(), prepared_.end());
-        }
-        bool ok = true;
-        for (const auto& p : plans) ok = ok && load_tail(p).is_ok();
-        if (ok) cloud_down_ = false;
-      }
+      backoff_s = kMinBackoffS;
     }
   }
+}
+
+bool EdgeClient::reload_tails() {
+  // Back: tails may be gone if the server restarted; load them again.
+  std::vector<Prepared> plans;
+  {
+    std::lock_guard lock(plans_mu_);
+    plans.assign(prepared_.begin(), prepared_.end());
+  }
+  bool ok = true;
+  for (const auto& p : plans) ok = ok && load_tail(p).is_ok();
+  return ok;
+}
+
+void EdgeClient::check_load() {
+  // The plan sends nothing to the cloud, so no reply says how loaded it is:
+  // ask with a one-byte probe.
+  auto payload = exec::Tensor::make("payload", graph::DType::kUInt8, {1});
+  if (!payload) return;
+  auto reply = client_->infer(net::kProbeModel, {*payload}, Millis(1000));
+  if (reply && reply->load >= 0) pending_load_ = reply->load;
 }
 
 }  // namespace edgecut::runtime

@@ -101,6 +101,11 @@ class EdgeClient {
                    FrameLog* log);
   Expected<std::vector<exec::Tensor>> run_whole(const std::vector<exec::Tensor>& inputs);
   void background();
+  bool reload_tails();  // true when every prepared tail is loaded on the server
+  void check_load();
+
+  static constexpr double kMinBackoffS = 0.1, kMaxBackoffS = 2.0;  // reconnect pings while down
+  static constexpr double kRefusedLoad = 4.0;                      // load assumed from RESOURCE_EXHAUSTED
   double probe_once(
       int64_t bytes);  // sends a probe, feeds the estimator; its rate, or 0 when failed / rejected
   void initial_probes();
@@ -128,6 +133,9 @@ class EdgeClient {
   int64_t probe_scale_ = 1;  // frame thread only
   std::atomic<bool> probing_{false};
   std::atomic<bool> cloud_down_{false};
+  // Server load seen by the background thread or a refused call, for the
+  // frame thread's controller; < 0: nothing new.
+  std::atomic<double> pending_load_{-1};
   std::atomic<bool> stop_{false};
   std::thread bg_;
 };

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "common/hash.h"
 #include "profile/stats.h"
 #include "runtime/output_summary.h"
 
@@ -16,14 +17,9 @@ namespace edgecut::runtime {
 using Clock = std::chrono::steady_clock;
 
 std::string outputs_digest(const std::vector<exec::Tensor>& outputs) {
-  uint64_t h = 1469598103934665603ull;
-  for (const auto& t : outputs) {
-    for (size_t i = 0; i < t.bytes(); ++i) {
-      h ^= t.data()[i];
-      h *= 1099511628211ull;
-    }
-  }
-  return fmt::format("{:016x}", h);
+  Fnv1a h;
+  for (const auto& t : outputs) h.update(t.data(), t.bytes());
+  return h.hex();
 }
 
 namespace {

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <utility>
 
+#include "common/hash.h"
+#include "common/hash.h"
 #include "common/strings.h"
 
 namespace edgecut::zoo {
@@ -13,12 +15,7 @@ namespace edgecut::zoo {
 static_assert(std::endian::native == std::endian::little, "raw_data needs a little-endian host");
 
 uint64_t hash_name(const std::string& s, uint64_t seed) {
-  uint64_t h = 0xcbf29ce484222325ULL ^ seed;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  SplitMix64 mix(h);
+  SplitMix64 mix(Fnv1a(seed).update(s).value());
   return mix.next();
 }
 
