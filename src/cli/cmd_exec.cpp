@@ -19,6 +19,7 @@
 #include <random>
 
 #include "cli/commands.h"
+#include "cli/engine_arg.h"
 #include "cli/exec_dump.h"
 #include "cli/model_arg.h"
 #include "engine/engine.h"
@@ -43,7 +44,7 @@ struct ExecArgs {
   bool random = false;
   int threads = 1;
   int repeat = 10;
-  std::string engine = "opencv";
+  EngineArgs engine;
   bool json = false;
   std::string dump;
 };
@@ -221,7 +222,13 @@ int run_exec(const ExecArgs& a) {
   if (!plan) return report_error("exec", plan.status());
   auto inputs = make_inputs(a, g);
   if (!inputs) return report_error("exec", inputs.status());
-  auto executor = engine::make_executor(*model, a.engine, a.threads);
+  auto eopts = engine_options(a.engine, a.threads);
+  if (!eopts) return report_error("exec", eopts.status());
+  auto executor = engine::make_executor(*model, a.engine.engine, *eopts);
+  if (auto pe = partition::read_profile_engines(a.plan); pe) {
+    std::string w = partition::engine_mismatch_warning(*pe, engine::canonical_engine(a.engine.engine));
+    if (!w.empty()) fmt::print(stderr, "edgecut exec: warning: {}\n", w);
+  }
   if (!executor) return report_error("exec", executor.status());
   exec::Executor& ex = **executor;
 
@@ -274,7 +281,7 @@ void register_exec(CLI::App& app) {
   cmd->add_option("--repeat", a->repeat, "Timed runs; medians are reported")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
-  cmd->add_option("--engine", a->engine, "Inference engine")->capture_default_str();
+  add_engine_options(cmd, &a->engine);
   cmd->add_flag("--json", a->json, "Machine-readable output");
   cmd->add_option(
       "--dump", a->dump,

@@ -164,9 +164,17 @@ void register_inspect(CLI::App& app) {
       if (!st.is_ok()) finish(report_error("inspect", st));
     }
     if (args->json) {
-      std::cout << inspect_json(g, s).dump() << "\n";
+      nlohmann::json j = inspect_json(g, s);
+      j["shapes_from_run"] = model->shapes_from_run;
+      std::cout << j.dump() << "\n";
     } else {
       print_human(g, s);
+      if (model->shapes_from_run > 0) {
+        fmt::print(
+            "\nnote: static shape inference left {} value shape(s) unknown; they were recorded by running "
+            "the model once on ONNX Runtime with zero inputs\n",
+            model->shapes_from_run);
+      }
     }
   });
 }

@@ -176,9 +176,12 @@ Expected<Solved> solve_all(const PlanArgs& a, const graph::Graph& g, const parti
 
 // -o and --svg.
 Status write_outputs(const PlanArgs& a, const graph::Graph& g, const std::vector<std::string>& algos,
-                     const std::vector<double>& bandwidths, const Solved& s) {
+                     const std::vector<double>& bandwidths, const Solved& s, const NodeCosts& costs) {
   if (!a.out.empty()) {
-    EDGECUT_RETURN_IF_ERROR(partition::write_plan_file(a.out, partition::plan_file_json(g, s.plans)));
+    nlohmann::json file = partition::plan_file_json(g, s.plans);
+    // exec and run warn when the plans run on another engine than this.
+    file["profile_engines"] = {{"edge", costs.edge_engine}, {"cloud", costs.cloud_engine}};
+    EDGECUT_RETURN_IF_ERROR(partition::write_plan_file(a.out, file));
   }
   if (a.svg.empty() || bandwidths.size() <= 1) return Status::ok();
   std::vector<Series> series;
@@ -272,7 +275,7 @@ int run(const PlanArgs& a) {
   if (!bandwidths) return report_error("plan", bandwidths.status());
   auto solved = solve_all(a, g, *cm, *net, algos, *bandwidths);
   if (!solved) return report_error("plan", solved.status());
-  Status st = write_outputs(a, g, algos, *bandwidths, *solved);
+  Status st = write_outputs(a, g, algos, *bandwidths, *solved, *costs);
   if (!st.is_ok()) return report_error("plan", st);
   if (a.json) {
     nlohmann::json j = {{"model", g.name},

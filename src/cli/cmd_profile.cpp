@@ -8,6 +8,7 @@
 
 #include "cli/cmd_profile_options.h"
 #include "cli/commands.h"
+#include "cli/engine_arg.h"
 #include "cli/model_arg.h"
 #include "cli/progress.h"
 #include "engine/engine.h"
@@ -23,7 +24,7 @@ struct ProfileArgs {
   double gflops = 0;
   double overhead_us = 30;
   std::string device;
-  std::string engine = "opencv";
+  EngineArgs engine;
   int threads = 1;
   MeasureArgs measure;
   EmulationArgs emulation;
@@ -58,15 +59,21 @@ int run(const ProfileArgs& a) {
     p = profile::estimate(g, device, a.gflops, a.overhead_us);
   } else {
     // Fail early on an unknown engine / bad thread count.
-    auto probe = engine::make_executor(*model, a.engine, a.threads);
+    auto eopts = engine_options(a.engine, a.threads);
+    if (!eopts) return report_error("profile", eopts.status());
+    auto probe = engine::make_executor(*model, a.engine.engine, *eopts);
     if (!probe) return report_error("profile", probe.status());
     probe->reset();
-    auto make = [&]() { return engine::make_executor(*model, a.engine, a.threads); };
+    auto make = [&]() { return engine::make_executor(*model, a.engine.engine, *eopts); };
     Progress progress(fmt::format("profile {} ({})", g.name, method), 1000, stderr_is_tty() && !a.quiet);
     profile::MeasureOptions mo = measure_options(a.measure);
     mo.progress = [&](double f, const std::string& note) { progress.step(static_cast<int>(f * 1000), note); };
     p = profile::measure(method, make, g, mo);
     progress.finish();
+    if (p) {
+      p->engine = engine::canonical_engine(a.engine.engine);
+      p->engine_options = engine::describe_options(a.engine.engine, *eopts);
+    }
   }
   if (!p) return report_error("profile", p.status());
   p->device = device;
@@ -110,7 +117,7 @@ void register_profile(CLI::App& app) {
   sub->add_option("--device", a->device,
                   "Device name recorded in the profile (default: edge, or cloud with "
                   "--emulate-cloud)");
-  sub->add_option("--engine", a->engine, "Inference engine")->capture_default_str();
+  add_engine_options(sub, &a->engine);
   sub->add_option("--threads", a->threads, "Engine threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));

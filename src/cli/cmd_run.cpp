@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/costs_arg.h"
 #include "cli/encodings_arg.h"
+#include "cli/engine_arg.h"
 #include "cli/model_arg.h"
 #include "cli/security_args.h"
 #include "common/units.h"
@@ -36,6 +37,7 @@ struct RunArgs {
   std::string range = "0.25Mbps:2Gbps";
   double hysteresis = 0.05;
   int threads = 1;
+  EngineArgs engine;
   std::string log;
   bool json = false;
   bool quiet = false;
@@ -59,7 +61,8 @@ Status configure(const RunArgs& a, const graph::Graph& g, runtime::EdgeOptions* 
   o->model_name = a.name;
   o->channel.address = a.cloud;
   EDGECUT_RETURN_IF_ERROR(configure_client_security(a.security, &o->channel));
-  o->engine.threads = a.threads;
+  EDGECUT_ASSIGN_OR_RETURN(o->engine, engine_options(a.engine, a.threads));
+  o->engine_name = a.engine.engine;
   o->control.hysteresis = a.hysteresis;
   // Every rebuild prepares new heads on the edge thread, a stall of the
   // pipeline's edge stage (seconds on a slow edge); the helper threads also
@@ -75,6 +78,10 @@ Status configure(const RunArgs& a, const graph::Graph& g, runtime::EdgeOptions* 
   if (a.algo.rfind("fixed:", 0) == 0) {
     const std::string path = a.algo.substr(6);
     EDGECUT_ASSIGN_OR_RETURN(auto plans, partition::read_plan_file(path, g));
+    if (auto pe = partition::read_profile_engines(path); pe) {
+      std::string w = partition::engine_mismatch_warning(*pe, engine::canonical_engine(a.engine.engine));
+      if (!w.empty()) fmt::print(stderr, "edgecut run: warning: {}\n", w);
+    }
     o->control.algo = "fixed";
     for (auto& p : plans) {
       o->control.fixed_plans.push_back(std::move(p.edge_nodes));
@@ -157,6 +164,7 @@ void register_run(CLI::App& app) {
   cmd->add_option("--hysteresis", a->hysteresis, "Switch plans only when the new one is this much faster")
       ->capture_default_str();
   cmd->add_option("--threads", a->threads, "Engine threads on the edge")->capture_default_str();
+  add_engine_options(cmd, &a->engine);
   cmd->add_option("--log", a->log, "Write one JSON line per frame to this file");
   cmd->add_option("--mode", a->mode,
                   "latency: one frame at a time; stream: pipelined edge / uplink / cloud stages, frames out "

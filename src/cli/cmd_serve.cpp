@@ -12,6 +12,7 @@
 
 #include "cli/cmd_profile_options.h"
 #include "cli/commands.h"
+#include "cli/engine_arg.h"
 #include "cli/model_arg.h"
 #include "cli/security_args.h"
 #include "runtime/cloud_server.h"
@@ -24,6 +25,7 @@ struct ServeArgs {
   std::vector<std::string> names;
   runtime::ServerOptions server;
   int threads = 1;
+  EngineArgs engine;
   int64_t cache_mb = 4096;
   EmulationArgs emulation;
   ServerSecurityArgs security;
@@ -49,7 +51,10 @@ int run_serve(const ServeArgs& a) {
   Status sec = configure_server_security(a.security, server.listen, &server.credentials, &server.token);
   if (!sec.is_ok()) return report_error("serve", sec);
   runtime::StoreOptions so;
-  so.engine.threads = a.threads;
+  auto eo = engine_options(a.engine, a.threads);
+  if (!eo) return report_error("serve", eo.status());
+  so.engine = *eo;
+  so.engine_name = a.engine.engine;
   so.tail_cache_bytes = a.cache_mb << 20;
   auto store = std::make_shared<runtime::ModelStore>(so);
   for (size_t i = 0; i < a.models.size(); ++i) {
@@ -95,6 +100,7 @@ void register_serve(CLI::App& app) {
   cmd->add_option("--max-queue", a->server.max_queue, "Requests that may wait; more get RESOURCE_EXHAUSTED")
       ->capture_default_str()
       ->check(CLI::Range(0, 100000));
+  add_engine_options(cmd, &a->engine);
   cmd->add_option("--threads", a->threads, "Engine threads per run")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));

@@ -22,11 +22,12 @@ void add_cost_options(CLI::App* sub, CostArgs* args) {
 Expected<NodeCosts> load_costs(const CostArgs& args, const graph::Graph& g) {
   NodeCosts c;
   std::vector<std::string> parts;
-  auto side = [&](const std::string& path, double gflops, const char* name,
-                  std::vector<double>* out) -> Status {
+  auto side = [&](const std::string& path, double gflops, const char* name, std::vector<double>* out,
+                  std::string* engine) -> Status {
     if (!path.empty()) {
       EDGECUT_ASSIGN_OR_RETURN(profile::Profile p, profile::load_for(path, g));
       *out = std::move(p.node_ms);
+      *engine = p.engine;
       parts.push_back(fmt::format("{} {} ({}, {})", name, path, p.device, p.method));
     } else {
       EDGECUT_ASSIGN_OR_RETURN(profile::Profile p, profile::estimate(g, name, gflops, args.overhead_us));
@@ -35,8 +36,8 @@ Expected<NodeCosts> load_costs(const CostArgs& args, const graph::Graph& g) {
     }
     return Status::ok();
   };
-  EDGECUT_RETURN_IF_ERROR(side(args.edge_profile, args.edge_gflops, "edge", &c.edge_ms));
-  EDGECUT_RETURN_IF_ERROR(side(args.cloud_profile, args.cloud_gflops, "cloud", &c.cloud_ms));
+  EDGECUT_RETURN_IF_ERROR(side(args.edge_profile, args.edge_gflops, "edge", &c.edge_ms, &c.edge_engine));
+  EDGECUT_RETURN_IF_ERROR(side(args.cloud_profile, args.cloud_gflops, "cloud", &c.cloud_ms, &c.cloud_engine));
   c.source = fmt::format("{}", fmt::join(parts, "; "));
   return c;
 }

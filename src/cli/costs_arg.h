@@ -25,6 +25,8 @@ void add_cost_options(CLI::App* sub, CostArgs* args);
 struct NodeCosts {
   std::vector<double> edge_ms, cloud_ms;
   std::string source;  // "profiles a.json + b.json" or "estimate: 20 / 400 GFLOP/s"
+  // Engines that measured the profiles ("" for estimates and older profiles).
+  std::string edge_engine, cloud_engine;
 };
 
 Expected<NodeCosts> load_costs(const CostArgs& args, const graph::Graph& g);

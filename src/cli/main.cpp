@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/model_arg.h"
 #include "common/status.h"
 
 namespace edgecut::cli {
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
   edgecut::cli::register_demo(app);
   edgecut::cli::register_export_tails(app);
   edgecut::cli::register_certs(app);
+  edgecut::cli::add_model_options(app);  // --input-shape wherever a model is taken
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

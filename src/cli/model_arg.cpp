@@ -2,12 +2,19 @@
 
 #include <charconv>
 
+#include "engine/shape_probe.h"
 #include "zoo/zoo.h"
 
 namespace edgecut::cli {
+namespace {
 
-Expected<graph::Model> load_model_arg(const std::string& spec) {
-  if (spec.rfind("zoo:", 0) != 0) return graph::load_model(spec);
+// --input-shape values of this process's one subcommand.
+std::vector<std::string>& input_shape_specs() {
+  static std::vector<std::string> specs;
+  return specs;
+}
+
+Expected<graph::Model> load_zoo(const std::string& spec, const graph::ImportOptions& io) {
   std::string name = spec.substr(4);
   zoo::Options opts;
   if (auto slash = name.find('/'); slash != std::string::npos) {
@@ -29,7 +36,58 @@ Expected<graph::Model> load_model_arg(const std::string& spec) {
     }
   }
   EDGECUT_ASSIGN_OR_RETURN(auto proto, zoo::build(name, opts));
-  return graph::import_model(std::move(proto), spec);
+  return graph::import_model(std::move(proto), spec, io);
+}
+
+}  // namespace
+
+Expected<std::map<std::string, std::vector<int64_t>>> parse_input_shapes(
+    const std::vector<std::string>& specs) {
+  std::map<std::string, std::vector<int64_t>> out;
+  for (const std::string& s : specs) {
+    const auto eq = s.rfind('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == s.size()) {
+      return error(Code::kInvalidArgument, "--input-shape '{}': expected NAME=DIMS, e.g. input=1x3x224x224",
+                   s);
+    }
+    std::vector<int64_t> dims;
+    const std::string d = s.substr(eq + 1);
+    for (size_t at = 0; at <= d.size();) {
+      size_t x = d.find('x', at);
+      if (x == std::string::npos) x = d.size();
+      int64_t v = 0;
+      auto [ptr, ec] = std::from_chars(d.data() + at, d.data() + x, v);
+      if (ec != std::errc() || ptr != d.data() + x || v < 1 || v > (int64_t{1} << 31)) {
+        return error(Code::kInvalidArgument,
+                     "--input-shape '{}': dims must be positive integers joined by 'x'", s);
+      }
+      dims.push_back(v);
+      at = x + 1;
+    }
+    if (!out.emplace(s.substr(0, eq), dims).second) {
+      return error(Code::kInvalidArgument, "--input-shape: '{}' is given twice", s.substr(0, eq));
+    }
+  }
+  return out;
+}
+
+void add_model_options(CLI::App& app) {
+  for (CLI::App* sub : app.get_subcommands({})) {
+    if (sub->get_option_no_throw("model") || sub->get_option_no_throw("models")) {
+      sub->add_option("--input-shape", input_shape_specs(),
+                      "Bind a model input's symbolic dims: NAME=DxDx... (e.g. input=1x3x640x640); repeatable")
+          ->allow_extra_args(false);
+    }
+    add_model_options(*sub);
+  }
+}
+
+Expected<graph::Model> load_model_arg(const std::string& spec) {
+  graph::ImportOptions io;
+  EDGECUT_ASSIGN_OR_RETURN(io.input_shapes, parse_input_shapes(input_shape_specs()));
+  if (spec.rfind("zoo:", 0) == 0) return load_zoo(spec, io);
+  EDGECUT_ASSIGN_OR_RETURN(onnx::ModelProto proto, graph::read_model_file(spec, io));
+  return engine::import_resolving_shapes(std::move(proto), spec, io);
 }
 
 }  // namespace edgecut::cli

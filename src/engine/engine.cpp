@@ -1,10 +1,15 @@
 #include "engine/engine.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <mutex>
 
 #include "engine/opencv_executor.h"
+#ifdef EDGECUT_HAVE_ORT
+#include "engine/ort/ort_executor.h"
+#endif
 
 namespace edgecut::engine {
 namespace {
@@ -23,12 +28,61 @@ Registry& registry() {
     };
     reg->factories["opencv"] = opencv;
     reg->factories["opencv-dnn"] = opencv;
+#ifdef EDGECUT_HAVE_ORT
+    EngineFactory ort = [](const graph::Model& m,
+                           const EngineOptions& o) -> Expected<std::unique_ptr<exec::Executor>> {
+      return std::unique_ptr<exec::Executor>(std::make_unique<OrtExecutor>(m, o));
+    };
+    reg->factories["ort"] = ort;
+    reg->factories["onnxruntime"] = ort;
+#endif
     return reg;
   }();
   return *r;
 }
 
 }  // namespace
+
+std::string default_engine() {
+#ifdef EDGECUT_HAVE_ORT
+  return "ort";
+#else
+  return "opencv";
+#endif
+}
+
+bool has_engine(const std::string& name) {
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  return r.factories.count(name) > 0;
+}
+
+std::string canonical_engine(const std::string& name) {
+  if (name == "opencv-dnn") return "opencv";
+  if (name == "onnxruntime") return "ort";
+  return name;
+}
+
+Expected<int> parse_ort_opt_level(const std::string& s) {
+  static const std::pair<const char*, int> kLevels[] = {{"disable", 0},  {"0", 0}, {"basic", 1}, {"1", 1},
+                                                        {"extended", 2}, {"2", 2}, {"all", 99},  {"99", 99}};
+  for (const auto& [name, level] : kLevels) {
+    if (s == name) return level;
+  }
+  return error(Code::kInvalidArgument,
+               "ORT optimisation level '{}' is not one of disable, basic, extended, all (or 0, 1, 2, 99)", s);
+}
+
+std::string describe_options(const std::string& engine, const EngineOptions& o) {
+  if (canonical_engine(engine) != "ort") {
+    return fmt::format("threads={} exact_splits={}", o.threads, o.exact_splits ? 1 : 0);
+  }
+  const char* level = o.ort_opt_level == 0   ? "disable"
+                      : o.ort_opt_level == 1 ? "basic"
+                      : o.ort_opt_level == 2 ? "extended"
+                                             : "all";
+  return fmt::format("threads={} opt={} spinning={}", o.threads, level, o.ort_allow_spinning ? 1 : 0);
+}
 
 void register_engine(const std::string& name, EngineFactory factory) {
   Registry& r = registry();

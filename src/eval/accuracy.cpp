@@ -19,6 +19,12 @@
 namespace edgecut::eval {
 namespace {
 
+engine::EngineOptions engine_opts(const AccuracyOptions& o) {
+  engine::EngineOptions e = o.engine_options;
+  e.threads = o.threads;
+  return e;
+}
+
 using Clock = std::chrono::steady_clock;
 
 void report(const AccuracyOptions& o, const std::string& phase, double fraction, const std::string& note) {
@@ -100,7 +106,7 @@ Status measure_batch(const graph::Model& model, const AccuracyOptions& o, size_t
                      std::vector<TestPlan>* plans, nlohmann::json* whole_runs) {
   const graph::Graph& g = model.graph;
   const double total = static_cast<double>(plans->size());
-  EDGECUT_ASSIGN_OR_RETURN(auto ex, engine::make_executor(model, o.engine, o.threads));
+  EDGECUT_ASSIGN_OR_RETURN(auto ex, engine::make_executor(model, o.engine, engine_opts(o)));
   profile::SegmentTimer timer(ex.get(), &g, o.measure.seed + 7);
   std::vector<PlanIds> ids;
   for (size_t i = first; i < last; ++i) {
@@ -295,7 +301,7 @@ Expected<std::vector<NamedProfile>> profile_methods(const graph::Model& model,
       return error(Code::kInvalidArgument, "--method estimate needs GFLOP/s; pass an estimated --profile");
     }
     // A fresh executor per method: prepared segments (and their memory) go with it.
-    auto make = [&]() { return engine::make_executor(model, o.engine, o.threads); };
+    auto make = [&]() { return engine::make_executor(model, o.engine, engine_opts(o)); };
     profile::MeasureOptions mo = o.measure;
     const std::string phase = fmt::format("profile ({})", m);
     mo.progress = [&](double f, const std::string& note) { report(o, phase, f, note); };
@@ -367,6 +373,7 @@ Expected<AccuracyResult> run_accuracy(const graph::Model& model, std::vector<Nam
                                       const std::vector<std::string>& methods, const AccuracyOptions& o) {
   const graph::Graph& g = model.graph;
   AccuracyResult r;
+  r.engine_options = engine::describe_options(o.engine, engine_opts(o));
   r.profiles = std::move(profiles);
   EDGECUT_ASSIGN_OR_RETURN(auto measured, profile_methods(model, methods, o));
   for (auto& np : measured) r.profiles.push_back(std::move(np));

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "engine/engine.h"
 #include "graph/onnx_import.h"
 #include "profile/measure_options.h"
 #include "profile/profile.h"
@@ -44,7 +45,8 @@ using PhaseProgress = std::function<void(const std::string& phase, double fracti
 struct AccuracyOptions {
   int plans = 20;  // random valid plans
   int threads = 1;
-  std::string engine = "opencv";
+  std::string engine = engine::default_engine();
+  engine::EngineOptions engine_options;  // threads is taken from `threads`
   std::vector<double> edge_factors = {1.5, 4, 16};
   int points = 24;                  // bandwidths in the sweep (0.1 Mbps .. 1 Gbps, rtt 20 ms)
   profile::MeasureOptions measure;  // profiling and plan timing (repeat, quantile, memory, seed)
@@ -93,6 +95,7 @@ struct AccuracyResult {
   double measure_seconds = 0;
   std::vector<ProfileAccuracy> rows;  // aligned with profiles
   nlohmann::json plan_details = nlohmann::json::array();
+  std::string engine_options;  // engine::describe_options of the run
 };
 
 // Profiles `model` with each of `methods` (measured; "estimate" is refused:

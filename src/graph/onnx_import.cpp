@@ -17,16 +17,81 @@ namespace fs = std::filesystem;
 
 bool supported_dtype(int32_t t) { return dtype_size(static_cast<DType>(t)) > 0; }
 
-// Pins symbolic / unknown dims of activation graph inputs so inference can run.
-void pin_input_dims(onnx::GraphProto* g, const std::unordered_set<std::string>& inits, int64_t batch) {
-  for (auto& in : *g->mutable_input()) {
+std::string dims_text(const onnx::TensorShapeProto& s) {
+  std::string out;
+  for (const auto& d : s.dim()) {
+    if (!out.empty()) out += 'x';
+    out += d.has_dim_value() ? std::to_string(d.dim_value()) : d.has_dim_param() ? d.dim_param() : "?";
+  }
+  return out;
+}
+
+// Sets an input's shape from --input-shape; the rank and static dims must agree.
+Status bind_input(onnx::ValueInfoProto* in, const std::vector<int64_t>& dims, const std::string& label) {
+  auto* shape = in->mutable_type()->mutable_tensor_type()->mutable_shape();
+  const std::string declared = dims_text(*shape);
+  if (shape->dim_size() != static_cast<int>(dims.size())) {
+    return error(Code::kInvalidArgument,
+                 "{}: --input-shape gives '{}' {} dims, but the model declares {} ({})", label, in->name(),
+                 dims.size(), shape->dim_size(), declared);
+  }
+  for (int i = 0; i < shape->dim_size(); ++i) {
+    auto* d = shape->mutable_dim(i);
+    if (dims[i] < 1) {
+      return error(Code::kInvalidArgument, "{}: --input-shape for '{}': dim {} must be >= 1", label,
+                   in->name(), i);
+    }
+    if (d->has_dim_value() && d->dim_value() != dims[i]) {
+      return error(Code::kInvalidArgument,
+                   "{}: --input-shape gives '{}' dim {} = {}, but the model fixes it to {} ({})", label,
+                   in->name(), i, dims[i], d->dim_value(), declared);
+    }
+    d->set_dim_value(dims[i]);
+  }
+  return Status::ok();
+}
+
+// Binds symbolic / unknown dims of activation graph inputs so inference can
+// run: options.input_shapes first, then a leading (batch) dim to options.batch;
+// any other symbol is refused with a hint.
+Status pin_input_dims(onnx::GraphProto* g, const std::unordered_set<std::string>& inits,
+                      const ImportOptions& options, const std::string& label) {
+  std::unordered_set<std::string> inputs;
+  std::string names;
+  for (const auto& in : g->input()) {
     if (inits.count(in.name()) || !in.type().has_tensor_type()) continue;
+    inputs.insert(in.name());
+    names += (names.empty() ? "" : ", ") + in.name();
+  }
+  for (const auto& [name, dims] : options.input_shapes) {  // typos first: they explain the rest
+    if (!inputs.count(name)) {
+      return error(Code::kInvalidArgument,
+                   "{}: --input-shape names '{}', which is not an input of the model (inputs: {})", label,
+                   name, names);
+    }
+  }
+  for (auto& in : *g->mutable_input()) {
+    if (!inputs.count(in.name())) continue;
+    if (auto it = options.input_shapes.find(in.name()); it != options.input_shapes.end()) {
+      EDGECUT_RETURN_IF_ERROR(bind_input(&in, it->second, label));
+      continue;
+    }
     auto* shape = in.mutable_type()->mutable_tensor_type()->mutable_shape();
     for (int i = 0; i < shape->dim_size(); ++i) {
       auto* d = shape->mutable_dim(i);
-      if (!d->has_dim_value() && i == 0) d->set_dim_value(batch);
+      if (d->has_dim_value()) continue;
+      if (i == 0) {
+        d->set_dim_value(options.batch);
+        continue;
+      }
+      return error(Code::kFailedPrecondition,
+                   "{}: input '{}' has a symbolic dimension '{}' (dim {} of {}); bind it with --input-shape "
+                   "{}=DIMS ({} positive integers joined by 'x')",
+                   label, in.name(), d->has_dim_param() ? d->dim_param() : "?", i, dims_text(*shape),
+                   in.name(), shape->dim_size());
     }
   }
+  return Status::ok();
 }
 
 Status check_external_data(const onnx::GraphProto& g, const fs::path& base_dir, const std::string& label) {
@@ -231,11 +296,13 @@ class GraphBuilder {
 
 // Copies inferred dtypes and shapes onto the activations; every activation
 // must come from a node or be a graph input, and have a static shape.
-Status resolve_shapes(const onnx::GraphProto& g, const std::string& label, Graph& graph) {
+Status resolve_shapes(const onnx::GraphProto& g, const std::string& label, Graph& graph,
+                      std::vector<std::string>* unresolved) {
   std::unordered_map<std::string, const onnx::TypeProto*> types;
   for (const auto& vi : g.input()) types[vi.name()] = &vi.type();
   for (const auto& vi : g.value_info()) types[vi.name()] = &vi.type();
   for (const auto& vi : g.output()) types[vi.name()] = &vi.type();
+  Status first_unresolved = Status::ok();
   std::unordered_set<ValueId> input_set(graph.inputs.begin(), graph.inputs.end());
   for (ValueId x = 0; x < graph.num_values(); ++x) {
     Value& v = graph.values[x];
@@ -246,21 +313,29 @@ Status resolve_shapes(const onnx::GraphProto& g, const std::string& label, Graph
                    v.name);
     }
     auto t = types.find(v.name);
+    Status st = Status::ok();
     if (t == types.end()) {
       std::string who = v.producer == kNoNode ? "graph input" : "node '" + graph.nodes[v.producer].name + "'";
-      return error(Code::kFailedPrecondition, "{}: the shape of value '{}' (from {}) cannot be inferred",
-                   label, v.name, who);
+      st = error(Code::kFailedPrecondition, "{}: the shape of value '{}' (from {}) cannot be inferred", label,
+                 v.name, who);
+    } else {
+      st = read_shape(*t->second, v.name, label, &v.dtype, &v.shape);
     }
-    EDGECUT_RETURN_IF_ERROR(read_shape(*t->second, v.name, label, &v.dtype, &v.shape));
+    if (!st.is_ok() && unresolved && v.producer != kNoNode && st.code() == Code::kFailedPrecondition) {
+      unresolved->push_back(v.name);  // all of them, for shapes by execution (engine/shape_probe.h)
+      if (first_unresolved.is_ok()) first_unresolved = st;
+      continue;
+    }
+    EDGECUT_RETURN_IF_ERROR(st);
     v.bytes = checked_bytes(v.shape, v.dtype);
     if (v.bytes < 0) return error(Code::kUnsupported, "{}: value '{}' is absurdly large", label, v.name);
   }
-  return Status::ok();
+  return first_unresolved;
 }
 
 }  // namespace
 
-Expected<Model> load_model(const std::string& path, const ImportOptions& options) {
+Expected<onnx::ModelProto> read_model_file(const std::string& path, const ImportOptions& options) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return error(Code::kNotFound, "{}: no such file", path);
   if (!fs::is_regular_file(path, ec)) return error(Code::kInvalidArgument, "{}: not a regular file", path);
@@ -285,7 +360,18 @@ Expected<Model> load_model(const std::string& path, const ImportOptions& options
     return error(Code::kParseError, "{}: not an ONNX model (no graph or no nodes)", path);
   }
   EDGECUT_RETURN_IF_ERROR(check_external_data(proto.graph(), fs::path(path).parent_path(), path));
+  return proto;
+}
+
+Expected<Model> load_model(const std::string& path, const ImportOptions& options) {
+  EDGECUT_ASSIGN_OR_RETURN(onnx::ModelProto proto, read_model_file(path, options));
   return import_model(std::move(proto), path, options);
+}
+
+Status bind_input_shapes(onnx::ModelProto* proto, const std::string& label, const ImportOptions& options) {
+  std::unordered_set<std::string> inits;
+  for (const auto& t : proto->graph().initializer()) inits.insert(t.name());
+  return pin_input_dims(proto->mutable_graph(), inits, options, label);
 }
 
 Expected<Model> import_model(onnx::ModelProto proto, const std::string& label, const ImportOptions& options) {
@@ -310,14 +396,14 @@ Expected<Model> import_model(onnx::ModelProto proto, const std::string& label, c
   // Cycles first: shape inference would only say "input not found".
   EDGECUT_RETURN_IF_ERROR(graph.finalize().with_context(label));
 
-  pin_input_dims(g, inits, options.batch);
+  EDGECUT_RETURN_IF_ERROR(pin_input_dims(g, inits, options, label));
   try {
     onnx::ShapeInferenceOptions opts(/*check_type=*/false, /*strict=*/1, /*data_prop=*/true);
     onnx::shape_inference::InferShapes(proto, guarded_schema_registry(), opts);
   } catch (const std::exception& e) {
     return error(Code::kFailedPrecondition, "{}: ONNX shape inference failed: {}", label, e.what());
   }
-  EDGECUT_RETURN_IF_ERROR(resolve_shapes(*g, label, graph));
+  EDGECUT_RETURN_IF_ERROR(resolve_shapes(*g, label, graph, options.unresolved));
   graph.flops = compute_flops(graph);
   EDGECUT_RETURN_IF_ERROR(graph.validate().with_context(label));
   model.proto = std::move(proto);

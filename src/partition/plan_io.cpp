@@ -1,5 +1,7 @@
 #include "partition/plan_io.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -166,6 +168,32 @@ Expected<std::vector<StoredPlan>> parse_plan_text(const std::string& text, const
     out.push_back(std::move(s));
   }
   return out;
+}
+
+Expected<ProfileEngines> read_profile_engines(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) return error(Code::kIo, "{}: cannot open plan file", path);
+  nlohmann::json j = nlohmann::json::parse(f, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return error(Code::kParseError, "{}: not a JSON object", path);
+  ProfileEngines e;
+  auto it = j.find("profile_engines");
+  if (it == j.end() || !it->is_object()) return e;
+  if (it->contains("edge") && (*it)["edge"].is_string()) e.edge = (*it)["edge"].get<std::string>();
+  if (it->contains("cloud") && (*it)["cloud"].is_string()) e.cloud = (*it)["cloud"].get<std::string>();
+  return e;
+}
+
+std::string engine_mismatch_warning(const ProfileEngines& e, const std::string& engine) {
+  std::string sides;
+  for (const auto& [side, by] : {std::pair{"edge", e.edge}, std::pair{"cloud", e.cloud}}) {
+    if (!by.empty() && by != engine)
+      sides += fmt::format("{}{} profile measured on {}", sides.empty() ? "" : ", ", side, by);
+  }
+  if (sides.empty()) return "";
+  return fmt::format(
+      "the plan was made from profiles of another engine ({}) but runs on {}: its predicted "
+      "latencies do not apply (re-profile with --engine {})",
+      sides, engine, engine);
 }
 
 }  // namespace edgecut::partition

@@ -40,4 +40,16 @@ Expected<std::vector<StoredPlan>> read_plan_file(const std::string& path, const 
 Expected<std::vector<StoredPlan>> parse_plan_text(const std::string& text, const std::string& label,
                                                   const graph::Graph& g);
 
+// The engines that measured the profiles a plan file was made from (its
+// "profile_engines": {"edge", "cloud"}, written by `plan` from the profiles'
+// "engine"); empty for estimated times and files written before engines were
+// recorded.
+struct ProfileEngines {
+  std::string edge, cloud;
+};
+Expected<ProfileEngines> read_profile_engines(const std::string& path);
+// A warning for running such plans on `engine` (canonical name) when a side
+// was profiled on another engine; empty when the predictions apply.
+std::string engine_mismatch_warning(const ProfileEngines& e, const std::string& engine);
+
 }  // namespace edgecut::partition

@@ -40,6 +40,8 @@ nlohmann::json to_json(const Profile& p, const graph::Graph& g) {
           {"device", p.device},
           {"method", p.method},
           {"threads", p.threads},
+          {"engine", p.engine},
+          {"engine_options", p.engine_options},
           {"model", p.model},
           {"model_hash", p.model_hash},
           {"num_nodes", p.node_ms.size()},
@@ -94,6 +96,8 @@ Expected<Profile> parse_for(const std::string& text, const std::string& path, co
   get_string("method", &p.method);
   get_string("model", &p.model);
   get_string("model_hash", &p.model_hash);
+  get_string("engine", &p.engine);
+  get_string("engine_options", &p.engine_options);
   if (const auto* t = field("threads"); t && t->is_number_integer()) p.threads = t->get<int>();
   if (const auto* e = field("extra"); e && e->is_object()) p.extra = *e;
   const std::string hash = g.structure_hash();

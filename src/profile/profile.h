@@ -6,9 +6,9 @@
 // another model, naming both. Times in milliseconds, one per node id.
 //
 //   {"format": "edgecut-profile", "version": 1, "device": "edge", "method": "estimate",
-//    "threads": 1, "model": "resnet50", "model_hash": "…", "num_nodes": 122,
-//    "nodes": [{"id": 0, "name": "conv1", "op": "Conv", "ms": 1.25}, ...],
-//    "spread": {...optional measurement statistics...}}
+//    "threads": 1, "engine": "ort", "engine_options": "threads=1 opt=all spinning=0", "model": "resnet50",
+//    "model_hash": "…", "num_nodes": 122, "nodes": [{"id": 0, "name": "conv1", "op": "Conv", "ms": 1.25},
+//    ...], "spread": {...optional measurement statistics...}}
 #pragma once
 
 #include <string>
@@ -29,6 +29,12 @@ struct Profile {
   std::string device = "unknown";
   std::string method = "estimate";
   int threads = 1;
+  // The engine that measured it ("ort", "opencv"; empty for estimates and
+  // profiles written before engines were recorded) and its options
+  // (engine::describe_options). A plan made from it runs on another engine
+  // with a warning: the times do not transfer (ORT is ~2x OpenCV on CNNs).
+  std::string engine;
+  std::string engine_options;
   std::string model;
   std::string model_hash;
   std::vector<double> node_ms;  // per node id

@@ -98,7 +98,7 @@ Expected<std::unique_ptr<EdgeClient>> EdgeClient::create(const graph::Model& mod
   e->client_ = std::move(client);
   e->start_ = Clock::now();
   e->rtt_.add(rtt / 1e3, 0);
-  EDGECUT_ASSIGN_OR_RETURN(e->executor_, engine::make_executor(model, "opencv", options.engine));
+  EDGECUT_ASSIGN_OR_RETURN(e->executor_, engine::make_executor(model, options.engine_name, options.engine));
   EDGECUT_ASSIGN_OR_RETURN(e->whole_, e->executor_->prepare(graph::all_nodes(model.graph)));
   EDGECUT_RETURN_IF_ERROR(e->calibrate());
   EDGECUT_RETURN_IF_ERROR(e->prepare_new_plans());

@@ -42,6 +42,8 @@ struct EdgeOptions {
   net::ChannelOptions channel;
   ControllerOptions control;
   engine::EngineOptions engine;
+  // Must match the server's engine for bit-exact splits (engine/engine.h).
+  std::string engine_name = engine::default_engine();
   double initial_bps = 10e6;      // assumed before the first sample
   double fixed_bps = 0;           // > 0: plan at this bandwidth, ignore the estimator (tests)
   double deadline_factor = 4.0;   // cloud call deadline: factor * predicted call time...

@@ -45,7 +45,7 @@ struct Servable {
 
 struct StoreOptions {
   engine::EngineOptions engine;
-  std::string engine_name = "opencv";
+  std::string engine_name = engine::default_engine();
   int64_t tail_cache_bytes = int64_t{4} << 30;
 };
 

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "engine/engine.h"
 #include "engine_test_util.h"
 #include "run_cli.h"
 #include "zoo/zoo.h"
@@ -65,7 +66,7 @@ TEST_F(ExecCli, SplitThroughInceptionBlockIsBitIdentical) {
   }
   ASSERT_GE(crossing, 3);
   std::string plan = write_plan(g, edge, "plan.json");
-  CliResult r = run_cli_merged(fmt::format("exec zoo:googlenet@64 --plan {} --repeat 2 --json", plan));
+  CliResult r = run_cli_merged(fmt::format("exec zoo:googlenet@64 --engine opencv --plan {} --repeat 2 --json", plan));
   ASSERT_EQ(r.rc, 0) << r.out;
   auto j = nlohmann::json::parse(r.out.substr(r.out.find('{')));
   EXPECT_TRUE(j["bit_identical"].get<bool>()) << r.out;
@@ -73,7 +74,9 @@ TEST_F(ExecCli, SplitThroughInceptionBlockIsBitIdentical) {
   EXPECT_GT(j["crossed_bytes"].get<int64_t>(), 0);
   EXPECT_EQ(j["edge_nodes"].get<size_t>(), edge.size());
 
-  r = run_cli_merged(fmt::format("exec zoo:googlenet@64 --plan {} --repeat 1 --threads 2", plan));
+  // The default engine in its exact mode (ORT: --ort-opt-level disable; OpenCV ignores it).
+  r = run_cli_merged(
+      fmt::format("exec zoo:googlenet@64 --plan {} --repeat 1 --threads 2 --ort-opt-level disable", plan));
   ASSERT_EQ(r.rc, 0) << r.out;
   EXPECT_NE(r.out.find("bit-identical"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("crossed: " + std::to_string(crossing) + " tensor(s)"), std::string::npos) << r.out;
@@ -147,11 +150,15 @@ TEST_F(ExecCli, ModelWithAnOpOpenCvLacks) {
   auto imported = graph::load_model(model_path);
   ASSERT_TRUE(imported) << imported.status().message();
   std::string plan = write_plan(imported->graph, {0}, "p.json");
-  CliResult r = run_cli_merged(fmt::format("exec {} --plan {}", model_path, plan));
+  CliResult r = run_cli_merged(fmt::format("exec {} --engine opencv --plan {}", model_path, plan));
   EXPECT_EQ(r.rc, 1) << r.out;
   EXPECT_NE(r.out.find("transpose_by_einsum"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Einsum"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("[ERROR"), std::string::npos) << "OpenCV's own log leaked: " << r.out;
+  if (!engine::has_engine("ort")) return;
+  r = run_cli_merged(fmt::format("exec {} --engine ort --plan {}", model_path, plan));  // ORT has Einsum
+  EXPECT_EQ(r.rc, 0) << r.out;
+  EXPECT_NE(r.out.find("bit-identical"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -141,6 +141,47 @@ TEST_F(ImportErrors, SymbolicBatchIsPinned) {
   EXPECT_EQ(r->graph.values[r->graph.inputs[0]].bytes, 16);
 }
 
+TEST_F(ImportErrors, UnboundSymbolIsNamedWithAHint) {
+  auto m = tiny_model();
+  auto* shape = m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape();
+  shape->mutable_dim(1)->set_dim_param("W");
+  auto r = import_model(m, "sym.onnx");
+  ASSERT_FALSE(r.has_value());
+  const std::string msg = r.status().message();
+  EXPECT_NE(msg.find("'W'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("--input-shape x="), std::string::npos) << msg;
+}
+
+TEST_F(ImportErrors, InputShapeBindsSymbols) {
+  auto m = tiny_model();
+  auto* shape = m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape();
+  shape->mutable_dim(0)->set_dim_param("N");
+  shape->mutable_dim(1)->set_dim_param("W");
+  ImportOptions o;
+  o.input_shapes["x"] = {3, 5};
+  auto r = import_model(m, "sym.onnx", o);
+  ASSERT_TRUE(r.has_value()) << r.status().to_string();
+  const auto& g = r->graph;
+  EXPECT_EQ(g.values[g.inputs[0]].shape, (std::vector<int64_t>{3, 5}));
+  EXPECT_EQ(g.values[g.outputs[0]].shape, (std::vector<int64_t>{3, 5}));  // inferred through the Relus
+}
+
+TEST_F(ImportErrors, InputShapeMistakesAreRefused) {
+  struct Case {
+    std::string name;
+    std::vector<int64_t> dims;
+    std::string says;
+  };
+  for (const Case& c : {Case{"y", {1, 4}, "not an input"}, Case{"x", {1, 4, 1}, "3 dims"},
+                        Case{"x", {2, 4}, "fixes it to 1"}, Case{"x", {1, 0}, ">= 1"}}) {
+    ImportOptions o;
+    o.input_shapes[c.name] = c.dims;
+    auto r = import_model(tiny_model(), "bad.onnx", o);
+    ASSERT_FALSE(r.has_value()) << c.name;
+    EXPECT_NE(r.status().message().find(c.says), std::string::npos) << r.status().message();
+  }
+}
+
 TEST_F(ImportErrors, MissingExternalDataNamesInitializerAndFile) {
   auto m = tiny_model();
   auto* w = m.mutable_graph()->add_initializer();

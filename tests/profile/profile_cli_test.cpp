@@ -99,7 +99,7 @@ TEST(ProfileCli, SegmentInBatchesWhenMemoryIsShort) {
 TEST(ProfileCli, IsolatedAndLayerwise) {
   for (const char* m : {"isolated", "layerwise"}) {
     const std::string out = tmp_path(std::string(m) + ".json");
-    Result r = run_cli_merged(std::string("profile ") + kResnet + " --method " + m + " --threads 2 " +
+    Result r = run_cli_merged(std::string("profile ") + kResnet + " --engine opencv --method " + m + " --threads 2 " +
                               kQuick + " -o " + out);
     ASSERT_EQ(r.rc, 0) << r.out;
     auto p = read_json(out);
@@ -117,8 +117,8 @@ TEST(ProfileCli, IsolatedAndLayerwise) {
 TEST(ProfileCli, ProfilesFeedThePlanner) {
   const std::string e = tmp_path("edge.json"), c = tmp_path("cloud.json");
   ASSERT_EQ(
-      run_cli_merged(std::string("profile ") + kResnet + " --method layerwise " + kQuick + " -o " + e).rc, 0);
-  ASSERT_EQ(run_cli_merged(std::string("profile ") + kResnet + " --method layerwise --device cloud " +
+      run_cli_merged(std::string("profile ") + kResnet + " --engine opencv --method layerwise " + kQuick + " -o " + e).rc, 0);
+  ASSERT_EQ(run_cli_merged(std::string("profile ") + kResnet + " --engine opencv --method layerwise --device cloud " +
                            kQuick + " -o " + c)
                 .rc,
             0);
@@ -153,7 +153,7 @@ TEST(ProfileCli, EdgeEmulationQuotaOrExplicitFactor) {
   // Forced fallback: times are multiplied by 1 / fraction, and the profile says so.
   const std::string out = tmp_path("emu.json");
   Result r = run_cli_merged(std::string("profile ") + kResnet +
-                            " --method layerwise --emulate-edge 0.5 --slowdown-factor-only " + kQuick +
+                            " --engine opencv --method layerwise --emulate-edge 0.5 --slowdown-factor-only " + kQuick +
                             " -o " + out);
   ASSERT_EQ(r.rc, 0) << r.out;
   EXPECT_NE(r.out.find("slow-down factor 2"), std::string::npos) << r.out;
@@ -164,7 +164,7 @@ TEST(ProfileCli, EdgeEmulationQuotaOrExplicitFactor) {
   // The real thing: a cgroup v1 quota where writable (root here), else the
   // automatic fallback — either way the profile states which, and no cgroup
   // is left behind.
-  r = run_cli_merged(std::string("profile ") + kResnet + " --method layerwise --emulate-edge 0.5 " + kQuick +
+  r = run_cli_merged(std::string("profile ") + kResnet + " --engine opencv --method layerwise --emulate-edge 0.5 " + kQuick +
                      " -o " + out);
   ASSERT_EQ(r.rc, 0) << r.out;
   p = read_json(out);
@@ -180,7 +180,7 @@ TEST(ProfileCli, EdgeEmulationQuotaOrExplicitFactor) {
     EXPECT_DOUBLE_EQ(cpu["slowdown_factor"].get<double>(), 2.0);
     EXPECT_FALSE(cpu["note"].get<std::string>().empty());
   }
-  r = run_cli_merged(std::string("profile ") + kResnet + " --method layerwise --emulate-cloud " + kQuick +
+  r = run_cli_merged(std::string("profile ") + kResnet + " --engine opencv --method layerwise --emulate-cloud " + kQuick +
                      " -o " + out);
   ASSERT_EQ(r.rc, 0) << r.out;
   p = read_json(out);
@@ -191,7 +191,7 @@ TEST(ProfileCli, EdgeEmulationQuotaOrExplicitFactor) {
 
 TEST(BenchAccuracy, ComparesMethodsOnTheSameRuns) {
   Result r = run_cli_merged(std::string("bench accuracy ") + kGooglenet +
-                            " --plans 3 --points 6 --max-cuts 8 --json " + kQuick);
+                            " --engine opencv --plans 3 --points 6 --max-cuts 8 --json " + kQuick);
   ASSERT_EQ(r.rc, 0) << r.out;
   auto j = nlohmann::json::parse(r.out.substr(r.out.find('{')), nullptr, false);
   ASSERT_TRUE(j.is_object()) << r.out;
@@ -224,7 +224,7 @@ TEST(BenchAccuracy, ComparesMethodsOnTheSameRuns) {
   // With a profile file instead of profiling here.
   const std::string out = tmp_path("acc.json");
   ASSERT_EQ(
-      run_cli_merged(std::string("profile ") + kGooglenet + " --method layerwise " + kQuick + " -o " + out)
+      run_cli_merged(std::string("profile ") + kGooglenet + " --engine opencv --method layerwise " + kQuick + " -o " + out)
           .rc,
       0);
   r = run_cli_merged(std::string("bench accuracy ") + kGooglenet + " --profile " + out +

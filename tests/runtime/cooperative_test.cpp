@@ -3,7 +3,8 @@
 // cloud-only and random interior plans (several tensors crossing inside
 // inception / dense blocks), every frame's outputs equal, bit for bit, the
 // same plan run in this process and the whole model run here (OpenCV's splits
-// are exact: engine/engine.h exact_splits). And a server killed mid-stream
+// are exact: engine/engine.h exact_splits; both sides run --engine opencv,
+// whose splits are bit-exact with the whole model). And a server killed mid-stream
 // loses no frame: the client finishes them on the edge.
 #include <gtest/gtest.h>
 
@@ -46,7 +47,8 @@ struct Server {
 Server start_server(const std::string& model, const std::string& dir) {
   SpawnOptions o;
   o.stdout_path = o.stderr_path = dir + "/server.log";
-  auto p = Subprocess::spawn({EDGECUT_BIN, "serve", model, "--listen", "127.0.0.1:0"}, o);
+  auto p =
+      Subprocess::spawn({EDGECUT_BIN, "serve", model, "--engine", "opencv", "--listen", "127.0.0.1:0"}, o);
   EXPECT_TRUE(p) << p.status().message();
   // No std::regex: GCC 12 warns (maybe-uninitialized) inside it under ASan.
   const std::string mark = "listening on ";
@@ -141,10 +143,10 @@ TEST_P(CrossProcess, EveryFrameBitExactWithTheSamePlanInOneProcessAndTheWholeMod
   for (size_t i = 0; i < plans.size(); ++i) {
     const std::string plan = write_plan(fmt::format("{}/plan{}.json", dir, i), g, plans[i]);
     const std::string log = fmt::format("{}/run{}.jsonl", dir, i);
-    auto run = Subprocess::spawn(
-        {EDGECUT_BIN, "run", spec, "--cloud", server.address, "--source", "synthetic", "--frames",
-         std::to_string(kFrames), "--algo", "fixed:" + plan, "--bandwidth", "100Mbps", "--log", log, "-q"},
-        {.stdout_path = log + ".out", .stderr_path = log + ".err"});
+    auto run = Subprocess::spawn({EDGECUT_BIN, "run", spec, "--engine", "opencv", "--cloud", server.address,
+                                  "--source", "synthetic", "--frames", std::to_string(kFrames), "--algo",
+                                  "fixed:" + plan, "--bandwidth", "100Mbps", "--log", log, "-q"},
+                                 {.stdout_path = log + ".out", .stderr_path = log + ".err"});
     ASSERT_TRUE(run) << run.status().message();
     auto st = run->wait_for(120s);
     ASSERT_TRUE(st && st->success()) << "edgecut run failed; see " << log << ".err";
@@ -177,6 +179,8 @@ void kill_server_mid_stream(const std::string& mode) {
   auto run = Subprocess::spawn({EDGECUT_BIN,
                                 "run",
                                 spec,
+                                "--engine",
+                                "opencv",
                                 "--cloud",
                                 server.address,
                                 "--source",
@@ -299,10 +303,10 @@ TEST(CrossProcess, EncodedPlansSendWhatThePlanSaysAndMatchTheLocalRun) {
                                              {"cut_encodings", encs}}}}}
                                .dump();
     const std::string log = fmt::format("{}/run{}.jsonl", dir, i);
-    auto run = Subprocess::spawn(
-        {EDGECUT_BIN, "run", spec, "--cloud", server.address, "--source", "synthetic", "--frames",
-         std::to_string(kFrames), "--algo", "fixed:" + plan, "--bandwidth", "100Mbps", "--log", log, "-q"},
-        {.stdout_path = log + ".out", .stderr_path = log + ".err"});
+    auto run = Subprocess::spawn({EDGECUT_BIN, "run", spec, "--engine", "opencv", "--cloud", server.address,
+                                  "--source", "synthetic", "--frames", std::to_string(kFrames), "--algo",
+                                  "fixed:" + plan, "--bandwidth", "100Mbps", "--log", log, "-q"},
+                                 {.stdout_path = log + ".out", .stderr_path = log + ".err"});
     ASSERT_TRUE(run) << run.status().message();
     auto st = run->wait_for(120s);
     ASSERT_TRUE(st && st->success()) << "edgecut run failed; see " << log << ".err";
