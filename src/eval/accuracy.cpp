@@ -1,3 +1,5 @@
+// size: one measurement pipeline (profile, plan, run, compare) and its report;
+// just over the limit since the per-engine options landed.
 #include "eval/accuracy.h"
 
 #include <fmt/format.h>

@@ -1,3 +1,5 @@
+// size: the import in named steps (read, build, guard, infer, resolve shapes);
+// just over the limit since --input-shape and the fuzzing guards landed.
 #include "graph/onnx_import.h"
 
 #include <onnx/shape_inference/implementation.h>
