@@ -5,7 +5,9 @@
 # ooms. Exits 1 if any target found anything (its input is kept under
 # build-fuzz/artifacts/<target>/; add it to fuzz/corpus/<target>/ with the fix).
 #
-#   bash scripts/fuzz.sh --smoke             CI: 10 s per target (README "Fuzzing")
+#   bash scripts/fuzz.sh --smoke             CI: 60,000 inputs per target from a fixed seed
+#                                            and the committed corpus only, so a clean run
+#                                            here is a clean run in CI (README "Fuzzing")
 #   bash scripts/fuzz.sh --time 600          600 s per target
 #   bash scripts/fuzz.sh --time 60 onnx_import_fuzz=300 plan_json_fuzz
 #                                            only the named targets; NAME=SECONDS overrides --time
@@ -15,11 +17,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ARGS="$*"
 TIME=600
+SMOKE=0
+SMOKE_RUNS=60000
 BUILD=${EDGECUT_FUZZ_BUILD_DIR:-build-fuzz}
 targets=()
 while (($#)); do
   case "$1" in
-    --smoke) TIME=10 ;;
+    --smoke) SMOKE=1; TIME=60 ;;  # TIME caps a slow machine; RUNS bounds the work
     --time) TIME=$2; shift ;;
     -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) targets+=("$1") ;;
@@ -58,6 +62,13 @@ for spec in "${targets[@]}"; do
   bin=$BUILD/fuzz/$t
   [ -x "$bin" ] || { echo "fuzz: no target $t (known: ${ALL[*]})" >&2; exit 2; }
   work=$BUILD/corpus/$t
+  bound=(-max_total_time="$secs")
+  if ((SMOKE)); then
+    # Deterministic: what earlier runs found stays out, the seed is fixed.
+    work=$BUILD/smoke-corpus/$t
+    rm -rf "$work"
+    bound+=(-runs="$SMOKE_RUNS" -seed=1)
+  fi
   art=$BUILD/artifacts/$t
   log=$BUILD/logs/$t.log
   mkdir -p "$work" "$art" "$(dirname "$log")"
@@ -65,11 +76,13 @@ for spec in "${targets[@]}"; do
   touch "$marker"  # the artifacts of this run are newer
   dict=$(dict_of "$t")
   echo "fuzz: $t for $secs s (log $log)"
+  t0=$(date +%s)
   set +e
-  "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
+  "$bin" "${bound[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
     -artifact_prefix="$art/" ${dict:+-dict=$dict} "$work" "fuzz/corpus/$t" >"$log" 2>&1
   rc=$?
   set -e
+  took=$(($(date +%s) - t0))
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   execs=${execs:-0}
   count() { find "$art" -name "$1-*" -newer "$marker" 2>/dev/null | wc -l; }
@@ -79,10 +92,13 @@ for spec in "${targets[@]}"; do
   ooms=$(count oom)
   # A run that died without an artifact (e.g. a crash at start-up) is a crash too.
   if [ "$rc" -ne 0 ] && [ $((crashes + leaks + timeouts + ooms)) -eq 0 ]; then crashes=1; fi
+  if [ $((crashes + leaks + timeouts + ooms)) -ne 0 ]; then
+    grep -A30 -m1 -E "^==[0-9]+==ERROR|^SUMMARY|ERROR: libFuzzer" "$log" >&2 || tail -40 "$log" >&2
+  fi
   found=$((found + crashes + leaks + timeouts + ooms))
   total_exec=$((total_exec + execs))
-  rows+=("$(printf '%-30s %7s %14s %9s %7s %8s %6s %9s %5s' "$t" "$secs" "$execs" \
-    "$((execs / (secs > 0 ? secs : 1)))" "$(find "$work" -type f | wc -l)" "$crashes" "$leaks" "$timeouts" "$ooms")")
+  rows+=("$(printf '%-30s %7s %14s %9s %7s %8s %6s %9s %5s' "$t" "$took" "$execs" \
+    "$((execs / (took > 0 ? took : 1)))" "$(find "$work" -type f | wc -l)" "$crashes" "$leaks" "$timeouts" "$ooms")")
 done
 
 printf '\n%-30s %7s %14s %9s %7s %8s %6s %9s %5s\n' target seconds executions exec/s corpus crashes leaks \

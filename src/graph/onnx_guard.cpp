@@ -22,15 +22,34 @@ int input_rank(onnx::InferenceContext& ctx, size_t i) {
   return t->tensor_type().shape().dim_size();
 }
 
-// What convPoolShapeInference assumes of a convolution without checking:
-// an input of N, C and >= 1 spatial dims, and a weight of the same rank.
-Guard conv_guard(size_t weight_index) {
-  return [weight_index](onnx::InferenceContext& ctx) {
-    const int x = input_rank(ctx, 0);
-    const int w = input_rank(ctx, weight_index);
-    if (x >= 0 && x < 3) {
-      fail_shape_inference("input has rank ", x, "; a convolution needs N, C and a spatial dimension");
+// convPoolShapeInference divides by strides (a zero stride is a SIGFPE, found
+// by fuzz/onnx_import_fuzz.cpp); no valid model has a window attribute <= 0.
+void check_positive_attributes(onnx::InferenceContext& ctx) {
+  for (const char* name : {"strides", "dilations", "kernel_shape"}) {
+    const onnx::AttributeProto* a = ctx.getAttribute(name);
+    if (a == nullptr) continue;
+    for (int64_t v : a->ints()) {
+      if (v <= 0) fail_shape_inference("attribute ", name, " has ", v, "; it must be positive");
     }
+  }
+  const onnx::AttributeProto* group = ctx.getAttribute("group");
+  if (group != nullptr && group->i() <= 0)
+    fail_shape_inference("attribute group has ", group->i(), "; it must be positive");
+}
+
+// What convPoolShapeInference assumes of a convolution or pool without
+// checking: an input of N, C and >= 1 spatial dims, a weight (if any) of the
+// same rank, and positive window attributes.
+Guard conv_pool_guard(int weight_index) {
+  return [weight_index](onnx::InferenceContext& ctx) {
+    check_positive_attributes(ctx);
+    const int x = input_rank(ctx, 0);
+    if (x >= 0 && x < 3) {
+      fail_shape_inference("input has rank ", x,
+                           "; a convolution or pool needs N, C and a spatial dimension");
+    }
+    if (weight_index < 0) return;
+    const int w = input_rank(ctx, static_cast<size_t>(weight_index));
     if (x >= 0 && w >= 0 && w != x) {
       fail_shape_inference("weight has rank ", w, " but the input has rank ", x);
     }
@@ -39,8 +58,9 @@ Guard conv_guard(size_t weight_index) {
 
 Guard guard_for(const std::string& domain, const std::string& op) {
   if (!domain.empty() && domain != "ai.onnx") return nullptr;
-  if (op == "Conv" || op == "ConvTranspose" || op == "ConvInteger") return conv_guard(1);
-  if (op == "QLinearConv") return conv_guard(3);
+  if (op == "Conv" || op == "ConvTranspose" || op == "ConvInteger") return conv_pool_guard(1);
+  if (op == "QLinearConv") return conv_pool_guard(3);
+  if (op == "MaxPool" || op == "AveragePool" || op == "LpPool") return conv_pool_guard(-1);
   return nullptr;
 }
 

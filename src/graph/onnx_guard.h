@@ -1,6 +1,7 @@
 // Guarded ONNX schemas for shape inference of untrusted models.
 //
-// Debian's libonnx (1.12) reads out of bounds in convPoolShapeInference when
+// Debian's libonnx (1.12) divides by zero in convPoolShapeInference on a zero
+// stride, and reads out of bounds there when
 // a Conv-like node's input has no spatial dimension or its weight's rank
 // differs from its input's, and in the data propagation of Shape / Size when
 // their input has no type (its producer failed inference) (both found by
