@@ -73,6 +73,10 @@ void Client::prepare(grpc::ClientContext* ctx, Millis deadline) const {
 Expected<double> Client::ping(Millis deadline) {
   grpc::ClientContext ctx;
   prepare(&ctx, deadline);
+  // Without it a channel in reconnect backoff fails the call at once, and
+  // nothing polls the channel between calls: a server back up was found
+  // only by gRPC's 5 s backup poller (tests/runtime/fault_test.cpp).
+  ctx.set_wait_for_ready(true);
   inference::ServerLiveRequest req;
   inference::ServerLiveResponse resp;
   const auto t0 = Clock::now();

@@ -53,7 +53,8 @@ class Client {
   explicit Client(const ChannelOptions& options);
 
   const std::string& address() const { return options_.address; }
-  // ServerLive round trip in ms.
+  // ServerLive round trip in ms. Waits (within the deadline) for a channel
+  // that is reconnecting, so that it also drives the reconnect.
   Expected<double> ping(Millis deadline);
   Expected<inference::ServerMetadataResponse> server_metadata(Millis deadline);
   Expected<inference::ModelMetadataResponse> model_metadata(const std::string& model, Millis deadline);

@@ -365,7 +365,7 @@ void EdgeClient::background() {
     const double now = now_s();
     if (now < next_ping) continue;
     auto ms = client_->ping(Millis(1000));
-    if (ms) {
+    if (ms && !cloud_down_) {  // a ping that waited for a reconnect is no RTT
       std::lock_guard lock(mu_);
       rtt_.add(*ms / 1e3, now);
     }

@@ -18,6 +18,7 @@
 #include "../engine/engine_test_util.h"
 #include "codec/codec.h"
 #include "common/subprocess.h"
+#include "cross_process.h"
 #include "engine/engine.h"
 #include "exec/split_run.h"
 #include "graph/segment.h"
@@ -32,97 +33,12 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-std::string temp_dir(const std::string& tag) {
-  fs::path d = fs::temp_directory_path() / fmt::format("edgecut-coop-{}-{}", tag, getpid());
-  fs::create_directories(d);
-  return d.string();
-}
-
-// `edgecut serve` on a free loopback port; the address once it listens.
-struct Server {
-  Subprocess proc;
-  std::string address;
-};
-
-Server start_server(const std::string& model, const std::string& dir) {
-  SpawnOptions o;
-  o.stdout_path = o.stderr_path = dir + "/server.log";
-  auto p =
-      Subprocess::spawn({EDGECUT_BIN, "serve", model, "--engine", "opencv", "--listen", "127.0.0.1:0"}, o);
-  EXPECT_TRUE(p) << p.status().message();
-  // No std::regex: GCC 12 warns (maybe-uninitialized) inside it under ASan.
-  const std::string mark = "listening on ";
-  for (int i = 0; i < 600; ++i) {  // bounded: 60 s
-    std::ifstream f(o.stdout_path);
-    std::string text((std::istreambuf_iterator<char>(f)), {});
-    const size_t at = text.find(mark);
-    if (at != std::string::npos) {
-      const size_t from = at + mark.size();
-      return {std::move(*p), text.substr(from, text.find(' ', from) - from)};
-    }
-    std::this_thread::sleep_for(100ms);
-  }
-  ADD_FAILURE() << "server did not start; see " << o.stdout_path;
-  return {std::move(*p), ""};
-}
-
-std::vector<nlohmann::json> read_lines(const std::string& path) {
-  std::vector<nlohmann::json> out;
-  std::ifstream f(path);
-  for (std::string line; std::getline(f, line);) out.push_back(nlohmann::json::parse(line));
-  return out;
-}
-
-std::string write_plan(const std::string& path, const graph::Graph& g,
-                       const std::vector<graph::NodeId>& edge) {
-  nlohmann::json j = {{"model", g.name},
-                      {"model_hash", g.structure_hash()},
-                      {"plans", {{{"algo", "test"}, {"edge_nodes", edge}}}}};
-  std::ofstream(path) << j.dump();
-  return path;
-}
-
-// Digests of each synthetic frame's outputs: split run and whole model, here.
-struct Expected2 {
-  std::vector<std::string> split, whole;
-};
-
-Expected2 local_digests(const graph::Model& m, const std::vector<graph::NodeId>& edge, int frames) {
-  Expected2 e;
-  auto ex = engine::make_executor(m, "opencv", 1);
-  EXPECT_TRUE(ex);
-  auto plan = exec::prepare_split(**ex, m.graph, edge);
-  EXPECT_TRUE(plan) << plan.status().message();
-  auto whole = (*ex)->prepare(graph::all_nodes(m.graph));
-  const graph::Value& input = m.graph.values[m.graph.inputs[0]];
-  for (int i = 0; i < frames; ++i) {
-    auto x = preprocess(synthetic_frame(i), input);
-    EXPECT_TRUE(x);
-    auto r = exec::run_split(**ex, m.graph, *plan, {*x});
-    EXPECT_TRUE(r) << r.status().message();
-    e.split.push_back(outputs_digest(r->outputs));
-    std::vector<exec::Tensor> outs;
-    EXPECT_TRUE((*ex)->run(*whole, {*x}, &outs).is_ok());
-    e.whole.push_back(outputs_digest(*exec::pick(m.graph, m.graph.outputs, outs)));
-  }
-  return e;
-}
-
-graph::Model zoo_model(const std::string& spec_name, int size, int div) {
-  zoo::Options o;
-  o.image_size = size;
-  o.width_divisor = div;
-  auto m = graph::import_model(*zoo::build(spec_name, o), "zoo:" + spec_name);
-  EXPECT_TRUE(m);
-  return std::move(*m);
-}
-
 class CrossProcess : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(CrossProcess, EveryFrameBitExactWithTheSamePlanInOneProcessAndTheWholeModel) {
   const std::string name = GetParam();
   const std::string spec = fmt::format("zoo:{}@64/4", name);
-  graph::Model m = zoo_model(name, 64, 4);
+  graph::Model m = edgecut::testing::zoo_model(name, 64, 4);
   const graph::Graph& g = m.graph;
   const std::string dir = temp_dir(name);
   Server server = start_server(spec, dir);
@@ -143,10 +59,7 @@ TEST_P(CrossProcess, EveryFrameBitExactWithTheSamePlanInOneProcessAndTheWholeMod
   for (size_t i = 0; i < plans.size(); ++i) {
     const std::string plan = write_plan(fmt::format("{}/plan{}.json", dir, i), g, plans[i]);
     const std::string log = fmt::format("{}/run{}.jsonl", dir, i);
-    auto run = Subprocess::spawn({EDGECUT_BIN, "run", spec, "--engine", "opencv", "--cloud", server.address,
-                                  "--source", "synthetic", "--frames", std::to_string(kFrames), "--algo",
-                                  "fixed:" + plan, "--bandwidth", "100Mbps", "--log", log, "-q"},
-                                 {.stdout_path = log + ".out", .stderr_path = log + ".err"});
+    auto run = spawn_run(spec, server.address, plan, kFrames, log, {"-q"});
     ASSERT_TRUE(run) << run.status().message();
     auto st = run->wait_for(120s);
     ASSERT_TRUE(st && st->success()) << "edgecut run failed; see " << log << ".err";
@@ -169,42 +82,20 @@ INSTANTIATE_TEST_SUITE_P(Models, CrossProcess, ::testing::Values("googlenet", "d
 // `mode`: "latency" (one frame at a time) or "stream" (pipelined, run --mode stream).
 void kill_server_mid_stream(const std::string& mode) {
   const std::string spec = "zoo:googlenet@64/4";
-  graph::Model m = zoo_model("googlenet", 64, 4);
+  graph::Model m = edgecut::testing::zoo_model("googlenet", 64, 4);
   const std::string dir = temp_dir("kill");
   Server server = start_server(spec, dir);
   ASSERT_FALSE(server.address.empty());
   const std::string plan = write_plan(dir + "/cloud.json", m.graph, {});
   const std::string log = dir + "/run.jsonl";
   constexpr int kFrames = 40;
-  auto run = Subprocess::spawn({EDGECUT_BIN,
-                                "run",
-                                spec,
-                                "--engine",
-                                "opencv",
-                                "--cloud",
-                                server.address,
-                                "--source",
-                                "synthetic",
-                                "--frames",
-                                std::to_string(kFrames),
-                                "--fps",
-                                "20",
-                                "--algo",
-                                "fixed:" + plan,
-                                "--bandwidth",
-                                "100Mbps",
-                                "--log",
-                                log,
-                                "--json",
-                                "--mode",
-                                mode},
-                               {.stdout_path = dir + "/summary.json", .stderr_path = dir + "/run.err"});
+  auto run = spawn_run(spec, server.address, plan, kFrames, log, {"--fps", "20", "--json", "--mode", mode});
   ASSERT_TRUE(run);
   for (int i = 0; i < 300 && read_lines(log).size() < 10; ++i) std::this_thread::sleep_for(50ms);
   ASSERT_GE(read_lines(log).size(), 10u) << "client did not get going; see " << dir;
   ASSERT_EQ(kill(server.proc.pid(), SIGKILL), 0);
   auto st = run->wait_for(120s);
-  ASSERT_TRUE(st && st->success()) << "see " << dir << "/run.err";
+  ASSERT_TRUE(st && st->success()) << "see " << log << ".err";
   const auto lines = read_lines(log);
   ASSERT_EQ(lines.size(), static_cast<size_t>(kFrames)) << "every frame is answered";
   const Expected2 want = local_digests(m, {}, kFrames);
@@ -215,7 +106,7 @@ void kill_server_mid_stream(const std::string& mode) {
     fallbacks += lines[f]["fallback"].get<bool>();
   }
   EXPECT_GT(fallbacks, 0) << "frames after the kill must be finished on the edge";
-  std::ifstream sf(dir + "/summary.json");
+  std::ifstream sf(log + ".out");  // --json: the summary
   const auto summary = nlohmann::json::parse(sf);
   EXPECT_EQ(summary["frames"].get<int>(), kFrames);
   EXPECT_EQ(summary["fallbacks"].get<int>(), fallbacks);
@@ -268,7 +159,7 @@ std::string encoded_digest(exec::Executor& ex, const graph::Graph& g, const exec
 // decode and tail run here; the frame log states the encodings and the bytes.
 TEST(CrossProcess, EncodedPlansSendWhatThePlanSaysAndMatchTheLocalRun) {
   const std::string spec = "zoo:googlenet@64/4";
-  graph::Model m = zoo_model("googlenet", 64, 4);
+  graph::Model m = edgecut::testing::zoo_model("googlenet", 64, 4);
   const graph::Graph& g = m.graph;
   const std::string dir = temp_dir("enc");
   Server server = start_server(spec, dir);
@@ -303,10 +194,7 @@ TEST(CrossProcess, EncodedPlansSendWhatThePlanSaysAndMatchTheLocalRun) {
                                              {"cut_encodings", encs}}}}}
                                .dump();
     const std::string log = fmt::format("{}/run{}.jsonl", dir, i);
-    auto run = Subprocess::spawn({EDGECUT_BIN, "run", spec, "--engine", "opencv", "--cloud", server.address,
-                                  "--source", "synthetic", "--frames", std::to_string(kFrames), "--algo",
-                                  "fixed:" + plan, "--bandwidth", "100Mbps", "--log", log, "-q"},
-                                 {.stdout_path = log + ".out", .stderr_path = log + ".err"});
+    auto run = spawn_run(spec, server.address, plan, kFrames, log, {"-q"});
     ASSERT_TRUE(run) << run.status().message();
     auto st = run->wait_for(120s);
     ASSERT_TRUE(st && st->success()) << "edgecut run failed; see " << log << ".err";
