@@ -6,8 +6,8 @@
 # build-fuzz/artifacts/<target>/; add it to fuzz/corpus/<target>/ with the fix).
 #
 #   bash scripts/fuzz.sh --smoke             CI: 60,000 inputs per target from a fixed seed
-#                                            and the committed corpus only, so a clean run
-#                                            here is a clean run in CI (README "Fuzzing")
+#                                            and the committed corpus only, so that CI repeats
+#                                            what a run here did (README "Fuzzing")
 #   bash scripts/fuzz.sh --time 600          600 s per target
 #   bash scripts/fuzz.sh --time 60 onnx_import_fuzz=300 plan_json_fuzz
 #                                            only the named targets; NAME=SECONDS overrides --time
@@ -75,7 +75,8 @@ for spec in "${targets[@]}"; do
   marker=$BUILD/logs/$t.start
   touch "$marker"  # the artifacts of this run are newer
   dict=$(dict_of "$t")
-  echo "fuzz: $t for $secs s (log $log)"
+  if ((SMOKE)); then echo "fuzz: $t for $SMOKE_RUNS inputs, at most $secs s (log $log)"
+  else echo "fuzz: $t for $secs s (log $log)"; fi
   t0=$(date +%s)
   set +e
   "$bin" "${bound[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
