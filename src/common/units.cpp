@@ -70,8 +70,12 @@ Expected<double> parse_duration_ms(std::string_view text) {
     scale = 1e-6;
   else if (unit == "s")
     scale = 1e3;
+  else if (unit == "m" || unit == "min")
+    scale = 60e3;
+  else if (unit == "h")
+    scale = 3600e3;
   else {
-    return error(Code::kInvalidArgument, "duration '{}' needs a unit: ns, us, ms or s", text);
+    return error(Code::kInvalidArgument, "duration '{}' needs a unit: ns, us, ms, s, m (or min) or h", text);
   }
   if (value < 0) return error(Code::kInvalidArgument, "duration '{}' must not be negative", text);
   return value * scale;

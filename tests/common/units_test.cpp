@@ -30,6 +30,9 @@ TEST(Units, Durations) {
   EXPECT_DOUBLE_EQ(*parse_duration_ms("20ms"), 20);
   EXPECT_DOUBLE_EQ(*parse_duration_ms("150us"), 0.15);
   EXPECT_DOUBLE_EQ(*parse_duration_ms("1.5s"), 1500);
+  EXPECT_DOUBLE_EQ(*parse_duration_ms("10m"), 600e3);
+  EXPECT_DOUBLE_EQ(*parse_duration_ms("2min"), 120e3);
+  EXPECT_DOUBLE_EQ(*parse_duration_ms("0.5h"), 1800e3);
   EXPECT_DOUBLE_EQ(*parse_duration_ms("0ms"), 0);
   EXPECT_FALSE(parse_duration_ms("20").has_value());
   EXPECT_FALSE(parse_duration_ms("-1ms").has_value());
