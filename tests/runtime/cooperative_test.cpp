@@ -22,6 +22,7 @@
 #include "engine/engine.h"
 #include "exec/split_run.h"
 #include "graph/segment.h"
+#include "ort_skip.h"
 #include "runtime/preprocess.h"
 #include "runtime/run_loop.h"
 #include "runtime/source.h"
@@ -78,6 +79,43 @@ TEST_P(CrossProcess, EveryFrameBitExactWithTheSamePlanInOneProcessAndTheWholeMod
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, CrossProcess, ::testing::Values("googlenet", "densenet121"));
+
+// ONNX Runtime across processes: a split run by an edge process and a server
+// process gives the same bits as the same split run here (a given split is
+// deterministic on ORT; how far a split is from the whole model is
+// tests/engine/ort_exactness_test.cpp's question).
+TEST(CrossProcess, OrtSplitsAreBitExactAcrossProcesses) {
+  if (auto why = edgecut::testing::ort_missing()) GTEST_SKIP() << *why;
+  const std::string spec = "zoo:googlenet@64/4";
+  graph::Model m = edgecut::testing::zoo_model("googlenet", 64, 4);
+  const std::string dir = temp_dir("ort");
+  Server server = start_server(spec, dir, "127.0.0.1:0", {}, {}, "ort");
+  ASSERT_FALSE(server.address.empty());
+  std::vector<std::vector<graph::NodeId>> plans = {{}};
+  std::mt19937_64 rng(23);
+  while (plans.size() < 3) {
+    auto edge = engine::testing::random_closed_set(m.graph, rng, 1);
+    if (graph::crossings(m.graph, graph::node_mask(m.graph, edge)).up.size() >= 2) plans.push_back(edge);
+  }
+  constexpr int kFrames = 2;
+  for (size_t i = 0; i < plans.size(); ++i) {
+    const std::string plan = write_plan(fmt::format("{}/plan{}.json", dir, i), m.graph, plans[i]);
+    const std::string log = fmt::format("{}/run{}.jsonl", dir, i);
+    auto run = spawn_run(spec, server.address, plan, kFrames, log, {"-q", "--threads", "1"}, {}, "ort");
+    ASSERT_TRUE(run) << run.status().message();
+    auto st = run->wait_for(120s);
+    ASSERT_TRUE(st && st->success()) << "edgecut run failed; see " << log << ".err";
+    const auto lines = read_lines(log);
+    ASSERT_EQ(lines.size(), static_cast<size_t>(kFrames));
+    const Expected2 want = local_digests(m, plans[i], kFrames, "ort");
+    for (int f = 0; f < kFrames; ++f) {
+      EXPECT_FALSE(lines[f]["fallback"].get<bool>()) << lines[f]["note"];
+      EXPECT_EQ(lines[f]["outputs_digest"], want.split[f]) << "plan " << i << " frame " << f;
+    }
+  }
+  EXPECT_EQ(server.proc.terminate().code, 0);
+  fs::remove_all(dir);
+}
 
 // `mode`: "latency" (one frame at a time) or "stream" (pipelined, run --mode stream).
 void kill_server_mid_stream(const std::string& mode) {

@@ -43,12 +43,11 @@ struct Server {
 // `prefix` runs it elsewhere (`ip netns exec NS`), `extra` adds serve options.
 inline Server start_server(const std::string& model, const std::string& dir,
                            const std::string& listen = "127.0.0.1:0", std::vector<std::string> prefix = {},
-                           const std::vector<std::string>& extra = {}) {
+                           const std::vector<std::string>& extra = {}, const std::string& engine = "opencv") {
   SpawnOptions o;
   o.stdout_path = o.stderr_path = dir + "/server.log";
   for (const char* a : {EDGECUT_BIN, "serve"}) prefix.push_back(a);
-  for (const std::string& a :
-       {model, std::string("--engine"), std::string("opencv"), std::string("--listen"), listen})
+  for (const std::string& a : {model, std::string("--engine"), engine, std::string("--listen"), listen})
     prefix.push_back(a);
   prefix.insert(prefix.end(), extra.begin(), extra.end());
   auto p = Subprocess::spawn(prefix, o);
@@ -90,9 +89,10 @@ struct Expected2 {
   std::vector<std::string> split, whole;
 };
 
-inline Expected2 local_digests(const graph::Model& m, const std::vector<graph::NodeId>& edge, int frames) {
+inline Expected2 local_digests(const graph::Model& m, const std::vector<graph::NodeId>& edge, int frames,
+                               const std::string& engine_name = "opencv") {
   Expected2 e;
-  auto ex = engine::make_executor(m, "opencv", 1);
+  auto ex = engine::make_executor(m, engine_name, 1);
   EXPECT_TRUE(ex);
   auto plan = exec::prepare_split(**ex, m.graph, edge);
   EXPECT_TRUE(plan) << plan.status().message();
@@ -117,9 +117,10 @@ inline Expected2 local_digests(const graph::Model& m, const std::vector<graph::N
 inline Expected<Subprocess> spawn_run(const std::string& spec, const std::string& address,
                                       const std::string& plan, int frames, const std::string& log,
                                       const std::vector<std::string>& extra = {},
-                                      std::vector<std::string> prefix = {}) {
+                                      std::vector<std::string> prefix = {},
+                                      const std::string& engine = "opencv") {
   for (const std::string& a :
-       {std::string(EDGECUT_BIN), std::string("run"), spec, std::string("--engine"), std::string("opencv"),
+       {std::string(EDGECUT_BIN), std::string("run"), spec, std::string("--engine"), engine,
         std::string("--cloud"), address, std::string("--source"), std::string("synthetic"),
         std::string("--frames"), std::to_string(frames), std::string("--algo"), "fixed:" + plan,
         std::string("--bandwidth"), std::string("100Mbps"), std::string("--log"), log}) {
