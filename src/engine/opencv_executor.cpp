@@ -9,7 +9,7 @@
 #include <opencv2/core/utility.hpp>
 #include <opencv2/dnn.hpp>
 
-#include "common/hash.h"
+#include "exec/split_run.h"
 
 namespace edgecut::engine {
 
@@ -111,22 +111,12 @@ void set_opencv_threads(int threads) {
 
 }  // namespace
 
-size_t OpenCvExecutor::KeyHash::operator()(const std::vector<NodeId>& k) const {
-  Fnv1a h;
-  for (NodeId v : k) h.update_pod(v);
-  return static_cast<size_t>(h.value());
-}
-
 OpenCvExecutor::OpenCvExecutor(const graph::Model& model, const EngineOptions& options)
     : model_(model), options_(options) {}
 
 OpenCvExecutor::~OpenCvExecutor() = default;
 
-OpenCvExecutor::Segment* OpenCvExecutor::get(SegmentId id) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (id < 0 || id >= static_cast<SegmentId>(segments_.size())) return nullptr;
-  return segments_[id].get();
-}
+OpenCvExecutor::Segment* OpenCvExecutor::get(SegmentId id) const { return segments_.get(id); }
 
 const graph::SegmentInfo& OpenCvExecutor::info(SegmentId id) const {
   Segment* s = get(id);
@@ -195,12 +185,7 @@ Expected<std::unique_ptr<OpenCvExecutor::Segment>> OpenCvExecutor::build(
       s->forward_names.push_back("onnx_node!" + submodel_node_name(v));
   }
   if (options_.validate_on_prepare) {
-    std::vector<Tensor> zeros;
-    for (ValueId x : s->info.inputs) {
-      const graph::Value& val = g.values[x];
-      EDGECUT_ASSIGN_OR_RETURN(Tensor z, Tensor::make(val.name, val.dtype, val.shape));
-      zeros.push_back(std::move(z));
-    }
+    EDGECUT_ASSIGN_OR_RETURN(std::vector<Tensor> zeros, exec::zero_tensors(g, s->info.inputs));
     std::vector<Tensor> outs;
     EDGECUT_RETURN_IF_ERROR(forward(*s, zeros, &outs, true));
   }
@@ -208,23 +193,8 @@ Expected<std::unique_ptr<OpenCvExecutor::Segment>> OpenCvExecutor::build(
 }
 
 Expected<SegmentId> OpenCvExecutor::prepare(const std::vector<NodeId>& nodes) {
-  EDGECUT_RETURN_IF_ERROR(check_node_ids(model_.graph, nodes));
-  std::vector<NodeId> key = nodes;
-  std::sort(key.begin(), key.end());
-  key.erase(std::unique(key.begin(), key.end()), key.end());
-  if (key.empty()) return error(Code::kInvalidArgument, "{}: empty segment", model_.graph.name);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
-  }
-  // Built outside the lock: importing a big segment must not stall runs.
-  EDGECUT_ASSIGN_OR_RETURN(std::unique_ptr<Segment> seg, build(key));
-  std::lock_guard<std::mutex> lock(mu_);
-  if (auto it = cache_.find(key); it != cache_.end()) return it->second;  // lost a race: same content
-  SegmentId id = static_cast<SegmentId>(segments_.size());
-  segments_.push_back(std::move(seg));
-  cache_.emplace(std::move(key), id);
-  return id;
+  return segments_.prepare(model_.graph, nodes,
+                           [this](const std::vector<NodeId>& key) { return build(key); });
 }
 
 Status OpenCvExecutor::forward(Segment& s, const std::vector<Tensor>& inputs, std::vector<Tensor>* outputs,

@@ -3,8 +3,7 @@
 // prepare(nodes) builds the segment's ONNX sub-model (engine/submodel.h),
 // cleans it for OpenCV's importer, serializes it and reads it with
 // cv::dnn::readNetFromONNX from memory, then (by default) runs it once on
-// zeros. Prepared segments are cached by content: the sorted node list is the
-// key, so preparing the same set twice returns the same SegmentId.
+// zeros. Prepared segments are cached by content (engine/segment_cache.h).
 //
 // Threads: OpenCV's thread pool is process-global (cv::setNumThreads), so
 // run() sets it to this executor's count when it differs (resetting it while
@@ -15,11 +14,10 @@
 // the cache is never evicted, so preparing many large segments of a big model
 // costs that much memory: use one executor per batch of plans if needed.
 //
-// Concurrency: one mutex guards the cache only and is never held while a
-// sub-model is imported or run, so prepare() on one thread never blocks run()
-// on another. A cv::dnn::Net is not reentrant, so each segment has its own
-// mutex: concurrent run()s of one segment are serialised, of different
-// segments are not.
+// Concurrency: prepare() never blocks run() (engine/segment_cache.h). A
+// cv::dnn::Net is not reentrant, so each segment has its own mutex:
+// concurrent run()s of one segment are serialised, of different segments
+// are not.
 //
 // Errors: OpenCV throws cv::Exception; nothing escapes this class. Import and
 // first-run failures become kUnsupported statuses naming our node (OpenCV's
@@ -29,10 +27,10 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/engine.h"
+#include "engine/segment_cache.h"
 #include "engine/submodel.h"
 
 namespace edgecut::engine {
@@ -63,9 +61,6 @@ class OpenCvExecutor final : public exec::Executor {
 
  private:
   struct Segment;
-  struct KeyHash {
-    size_t operator()(const std::vector<graph::NodeId>& k) const;
-  };
   Segment* get(exec::SegmentId id) const;
   Expected<std::unique_ptr<Segment>> build(const std::vector<graph::NodeId>& nodes) const;
   Status forward(Segment& s, const std::vector<exec::Tensor>& inputs, std::vector<exec::Tensor>* outputs,
@@ -75,9 +70,7 @@ class OpenCvExecutor final : public exec::Executor {
 
   const graph::Model& model_;
   EngineOptions options_;
-  mutable std::mutex mu_;  // guards segments_ and cache_ only
-  std::vector<std::unique_ptr<Segment>> segments_;
-  std::unordered_map<std::vector<graph::NodeId>, exec::SegmentId, KeyHash> cache_;
+  SegmentCache<Segment> segments_;
 };
 
 }  // namespace edgecut::engine

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <random>
 
+#include "eval/solve_bench_harness.h"
 #include "graph/structure.h"
 #include "partition/algorithms.h"
 #include "partition/envelope.h"
@@ -12,45 +13,27 @@
 #include "profile/profile.h"
 
 namespace edgecut::eval {
-namespace {
 
-using Clock = std::chrono::steady_clock;
-
-// Median over rounds of the mean time per call of fn(i) for i cycling over
-// `period` inputs; each round runs until it has used min_ms / 5.
-template <typename F>
-double time_us(F&& fn, int period, double min_ms) {
-  std::vector<double> rounds;
-  for (int r = 0; r < 5; ++r) {
-    int calls = 0;
-    auto t0 = Clock::now();
-    double elapsed_ms = 0;
-    do {
-      fn(calls % period);
-      ++calls;
-      elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-    } while (elapsed_ms < min_ms / 5);
-    rounds.push_back(elapsed_ms * 1e3 / calls);
-  }
-  std::sort(rounds.begin(), rounds.end());
-  return rounds[2];
-}
-
-}  // namespace
-
-Expected<SolveTimes> bench_solve(const graph::Graph& g, const std::string& label, double min_ms) {
+Expected<SolveBenchSetup> solve_bench_setup(const graph::Graph& g) {
   EDGECUT_ASSIGN_OR_RETURN(auto edge, profile::estimate(g, "edge", 20, 30));
   EDGECUT_ASSIGN_OR_RETURN(auto cloud, profile::estimate(g, "cloud", 400, 30));
   EDGECUT_ASSIGN_OR_RETURN(auto cm, partition::CostModel::create(g, edge.node_ms, cloud.node_ms));
-  std::vector<partition::Network> nets;
-  std::vector<partition::Rates> rates;
+  SolveBenchSetup s{std::move(cm), {}, {}};
   for (int i = 0; i < 20; ++i) {
     partition::Network n;
     n.uplink_bps = 1e5 * std::pow(1e4, i / 19.0);
     n.rtt_ms = 20;
-    nets.push_back(n);
-    rates.push_back(cm.rates(n));
+    s.nets.push_back(n);
+    s.rates.push_back(s.cm.rates(n));
   }
+  return s;
+}
+
+Expected<SolveTimes> bench_solve(const graph::Graph& g, const std::string& label, double min_ms) {
+  EDGECUT_ASSIGN_OR_RETURN(SolveBenchSetup setup, solve_bench_setup(g));
+  const partition::CostModel& cm = setup.cm;
+  const std::vector<partition::Network>& nets = setup.nets;
+  const std::vector<partition::Rates>& rates = setup.rates;
   SolveTimes row;
   row.model = g.name;
   row.nodes = g.num_nodes();
@@ -67,17 +50,17 @@ Expected<SolveTimes> bench_solve(const graph::Graph& g, const std::string& label
     row.blocks_solved = std::max(row.blocks_solved, q.stats().blocks_solved);
   }
   const int period = static_cast<int>(nets.size());
-  row.qdmp_scratch = time_us(
+  row.qdmp_scratch = time_calls_us(
       [&](int i) {
         partition::Qdmp fresh(cm);
         auto p = fresh.solve(nets[i]);
         (void)p;
       },
       period, min_ms);
-  row.qdmp_redecide = time_us([&](int i) { (void)q.solve(nets[i]); }, period, min_ms);
-  row.dads_fixed = time_us([&](int i) { (void)partition::solve_dads(cm, nets[i], cm.rates(nets[i]), true); },
-                           period, min_ms);
-  row.neurosurgeon = time_us(
+  row.qdmp_redecide = time_calls_us([&](int i) { (void)q.solve(nets[i]); }, period, min_ms);
+  row.dads_fixed = time_calls_us(
+      [&](int i) { (void)partition::solve_dads(cm, nets[i], cm.rates(nets[i]), true); }, period, min_ms);
+  row.neurosurgeon = time_calls_us(
       [&](int i) { (void)partition::solve_neurosurgeon(cm, nets[i], cm.rates(nets[i])); }, period, min_ms);
   // The same whole-graph networks through LEMON's Preflow instead of our Dinic.
   {
@@ -92,18 +75,19 @@ Expected<SolveTimes> bench_solve(const graph::Graph& g, const std::string& label
       nv.push_back(region.flow().num_vertices());
     }
     row.dads_fixed_lemon =
-        time_us([&](int i) { (void)partition::lemon_max_flow(nv[i], arcs[i], 0, 1); }, period, min_ms);
+        time_calls_us([&](int i) { (void)partition::lemon_max_flow(nv[i], arcs[i], 0, 1); }, period, min_ms);
   }
   partition::Envelope env;
-  auto t0 = Clock::now();
+  const auto t0 = std::chrono::steady_clock::now();
   env = partition::Envelope::build(q, nets[0], 1e5, 1e9);
-  row.envelope_build = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+  row.envelope_build =
+      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
   row.envelope_pieces = static_cast<int>(env.pieces().size());
   std::vector<double> probes(1024);
   std::mt19937_64 rng(7);
   for (double& b : probes) b = 1e5 * std::pow(1e4, static_cast<double>(rng() % 100000) / 100000.0);
   double sink = 0;
-  row.envelope_lookup = time_us(
+  row.envelope_lookup = time_calls_us(
                             [&](int i) {
                               for (int k = 0; k < 64; ++k)
                                 sink += env.lookup(probes[(i * 64 + k) & 1023]).to_bps;

@@ -4,50 +4,19 @@
 #include <cmath>
 
 #include "eval/solve_bench.h"
+#include "eval/solve_bench_harness.h"
 #include "partition/envelope.h"
 #include "partition/throughput.h"
 #include "profile/profile.h"
 
 namespace edgecut::eval {
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-// Median over 5 rounds of the mean time per call of fn(i), i cycling over `period`.
-template <typename F>
-double time_calls_us(F&& fn, int period, double min_ms) {
-  std::vector<double> rounds;
-  for (int r = 0; r < 5; ++r) {
-    int calls = 0;
-    auto t0 = Clock::now();
-    double elapsed_ms = 0;
-    do {
-      fn(calls % period);
-      ++calls;
-      elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-    } while (elapsed_ms < min_ms / 5);
-    rounds.push_back(elapsed_ms * 1e3 / calls);
-  }
-  std::sort(rounds.begin(), rounds.end());
-  return rounds[2];
-}
-
-}  // namespace
 
 Expected<ThroughputSolveTimes> bench_solve_throughput(const graph::Graph& g, const std::string& label,
                                                       double min_ms) {
-  EDGECUT_ASSIGN_OR_RETURN(auto edge, profile::estimate(g, "edge", 20, 30));
-  EDGECUT_ASSIGN_OR_RETURN(auto cloud, profile::estimate(g, "cloud", 400, 30));
-  EDGECUT_ASSIGN_OR_RETURN(auto cm, partition::CostModel::create(g, edge.node_ms, cloud.node_ms));
-  std::vector<partition::Network> nets;
-  std::vector<partition::Rates> rates;
-  for (int i = 0; i < 20; ++i) {
-    partition::Network n;
-    n.uplink_bps = 1e5 * std::pow(1e4, i / 19.0);
-    n.rtt_ms = 20;
-    nets.push_back(n);
-    rates.push_back(cm.rates(n));
-  }
+  EDGECUT_ASSIGN_OR_RETURN(SolveBenchSetup setup, solve_bench_setup(g));
+  const partition::CostModel& cm = setup.cm;
+  const std::vector<partition::Network>& nets = setup.nets;
+  const std::vector<partition::Rates>& rates = setup.rates;
   ThroughputSolveTimes row;
   row.model = g.name;
   row.nodes = g.num_nodes();

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "eval/demo.h"
+#include "runtime/stream_loop.h"
 
 namespace edgecut::eval {
 
@@ -24,21 +25,6 @@ Expected<std::vector<std::string>> stream_method_args(const std::string& method)
 }
 
 namespace {
-
-// Length of the union of intervals.
-double union_length(std::vector<std::pair<double, double>> v) {
-  std::sort(v.begin(), v.end());
-  double total = 0, a = 0, b = -1;
-  for (auto [x, y] : v) {
-    if (x > b) {
-      total += std::max(0.0, b - a);
-      a = x, b = y;
-    } else {
-      b = std::max(b, y);
-    }
-  }
-  return total + std::max(0.0, b - a);
-}
 
 std::vector<nlohmann::json> read_jsonl(const std::string& path) {
   std::vector<nlohmann::json> out;
@@ -80,7 +66,7 @@ StreamRun summarise_stream_log(const std::vector<nlohmann::json>& log, double fr
     const double n = static_cast<double>(r.frames);
     r.edge_ms = edge / n;
     r.cloud_ms = cloud / n;
-    r.up_ms = union_length(ups) * 1e3 / n;
+    r.up_ms = runtime::union_length(ups) * 1e3 / n;
     const double slowest = std::max({r.edge_ms, r.up_ms, r.cloud_ms});
     r.bound_fps = slowest > 0 ? 1e3 / slowest : 0;
     r.ratio = r.bound_fps > 0 ? r.fps / r.bound_fps : 0;

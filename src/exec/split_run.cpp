@@ -23,6 +23,16 @@ Expected<std::vector<Tensor>> pick(const graph::Graph& g, const std::vector<grap
   return out;
 }
 
+Expected<std::vector<Tensor>> zero_tensors(const graph::Graph& g, const std::vector<graph::ValueId>& values) {
+  std::vector<Tensor> out;
+  for (graph::ValueId x : values) {
+    const graph::Value& v = g.values[x];
+    EDGECUT_ASSIGN_OR_RETURN(Tensor t, Tensor::make(v.name, v.dtype, v.shape));
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 Expected<std::vector<Tensor>> random_tensors(const graph::Graph& g, const std::vector<graph::ValueId>& values,
                                              uint64_t seed) {
   std::mt19937_64 rng(seed);

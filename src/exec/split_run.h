@@ -23,6 +23,10 @@ Expected<std::vector<Tensor>> pick(const graph::Graph& g, const std::vector<grap
 Expected<std::vector<Tensor>> random_tensors(const graph::Graph& g, const std::vector<graph::ValueId>& values,
                                              uint64_t seed);
 
+// Zero tensors of each value's dtype and shape (engines' first run on
+// prepare, which finds what the engine cannot run before a frame does).
+Expected<std::vector<Tensor>> zero_tensors(const graph::Graph& g, const std::vector<graph::ValueId>& values);
+
 // A plan prepared on an executor; -1 for an empty side.
 struct SplitPlan {
   std::vector<graph::NodeId> edge_nodes;  // ascending

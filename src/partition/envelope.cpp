@@ -86,23 +86,28 @@ Envelope Envelope::build(Qdmp& qdmp, const Network& net, double lo_bps, double h
   seq.emplace_back(lo_bps, lo);
   b.refine(lo, hi, lo_bps, hi_bps, &seq);
   Envelope env;
-  for (size_t i = 0; i < seq.size(); ++i) {
-    if (!env.pieces_.empty() && env.pieces_.back().a_ns == seq[i].second.a &&
-        env.pieces_.back().b_ns_bps == seq[i].second.b) {
-      continue;  // the same plan continues
-    }
-    EnvelopePiece p;
-    p.from_bps = seq[i].first;
-    p.plan = std::move(seq[i].second.plan);
-    p.a_ns = seq[i].second.a;
-    p.b_ns_bps = seq[i].second.b;
-    if (!env.pieces_.empty()) env.pieces_.back().to_bps = p.from_bps;
-    env.pieces_.push_back(std::move(p));
-  }
-  env.pieces_.back().to_bps = hi_bps;
-  for (const auto& p : env.pieces_) env.upper_.push_back(p.to_bps);
-  env.solves_ = b.solves;
+  for (auto& [from, piece] : seq) env.append(from, std::move(piece.plan), piece.a, piece.b);
+  env.finish(hi_bps, b.solves);
   return env;
+}
+
+void Envelope::append(double from_bps, Plan plan, double a_ns, double b_ns_bps) {
+  if (!pieces_.empty() && pieces_.back().a_ns == a_ns && pieces_.back().b_ns_bps == b_ns_bps) {
+    return;  // the same plan continues
+  }
+  EnvelopePiece p;
+  p.from_bps = from_bps;
+  p.plan = std::move(plan);
+  p.a_ns = a_ns;
+  p.b_ns_bps = b_ns_bps;
+  if (!pieces_.empty()) pieces_.back().to_bps = p.from_bps;
+  pieces_.push_back(std::move(p));
+}
+
+void Envelope::finish(double hi_bps, int solves) {
+  pieces_.back().to_bps = hi_bps;
+  for (const auto& p : pieces_) upper_.push_back(p.to_bps);
+  solves_ = solves;
 }
 
 const EnvelopePiece& Envelope::lookup(double bps) const {

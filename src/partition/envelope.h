@@ -48,6 +48,11 @@ class Envelope {
   int solves() const { return solves_; }
 
  private:
+  // Both builders: pieces in ascending order of their start; a piece on the
+  // same line as the last one continues it.
+  void append(double from_bps, Plan plan, double a_ns, double b_ns_bps);
+  void finish(double hi_bps, int solves);
+
   std::vector<EnvelopePiece> pieces_;  // ascending bandwidth
   std::vector<double> upper_;          // upper_[i] = pieces_[i].to_bps
   int solves_ = 0;

@@ -87,22 +87,8 @@ Envelope Envelope::build_throughput(ThroughputSolver& solver, const Network& net
   seq.emplace_back(lo_bps, lo);
   b.refine(lo, hi, lo_bps, hi_bps, &seq);
   Envelope env;
-  for (auto& [from, piece] : seq) {
-    if (!env.pieces_.empty() && env.pieces_.back().a_ns == piece.a &&
-        env.pieces_.back().b_ns_bps == piece.b) {
-      continue;
-    }
-    EnvelopePiece p;
-    p.from_bps = from;
-    p.plan = std::move(piece.plan);
-    p.a_ns = piece.a;
-    p.b_ns_bps = piece.b;
-    if (!env.pieces_.empty()) env.pieces_.back().to_bps = p.from_bps;
-    env.pieces_.push_back(std::move(p));
-  }
-  env.pieces_.back().to_bps = hi_bps;
-  for (const auto& p : env.pieces_) env.upper_.push_back(p.to_bps);
-  env.solves_ = b.solves;
+  for (auto& [from, piece] : seq) env.append(from, std::move(piece.plan), piece.a, piece.b);
+  env.finish(hi_bps, b.solves);
   return env;
 }
 

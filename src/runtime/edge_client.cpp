@@ -236,13 +236,7 @@ Status EdgeClient::run_cloud(const Prepared& p, const std::vector<exec::Tensor>&
   return Status::ok();
 }
 
-Expected<std::vector<exec::Tensor>> EdgeClient::infer(const std::vector<exec::Tensor>& inputs,
-                                                      FrameLog* log) {
-  // Probes go between frames, on this thread: on a slow edge a probe that
-  // competes with the head for the CPU measures the CPU, not the link.
-  maybe_probe();
-  const auto t0 = Clock::now();
-  *log = FrameLog{};
+void EdgeClient::begin_log(FrameLog* log) {
   log->frame = frames_++;
   log->t_s = now_s();
   log->est_bps = estimate_bps();
@@ -252,6 +246,16 @@ Expected<std::vector<exec::Tensor>> EdgeClient::infer(const std::vector<exec::Te
     log->bw_samples = static_cast<int64_t>(bw_.samples());
     log->bw_rejected = static_cast<int64_t>(bw_.rejected());
   }
+}
+
+Expected<std::vector<exec::Tensor>> EdgeClient::infer(const std::vector<exec::Tensor>& inputs,
+                                                      FrameLog* log) {
+  // Probes go between frames, on this thread: on a slow edge a probe that
+  // competes with the head for the CPU measures the CPU, not the link.
+  maybe_probe();
+  const auto t0 = Clock::now();
+  *log = FrameLog{};
+  begin_log(log);
   controller_.set_rtt(log->rtt_ms);
   if (const double load = pending_load_.exchange(-1); load >= 0 && controller_.observe_load(load)) {
     EDGECUT_RETURN_IF_ERROR(prepare_new_plans());

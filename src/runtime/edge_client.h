@@ -135,6 +135,8 @@ class EdgeClient {
       int64_t bytes);  // sends a probe, feeds the estimator; its rate, or 0 when failed / rejected
   void initial_probes();
   void maybe_probe();
+  // The frame number, time and link estimates of a new frame's log.
+  void begin_log(FrameLog* log);
   double now_s() const;
 
   const graph::Model& model_;

@@ -24,15 +24,7 @@ Expected<EdgeClient::Staged> EdgeClient::start_frame(std::vector<exec::Tensor> i
   maybe_probe();
   Staged s;
   FrameLog* log = &s.log;
-  log->frame = frames_++;
-  log->t_s = now_s();
-  log->est_bps = estimate_bps();
-  {
-    std::lock_guard lock(mu_);
-    log->rtt_ms = rtt_.estimate_s().value_or(controller_.rtt_ms() / 1e3) * 1e3;
-    log->bw_samples = static_cast<int64_t>(bw_.samples());
-    log->bw_rejected = static_cast<int64_t>(bw_.rejected());
-  }
+  begin_log(log);
   const bool down = cloud_down_;
   Prepared p;
   {

@@ -99,21 +99,6 @@ struct Collector {
     }
   }
 
-  // Union of the upload intervals: the time the link carried at least one frame.
-  double up_busy_s() {
-    std::sort(uploads.begin(), uploads.end());
-    double total = 0, a = 0, b = -1;
-    for (auto [x, y] : uploads) {
-      if (x > b) {
-        total += std::max(0.0, b - a);
-        a = x, b = y;
-      } else {
-        b = std::max(b, y);
-      }
-    }
-    return total + std::max(0.0, b - a);
-  }
-
   RunSummary finish(double seconds) {
     s.seconds = seconds;
     s.p50_ms = profile::quantile(latency, 0.5);
@@ -128,7 +113,7 @@ struct Collector {
     s.stream = true;
     s.fps = seconds > 0 ? static_cast<double>(s.frames) / seconds : 0;
     s.edge_busy_s = edge_busy_s;
-    s.up_busy_s = up_busy_s();
+    s.up_busy_s = union_length(uploads);  // the time the link carried a frame
     s.cloud_busy_s = cloud_busy_s;
     const double busiest = std::max({s.edge_busy_s, s.up_busy_s, s.cloud_busy_s});
     s.bound_fps = busiest > 0 ? static_cast<double>(s.frames) / busiest : 0;
@@ -243,6 +228,20 @@ void collect(Shared& sh, Collector& c, const bool& stop) {
 }
 
 }  // namespace
+
+double union_length(std::vector<std::pair<double, double>> intervals) {
+  std::sort(intervals.begin(), intervals.end());
+  double total = 0, a = 0, b = -1;
+  for (auto [x, y] : intervals) {
+    if (x > b) {
+      total += std::max(0.0, b - a);
+      a = x, b = y;
+    } else {
+      b = std::max(b, y);
+    }
+  }
+  return total + std::max(0.0, b - a);
+}
 
 Expected<RunSummary> run_stream(FrameSource& source, EdgeClient& client, const graph::Graph& g,
                                 const RunOptions& options, const StreamOptions& stream, std::ostream& out) {

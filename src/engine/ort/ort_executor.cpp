@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <cstring>
 #include <exception>
-#include <map>
 
 #include "engine/submodel.h"
+#include "exec/split_run.h"
 
 namespace edgecut::engine {
 
@@ -81,11 +81,7 @@ OrtExecutor::OrtExecutor(const graph::Model& model, const EngineOptions& options
 
 OrtExecutor::~OrtExecutor() = default;
 
-OrtExecutor::Segment* OrtExecutor::get(SegmentId id) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (id < 0 || id >= static_cast<SegmentId>(segments_.size())) return nullptr;
-  return segments_[id].get();
-}
+OrtExecutor::Segment* OrtExecutor::get(SegmentId id) const { return segments_.get(id); }
 
 const graph::SegmentInfo& OrtExecutor::info(SegmentId id) const {
   Segment* s = get(id);
@@ -123,12 +119,7 @@ Expected<std::unique_ptr<OrtExecutor::Segment>> OrtExecutor::build(const std::ve
   bool all_float = true;
   for (ValueId x : s->info.inputs) all_float &= g.values[x].dtype == graph::DType::kFloat;
   if (options_.validate_on_prepare && all_float) {
-    std::vector<Tensor> zeros;
-    for (ValueId x : s->info.inputs) {
-      const graph::Value& val = g.values[x];
-      EDGECUT_ASSIGN_OR_RETURN(Tensor z, Tensor::make(val.name, val.dtype, val.shape));
-      zeros.push_back(std::move(z));
-    }
+    EDGECUT_ASSIGN_OR_RETURN(std::vector<Tensor> zeros, exec::zero_tensors(g, s->info.inputs));
     std::vector<Tensor> outs;
     EDGECUT_RETURN_IF_ERROR(forward(*s, zeros, &outs, true));
   }
@@ -136,23 +127,8 @@ Expected<std::unique_ptr<OrtExecutor::Segment>> OrtExecutor::build(const std::ve
 }
 
 Expected<SegmentId> OrtExecutor::prepare(const std::vector<NodeId>& nodes) {
-  EDGECUT_RETURN_IF_ERROR(graph::check_node_ids(model_.graph, nodes));
-  std::vector<NodeId> key = nodes;
-  std::sort(key.begin(), key.end());
-  key.erase(std::unique(key.begin(), key.end()), key.end());
-  if (key.empty()) return error(Code::kInvalidArgument, "{}: empty segment", model_.graph.name);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
-  }
-  // Built outside the lock: a big session must not stall runs of others.
-  EDGECUT_ASSIGN_OR_RETURN(std::unique_ptr<Segment> seg, build(key));
-  std::lock_guard<std::mutex> lock(mu_);
-  if (auto it = cache_.find(key); it != cache_.end()) return it->second;  // lost a race: same content
-  SegmentId id = static_cast<SegmentId>(segments_.size());
-  segments_.push_back(std::move(seg));
-  cache_.emplace(std::move(key), id);
-  return id;
+  return segments_.prepare(model_.graph, nodes,
+                           [this](const std::vector<NodeId>& key) { return build(key); });
 }
 
 Status OrtExecutor::forward(Segment& s, const std::vector<Tensor>& inputs, std::vector<Tensor>* outputs,

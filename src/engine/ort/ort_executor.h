@@ -38,18 +38,17 @@
 // kernels at ENABLE_ALL), so last_run_node_ms() refuses (kUnsupported); the
 // profiler's `segment` method times whole segments and works on ORT.
 //
-// Concurrency: the cache has its own mutex, never held while a session is
-// created or run; Ort::Session::Run is thread-safe, so runs are not serialised.
+// Concurrency: prepare() never blocks run() (engine/segment_cache.h);
+// Ort::Session::Run is thread-safe, so runs are not serialised.
 // Errors: Ort::Exception never escapes; failures name the model and segment.
 #pragma once
 
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "engine/engine.h"
+#include "engine/segment_cache.h"
 
 namespace edgecut::engine {
 
@@ -87,9 +86,7 @@ class OrtExecutor final : public exec::Executor {
 
   const graph::Model& model_;
   EngineOptions options_;
-  mutable std::mutex mu_;  // guards segments_ and cache_ only
-  std::vector<std::unique_ptr<Segment>> segments_;
-  std::map<std::vector<graph::NodeId>, exec::SegmentId> cache_;
+  SegmentCache<Segment> segments_;
 };
 
 // Runs `model` (any self-contained ONNX model) once on ORT with the given
