@@ -30,8 +30,8 @@ while (($#)); do
   esac
   shift
 done
-ALL=(onnx_import_fuzz profile_json_fuzz plan_json_fuzz wire_request_fuzz wire_request_structured_fuzz
-     wire_response_fuzz repository_load_fuzz)
+ALL=(onnx_import_fuzz profile_json_fuzz plan_json_fuzz calibration_json_fuzz wire_request_fuzz
+     wire_request_structured_fuzz wire_response_fuzz repository_load_fuzz codec_decode_fuzz)
 ((${#targets[@]})) || targets=("${ALL[@]}")
 
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
@@ -43,8 +43,8 @@ echo "fuzz: built $BUILD in $(($(date +%s) - start)) s"
 dict_of() {
   case "$1" in
     onnx_*) echo fuzz/onnx.dict ;;
-    profile_*|plan_*) echo fuzz/json.dict ;;
-    wire_request_structured_fuzz) echo "" ;;
+    profile_*|plan_*|calibration_*) echo fuzz/json.dict ;;
+    wire_request_structured_fuzz|codec_*) echo "" ;;
     *) echo fuzz/wire.dict ;;
   esac
 }

@@ -101,12 +101,9 @@ Expected<EncodingOption> read_option(const nlohmann::json& e, const std::string&
   return o;
 }
 
-}  // namespace
-
-Expected<Calibration> read_calibration(const std::string& path, const graph::Graph& g) {
-  std::ifstream f(path);
-  if (!f) return error(Code::kIo, "{}: cannot open calibration file", path);
-  nlohmann::json j = nlohmann::json::parse(f, nullptr, /*allow_exceptions=*/false);
+Expected<Calibration> parse_calibration_json(const std::string& text, const std::string& path,
+                                             const graph::Graph& g) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object() || j.value("kind", "") != "edgecut-calibration" ||
       !j.contains("model_hash") || !j["model_hash"].is_string() || !j.contains("tensors") ||
       !j["tensors"].is_array()) {
@@ -146,6 +143,24 @@ Expected<Calibration> read_calibration(const std::string& path, const graph::Gra
     c.tensors.push_back(std::move(ct));
   }
   return c;
+}
+
+}  // namespace
+
+Expected<Calibration> read_calibration(const std::string& path, const graph::Graph& g) {
+  std::ifstream f(path);
+  if (!f) return error(Code::kIo, "{}: cannot open calibration file", path);
+  std::string text((std::istreambuf_iterator<char>(f)), {});
+  return parse_calibration_text(text, path, g);
+}
+
+Expected<Calibration> parse_calibration_text(const std::string& text, const std::string& path,
+                                             const graph::Graph& g) {
+  try {
+    return parse_calibration_json(text, path, g);
+  } catch (const nlohmann::json::exception& e) {  // a field of the wrong type (value<T>())
+    return error(Code::kParseError, "{}: {}", path, e.what());
+  }
 }
 
 EncodingTable make_table(const Calibration& cal, const graph::Graph& g,

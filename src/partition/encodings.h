@@ -86,6 +86,9 @@ Status write_calibration(const std::string& path, const Calibration& c, const gr
 // Refuses a file for another model (structure hash), unknown tensor names,
 // and negative / non-finite numbers; errors name the file and the field.
 Expected<Calibration> read_calibration(const std::string& path, const graph::Graph& g);
+// The same on a file's text; `path` names it in errors (fuzz/calibration_json_fuzz.cpp).
+Expected<Calibration> parse_calibration_text(const std::string& text, const std::string& path,
+                                             const graph::Graph& g);
 
 // The options of `cal` whose encoding is in `allowed` (names; empty: all)
 // and whose fidelity meets `bound`. fp32 needs no entry: it is the fallback.

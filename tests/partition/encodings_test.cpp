@@ -166,6 +166,12 @@ TEST(Calibration, RoundTripsAndRefusesAnotherModel) {
   auto neg = read_calibration(path, g);
   ASSERT_FALSE(neg.has_value());
   EXPECT_NE(neg.status().to_string().find("mean_bytes"), std::string::npos) << neg.status().to_string();
+  // A field of the wrong type is an error naming the file, not an exception.
+  const std::string typed = std::string(R"({"kind":"edgecut-calibration","model_hash":")") +
+                            g.structure_hash() + R"(","frames":"eight","tensors":[]})";
+  auto bad = parse_calibration_text(typed, "typed.json", g);
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.status().to_string().find("typed.json"), std::string::npos) << bad.status().to_string();
 }
 
 TEST(Calibration, PlanFileListsEncodingsAndReadsThemBack) {
