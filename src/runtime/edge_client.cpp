@@ -248,6 +248,16 @@ void EdgeClient::begin_log(FrameLog* log) {
   }
 }
 
+void EdgeClient::log_plan(int plan, const Prepared& p, FrameLog* log) {
+  log->plan = plan;
+  log->origin = controller_.candidates()[plan].origin;
+  log->edge_nodes = static_cast<int>(p.split.edge_nodes.size());
+  log->pred_raw = controller_.predict(plan, log->est_bps, false);
+  log->pred = controller_.predict(plan, log->est_bps, true);
+  log->fe = controller_.edge_factor();
+  log->fc = controller_.cloud_factor();
+}
+
 Expected<std::vector<exec::Tensor>> EdgeClient::infer(const std::vector<exec::Tensor>& inputs,
                                                       FrameLog* log) {
   // Probes go between frames, on this thread: on a slow edge a probe that
@@ -266,13 +276,7 @@ Expected<std::vector<exec::Tensor>> EdgeClient::infer(const std::vector<exec::Te
   log->switched = plan != current_ && current_ >= 0;
   current_ = plan;
   const Prepared& p = prepared_[plan];
-  log->plan = plan;
-  log->origin = controller_.candidates()[plan].origin;
-  log->edge_nodes = static_cast<int>(p.split.edge_nodes.size());
-  log->pred_raw = controller_.predict(plan, log->est_bps, false);
-  log->pred = controller_.predict(plan, log->est_bps, true);
-  log->fe = controller_.edge_factor();
-  log->fc = controller_.cloud_factor();
+  log_plan(plan, p, log);
   probing_ = p.split.tail < 0;
 
   std::vector<exec::Tensor> outs;

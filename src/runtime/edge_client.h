@@ -137,6 +137,8 @@ class EdgeClient {
   void maybe_probe();
   // The frame number, time and link estimates of a new frame's log.
   void begin_log(FrameLog* log);
+  // The chosen plan and its predictions, into a frame's log.
+  void log_plan(int plan, const Prepared& p, FrameLog* log);
   double now_s() const;
 
   const graph::Model& model_;

@@ -42,13 +42,7 @@ Expected<EdgeClient::Staged> EdgeClient::start_frame(std::vector<exec::Tensor> i
       std::lock_guard plock(plans_mu_);
       p = prepared_[plan];
     }
-    log->plan = plan;
-    log->origin = controller_.candidates()[plan].origin;
-    log->edge_nodes = static_cast<int>(p.split.edge_nodes.size());
-    log->pred_raw = controller_.predict(plan, log->est_bps, false);
-    log->pred = controller_.predict(plan, log->est_bps, true);
-    log->fe = controller_.edge_factor();
-    log->fc = controller_.cloud_factor();
+    log_plan(plan, p, log);
   }
   probing_ = p.split.tail < 0;
   s.inputs = std::move(inputs);
