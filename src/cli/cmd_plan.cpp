@@ -174,6 +174,24 @@ Expected<Solved> solve_all(const PlanArgs& a, const graph::Graph& g, const parti
   return s;
 }
 
+// Where the first algorithm's plan changes along the sweep: a marker at that
+// bandwidth naming the new plan's head size and what it sends, encodings
+// included, so the plot shows which cut and which encoding win where.
+std::vector<Marker> plan_changes(const graph::Graph& g, const std::vector<double>& bandwidths,
+                                 const Solved& s) {
+  std::vector<Marker> out;
+  std::string last;
+  for (size_t i = 0; i < bandwidths.size() && i < s.table.size(); ++i) {
+    const partition::Plan& p = s.table[i].front();
+    const std::string what = p.cut_values.empty()
+                                 ? fmt::format("{} edge nodes", p.edge_nodes.size())
+                                 : fmt::format("{} edge nodes: {}", p.edge_nodes.size(), cut_list(g, p));
+    if (what != last) out.push_back({bandwidths[i], what});
+    last = what;
+  }
+  return out;
+}
+
 // -o and --svg.
 Status write_outputs(const PlanArgs& a, const graph::Graph& g, const std::vector<std::string>& algos,
                      const std::vector<double>& bandwidths, const Solved& s, const NodeCosts& costs) {
@@ -190,13 +208,14 @@ Status write_outputs(const PlanArgs& a, const graph::Graph& g, const std::vector
     for (const auto& row : s.table) line.y.push_back(figure(row[k]));
     series.push_back(std::move(line));
   }
+  const std::vector<Marker> markers = plan_changes(g, bandwidths, s);
   if (a.obj() == partition::Objective::kThroughput) {
     return write_line_chart(a.svg, fmt::format("{}: pipelined throughput", g.name),
                             "uplink bandwidth (bit/s)", "predicted frames/s (1 / slowest stage)", bandwidths,
-                            true, series);
+                            true, series, markers);
   }
   return write_line_chart(a.svg, fmt::format("{}: end-to-end latency", g.name), "uplink bandwidth (bit/s)",
-                          "predicted latency (ms)", bandwidths, true, series);
+                          "predicted latency (ms)", bandwidths, true, series, markers);
 }
 
 void print_one_bandwidth(const graph::Graph& g, double bps, const std::vector<partition::Plan>& row) {
@@ -221,7 +240,7 @@ void print_one_bandwidth_throughput(const graph::Graph& g, double bps,
     fmt::print("{:<13} {:>8.2f} {:>10.2f} {:>9.2f} {:>10.2f} {:>9.2f} {:>8.2f} {:>6}  {:<34} {:>9.1f}{}\n",
                p.algo, figure(p), ms_from_ns(partition::bottleneck_ns(b)), ms_from_ns(b.edge_ns),
                ms_from_ns(b.uplink_ns), ms_from_ns(b.cloud_ns), ms_from_ns(b.downlink_ns),
-               p.edge_nodes.size(), short_list(g, p.cut_values), p.solve_us, flags(p));
+               p.edge_nodes.size(), cut_list(g, p), p.solve_us, flags(p));
   }
 }
 

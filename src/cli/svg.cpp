@@ -8,9 +8,32 @@
 
 namespace edgecut::cli {
 
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 Status write_line_chart(const std::string& path, const std::string& title, const std::string& x_label,
                         const std::string& y_label, const std::vector<double>& x, bool log_x,
-                        const std::vector<Series>& series) {
+                        const std::vector<Series>& series, const std::vector<Marker>& markers) {
   std::ofstream out(path);
   if (!out) return error(Code::kIo, "{}: cannot open for writing", path);
   const double W = 900, H = 520, L = 80, R = 180, T = 50, B = 60;
@@ -31,7 +54,7 @@ Status write_line_chart(const std::string& path, const std::string& title, const
       W, H);
   out << fmt::format("<rect width=\"{}\" height=\"{}\" fill=\"white\"/>\n", W, H);
   out << fmt::format("<text x=\"{}\" y=\"28\" font-size=\"16\" text-anchor=\"middle\">{}</text>\n",
-                     (W - R + L) / 2, title);
+                     (W - R + L) / 2, xml_escape(title));
   out << fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"black\"/>\n", L, H - B,
                      W - R);
   out << fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"black\"/>\n", L, T, H - B);
@@ -60,6 +83,14 @@ Status write_line_chart(const std::string& path, const std::string& title, const
   out << fmt::format(
       "<text x=\"18\" y=\"{0}\" text-anchor=\"middle\" transform=\"rotate(-90 18 {0})\">{1}</text>\n",
       (H - B + T) / 2, y_label);
+  for (const auto& m : markers) {
+    if (!(fx(m.x) >= x0 && fx(m.x) <= x1)) continue;
+    out << fmt::format(
+        "<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#999999\" "
+        "stroke-dasharray=\"4,3\"/><text x=\"{3:.1f}\" y=\"{4}\" font-size=\"10\" fill=\"#555555\" "
+        "transform=\"rotate(-90 {3:.1f} {4})\">{5}</text>\n",
+        px(m.x), T, H - B, px(m.x) + 11, H - B - 4, xml_escape(m.label));
+  }
   for (size_t si = 0; si < series.size(); ++si) {
     const char* color = kColors[si % 7];
     std::string pts;
@@ -71,7 +102,8 @@ Status write_line_chart(const std::string& path, const std::string& title, const
     out << fmt::format(
         "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" stroke-width=\"3\"/>"
         "<text x=\"{4}\" y=\"{5}\">{6}</text>\n",
-        W - R + 15, T + 20 * si + 10, W - R + 40, color, W - R + 46, T + 20 * si + 14, series[si].name);
+        W - R + 15, T + 20 * si + 10, W - R + 40, color, W - R + 46, T + 20 * si + 14,
+        xml_escape(series[si].name));
   }
   out << "</svg>\n";
   if (!out) return error(Code::kIo, "{}: write failed", path);

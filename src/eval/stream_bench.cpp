@@ -130,6 +130,41 @@ nlohmann::json to_json(const StreamRun& r) {
           {"testbed", r.mode}};
 }
 
+namespace {
+
+const StreamRun* find_run(const std::vector<StreamRun>& runs, const std::string& model, double mbps,
+                          const std::string& method) {
+  auto it = std::find_if(runs.begin(), runs.end(), [&](const StreamRun& r) {
+    return r.model == model && r.mbps == mbps && r.method == method;
+  });
+  return it == runs.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+double edge_cloud_ratio(const std::vector<StreamRun>& runs, const std::string& model, double mbps) {
+  const StreamRun* e = find_run(runs, model, mbps, "edge-only");
+  const StreamRun* c = find_run(runs, model, mbps, "cloud-only");
+  if (e == nullptr || c == nullptr || !e->pipelined || !c->pipelined || c->cloud_ms <= 0) return 0;
+  return e->edge_ms / c->cloud_ms;
+}
+
+std::string describe_speed_ratios(const std::vector<StreamRun>& runs, const StreamBenchOptions& o) {
+  std::string s;
+  for (const auto& model : o.models) {
+    for (double mbps : o.mbps) {
+      const double r = edge_cloud_ratio(runs, model, mbps);
+      if (r <= 0) continue;
+      s += fmt::format(
+          "edge:cloud speed ratio, {} at {:g} Mbit/s: {:.1f}x ({:.0f} ms whole model on the edge, "
+          "{:.0f} ms in the cloud, measured in the edge-only and cloud-only runs)\n",
+          model, mbps, r, find_run(runs, model, mbps, "edge-only")->edge_ms,
+          find_run(runs, model, mbps, "cloud-only")->cloud_ms);
+    }
+  }
+  return s;
+}
+
 std::string describe_stream_table(const std::vector<StreamRun>& runs, const StreamBenchOptions& o) {
   std::string s = fmt::format(
       "frames/s on the shaped link (edge {} of a core, cloud one core); pipelined runs "
@@ -163,6 +198,7 @@ std::string describe_stream_table(const std::vector<StreamRun>& runs, const Stre
                        dads > 0 ? ours / dads : 0);
     }
   }
+  s += describe_speed_ratios(runs, o);
   if (!runs.empty()) s += "testbed: " + runs.front().mode + "\n";
   return s;
 }

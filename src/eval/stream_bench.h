@@ -60,6 +60,12 @@ StreamRun summarise_stream_log(const std::vector<nlohmann::json>& log, double fr
 
 Expected<std::vector<StreamRun>> run_stream_bench(const StreamBenchOptions& options, std::ostream& progress);
 
+// Whole model on the edge over whole model in the cloud, from the edge-only
+// run's edge stage and the cloud-only run's cloud stage (0 without both).
+double edge_cloud_ratio(const std::vector<StreamRun>& runs, const std::string& model, double mbps);
+// One line per model and rate with that ratio (DESIGN.md asks for at least 10x).
+std::string describe_speed_ratios(const std::vector<StreamRun>& runs, const StreamBenchOptions& options);
+
 nlohmann::json to_json(const StreamRun& r);
 // The table: one line per model and rate, frames/s per method, ours / best baseline and ours / DADS.
 std::string describe_stream_table(const std::vector<StreamRun>& runs, const StreamBenchOptions& options);

@@ -67,6 +67,37 @@ TEST_F(Cli, InspectJsonContract) {
   EXPECT_NE(dot.find("cluster_"), std::string::npos);
 }
 
+// inspect --plan lays a plan over the model: every tensor the plan sends,
+// with the encoding the plan file chose, in the JSON, the text and the dot.
+TEST_F(Cli, InspectShowsAPlansCrossingTensorsAndEncodings) {
+  const std::string model = "zoo:resnet18@32/8";
+  auto cal = run_cli("calibrate " + model + " --source synthetic --frames 2 -o " + path("cal.json"));
+  ASSERT_EQ(cal.rc, 0) << cal.err;
+  auto plan = run_cli("plan " + model + " --calibration " + path("cal.json") +
+                      " --bandwidth 1Gbps --algo cloud-only -o " + path("plan.json"));
+  ASSERT_EQ(plan.rc, 0) << plan.err;
+  const auto file = nlohmann::json::parse(testing::slurp(path("plan.json")));
+  const auto& p = file["plans"][0];
+  ASSERT_FALSE(p["cut_value_names"].empty());
+  auto r = run_cli("inspect " + model + " --json --plan " + path("plan.json") + " --dot " + path("p.dot"));
+  ASSERT_EQ(r.rc, 0) << r.err;
+  const auto sends = nlohmann::json::parse(r.out)["plan"]["sends"];
+  ASSERT_EQ(sends.size(), p["cut_value_names"].size());
+  const std::string dot = testing::slurp(path("p.dot"));
+  auto text = run_cli("inspect " + model + " --plan " + path("plan.json"));
+  ASSERT_EQ(text.rc, 0) << text.err;
+  for (size_t i = 0; i < sends.size(); ++i) {
+    const std::string name = p["cut_value_names"][i], enc = p["cut_encodings"][i];
+    EXPECT_EQ(sends[i]["name"], name);
+    EXPECT_EQ(sends[i]["encoding"], enc);
+    EXPECT_NE(dot.find(name + " as " + enc), std::string::npos) << dot;
+    EXPECT_NE(text.out.find("encoded as " + enc), std::string::npos) << text.out;
+  }
+  EXPECT_NE(dot.find("#d62728"), std::string::npos);  // the crossing edges are drawn red
+  expect_clear_error(run_cli("inspect " + model + " --plan " + path("plan.json") + " --index 7"), "--index 7");
+  expect_clear_error(run_cli("inspect zoo:resnet18@64 --plan " + path("plan.json")), "plan.json");
+}
+
 TEST_F(Cli, PlanJsonContractAndAllAlgorithmsAgreeWhereExact) {
   auto r = run_cli("plan zoo:googlenet@96 --bandwidth 20Mbps --rtt 10ms --algo all --json");
   ASSERT_EQ(r.rc, 0) << r.err;
@@ -95,6 +126,9 @@ TEST_F(Cli, SweepWritesSvgAndEnvelope) {
   std::string svg = testing::slurp(path("s.svg"));
   EXPECT_NE(svg.find("<svg"), std::string::npos);
   EXPECT_NE(svg.find("polyline"), std::string::npos);
+  // Where qdmp's plan changes along the sweep, a dashed marker names it.
+  EXPECT_NE(svg.find("stroke-dasharray"), std::string::npos);
+  EXPECT_NE(svg.find("edge nodes"), std::string::npos);
 }
 
 TEST_F(Cli, ProfileEstimateRoundTripsIntoPlan) {

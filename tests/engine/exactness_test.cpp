@@ -16,8 +16,6 @@
 namespace edgecut::engine::testing {
 namespace {
 
-constexpr int kPlans = 20;
-
 struct Summary {
   int plans = 0;
   int identical = 0;
@@ -25,15 +23,15 @@ struct Summary {
   float worst_diff = 0;
 };
 
-// Runs kPlans random closed plans (half of each generator mode) and checks
+// Runs `plans` random closed plans (half of each generator mode) and checks
 // each against `whole` bit for bit. A fresh executor per plan: the cache keeps
 // every prepared segment's weights, 40 segments of resnet50 would hold ~4 GB.
 Summary check_plans(const graph::Model& m, const std::vector<Tensor>& inputs,
-                    const std::vector<Tensor>& whole, uint32_t seed) {
+                    const std::vector<Tensor>& whole, uint32_t seed, int plans) {
   const Graph& g = m.graph;
   Summary s;
   std::mt19937_64 rng(seed);
-  for (int i = 0; i < kPlans; ++i) {
+  for (int i = 0; i < plans; ++i) {
     std::vector<NodeId> edge = random_closed_set(g, rng, i % 2);
     EXPECT_TRUE(check_predecessor_closed(g, edge).is_ok());
     auto exec = make_executor(m, "opencv", 2);
@@ -87,7 +85,7 @@ TEST_P(TorchvisionExactness, WholeMatchesTorchAndSplitsAreBitExact) {
   const float rel = max_abs_diff_to(whole[0], ref) / ref_max;
   EXPECT_LE(rel, 1e-4f) << name << ": OpenCV vs torch, max abs diff / max abs ref";
 
-  Summary s = check_plans(*model, inputs, whole, 1234);
+  Summary s = check_plans(*model, inputs, whole, 1234, sweep_plans(name));
   if (name == "googlenet" || name == "densenet121") {
     EXPECT_GE(s.max_crossing, 3) << "no plan cut through an inception / dense block";
   }
@@ -128,7 +126,7 @@ TEST_P(ZooExactness, SplitsAreBitExact) {
   ASSERT_TRUE(whole_id) << c.name << " (zoo models must run on OpenCV): " << whole_id.status().message();
   std::vector<Tensor> whole;
   ASSERT_TRUE((*exec)->run(*whole_id, inputs, &whole).is_ok());
-  Summary s = check_plans(*model, inputs, whole, 99);
+  Summary s = check_plans(*model, inputs, whole, 99, sweep_plans(c.name));
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf(
       "[ exact    ] zoo:%s@%d: %d nodes; %d/%d plans bit-identical, max %d crossing tensors (%.1f s)\n",

@@ -66,7 +66,8 @@ TEST_F(ExecCli, SplitThroughInceptionBlockIsBitIdentical) {
   }
   ASSERT_GE(crossing, 3);
   std::string plan = write_plan(g, edge, "plan.json");
-  CliResult r = run_cli_merged(fmt::format("exec zoo:googlenet@64 --engine opencv --plan {} --repeat 2 --json", plan));
+  CliResult r =
+      run_cli_merged(fmt::format("exec zoo:googlenet@64 --engine opencv --plan {} --repeat 2 --json", plan));
   ASSERT_EQ(r.rc, 0) << r.out;
   auto j = nlohmann::json::parse(r.out.substr(r.out.find('{')));
   EXPECT_TRUE(j["bit_identical"].get<bool>()) << r.out;

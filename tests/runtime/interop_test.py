@@ -36,7 +36,7 @@ import time
 
 SKIP = 77
 DEFAULT_MODELS = ["zoo:googlenet@96/4", "zoo:densenet121@64/4"]
-FIXTURE_MODELS = ["googlenet"]  # torchvision exports used when the fixture exists
+FIXTURE_MODELS = "googlenet"  # torchvision exports used when the fixture exists
 
 
 class Checker:
@@ -397,6 +397,8 @@ def main():
     ap.add_argument("--proto", required=True)
     ap.add_argument("--fixtures", default="")
     ap.add_argument("--models", default=",".join(DEFAULT_MODELS))
+    ap.add_argument("--fixture-models", default=FIXTURE_MODELS,
+                    help="torchvision exports in --fixtures to test too (comma-separated; empty: none)")
     ap.add_argument("--random-plans", type=int, default=6)
     ap.add_argument("--seed", type=int, default=int(os.environ.get("EDGECUT_INTEROP_SEED", "1")))
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
@@ -408,7 +410,7 @@ def main():
     try:
         pb, _ = generate_stubs(args.proto, work)
         models = [m for m in args.models.split(",") if m]
-        for name in FIXTURE_MODELS:
+        for name in [m for m in args.fixture_models.split(",") if m]:
             path = os.path.join(args.fixtures, name + ".onnx")
             if args.fixtures and os.path.exists(path):
                 models.append(path)
