@@ -125,6 +125,11 @@ int run_run(const RunArgs& a) {
   if (!client) return report_error("run", client.status());
   out << fmt::format("  {} candidate plan(s) prepared (heads here, tails on the server); rtt {:.2f} ms\n",
                      (*client)->controller().candidates().size(), (*client)->controller().rtt_ms());
+  if (opts.control.throughput) {
+    const auto cost = (*client)->send_cost();
+    out << fmt::format("  sending costs the edge stage {:.2f} ms per request + {:.2f} ms per MB (measured)\n",
+                       cost.per_request_ms, cost.per_mb_ms);
+  }
   runtime::RunOptions ro;
   ro.fps = a.fps;
   ro.log_path = a.log;

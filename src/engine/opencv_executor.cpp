@@ -118,14 +118,7 @@ OpenCvExecutor::~OpenCvExecutor() = default;
 
 OpenCvExecutor::Segment* OpenCvExecutor::get(SegmentId id) const { return segments_.get(id); }
 
-const graph::SegmentInfo& OpenCvExecutor::info(SegmentId id) const {
-  Segment* s = get(id);
-  if (s == nullptr) {
-    static const graph::SegmentInfo kEmpty;  // precondition violated; do not crash
-    return kEmpty;
-  }
-  return s->info;
-}
+const graph::SegmentInfo& OpenCvExecutor::info(SegmentId id) const { return segments_.info(id); }
 
 Status OpenCvExecutor::map_cv_error(const std::string& what, const char* stage) const {
   const graph::Graph& g = model_.graph;

@@ -24,6 +24,7 @@
 #include "common/status.h"
 #include "exec/executor.h"
 #include "graph/graph.h"
+#include "graph/segment.h"
 
 namespace edgecut::engine {
 
@@ -52,6 +53,14 @@ class SegmentCache {
     segments_.push_back(std::move(seg));
     ids_.emplace(std::move(key), id);
     return id;
+  }
+
+  // The segment's graph::SegmentInfo (Segment::info); an empty one for an id
+  // this cache did not hand out (a violated precondition must not crash).
+  const graph::SegmentInfo& info(exec::SegmentId id) const {
+    static const graph::SegmentInfo kEmpty;
+    const Segment* s = get(id);
+    return s == nullptr ? kEmpty : s->info;
   }
 
   // nullptr for an id this cache did not hand out.

@@ -23,6 +23,17 @@ Expected<std::vector<Tensor>> pick(const graph::Graph& g, const std::vector<grap
 Expected<std::vector<Tensor>> random_tensors(const graph::Graph& g, const std::vector<graph::ValueId>& values,
                                              uint64_t seed);
 
+// Inputs for running segment `nodes` on its own (profiling): random_tensors
+// when every input is float32; otherwise (an int64 shape or index tensor that
+// random numbers would make meaningless, as inside ViT's attention) the real
+// values, from running the segment's ancestors on random graph inputs once.
+// Fails when those ancestors include a node of the segment (a segment that
+// is not convex). O(V + E) plus, for non-float inputs, one run of the
+// ancestors (prepared on `ex`, so they stay in its cache).
+Expected<std::vector<Tensor>> segment_inputs(Executor& ex, const graph::Graph& g,
+                                             const std::vector<graph::NodeId>& nodes,
+                                             const std::vector<graph::ValueId>& inputs, uint64_t seed);
+
 // Zero tensors of each value's dtype and shape (engines' first run on
 // prepare, which finds what the engine cannot run before a frame does).
 Expected<std::vector<Tensor>> zero_tensors(const graph::Graph& g, const std::vector<graph::ValueId>& values);

@@ -13,7 +13,9 @@ const std::vector<std::string>& algorithm_names() {
   return kNames;
 }
 
-Expected<Plan> solve(const std::string& algo, const CostModel& cm, const Network& net, int brute_limit) {
+namespace {
+
+Status check_solve_args(const std::string& algo, const CostModel& cm, const Network& net, int brute_limit) {
   if (!(net.uplink_bps > 0) || !(net.down_bps() > 0)) {
     return error(Code::kInvalidArgument, "bandwidth must be positive, got {} bps", net.uplink_bps);
   }
@@ -21,6 +23,13 @@ Expected<Plan> solve(const std::string& algo, const CostModel& cm, const Network
     return error(Code::kInvalidArgument, "brute force is limited to {} nodes; '{}' has {}", brute_limit,
                  cm.graph().name, cm.num_nodes());
   }
+  return Status::ok();
+}
+
+}  // namespace
+
+Expected<Plan> solve(const std::string& algo, const CostModel& cm, const Network& net, int brute_limit) {
+  EDGECUT_RETURN_IF_ERROR(check_solve_args(algo, cm, net, brute_limit));
   auto t0 = std::chrono::steady_clock::now();
   Rates rates = cm.rates(net);
   Plan p;
@@ -64,13 +73,7 @@ Expected<Plan> solve(const std::string& algo, const CostModel& cm, const Network
     p.claimed_ns = bottleneck_ns(p.predicted);
     return p;
   }
-  if (!(net.uplink_bps > 0) || !(net.down_bps() > 0)) {
-    return error(Code::kInvalidArgument, "bandwidth must be positive, got {} bps", net.uplink_bps);
-  }
-  if (algo == "brute" && cm.num_nodes() > brute_limit) {
-    return error(Code::kInvalidArgument, "brute force is limited to {} nodes; '{}' has {}", brute_limit,
-                 cm.graph().name, cm.num_nodes());
-  }
+  EDGECUT_RETURN_IF_ERROR(check_solve_args(algo, cm, net, brute_limit));
   auto t0 = std::chrono::steady_clock::now();
   Rates rates = cm.rates(net);
   Plan p;

@@ -23,8 +23,8 @@ Expected<int> SegmentTimer::add(const std::vector<graph::NodeId>& nodes, std::st
   s.group = group >= 0 ? group : -1 - static_cast<int>(segs_.size());
   s.label = std::move(label);
   s.cost_ms = std::max(cost_ms, 1e-3);
-  EDGECUT_ASSIGN_OR_RETURN(s.inputs,
-                           exec::random_tensors(*g_, ex_->info(id).inputs, seed_ + 7919 * segs_.size()));
+  EDGECUT_ASSIGN_OR_RETURN(
+      s.inputs, exec::segment_inputs(*ex_, *g_, nodes, ex_->info(id).inputs, seed_ + 7919 * segs_.size()));
   segs_.push_back(std::move(s));
   layer_.push_back(0);
   return static_cast<int>(segs_.size()) - 1;

@@ -6,7 +6,8 @@
 // alike and differences stay meaningful; each time is a quantile (median by
 // default) of `repeat` runs; groups with a member whose spread (relative IQR)
 // exceeds max_spread get up to max_retries more batches of rounds. Inputs are
-// random N(0, 1) tensors.
+// random N(0, 1) tensors, or real values where a segment reads a non-float
+// tensor (exec::segment_inputs).
 //
 // Pairing: the machine's speed drifts by up to 40% within seconds, so
 // segments that must be compared (a prefix and its suffix; a plan's head,

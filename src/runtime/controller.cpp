@@ -115,6 +115,7 @@ Status Controller::rebuild() {
     partition::ThroughputSolver solver(cm);
     auto env = partition::Envelope::build_throughput(solver, net, o_.min_bps, o_.max_bps);
     for (const auto& piece : env.pieces()) add(describe(piece.plan.edge_nodes, "throughput"));
+    add(describe(graph::all_nodes(g), "edge-only"));  // sends nothing: no send cost (set_send_cost)
     return Status::ok();
   }
   if (o_.algo == "qdmp") {
@@ -173,8 +174,15 @@ Prediction Controller::predict(int plan, double bps, bool corrected) const {
     p.down_ms = 8e3 * static_cast<double>(c.down_bytes) / (bps * o_.downlink_ratio);
   }
   p.total_ms = p.edge_ms + p.cloud_ms + p.up_ms + p.rtt_ms + p.down_ms;
-  p.period_ms = std::max({p.edge_ms, p.cloud_ms, p.up_ms, p.down_ms});
+  const double send_ms =
+      o_.throughput && c.has_cloud() ? send_request_ms_ + send_byte_ms_ * static_cast<double>(c.up_bytes) : 0;
+  p.period_ms = std::max({p.edge_ms + send_ms, p.cloud_ms, p.up_ms, p.down_ms});
   return p;
+}
+
+void Controller::set_send_cost(double per_request_ms, double per_byte_ms) {
+  send_request_ms_ = std::max(0.0, per_request_ms);
+  send_byte_ms_ = std::max(0.0, per_byte_ms);
 }
 
 int Controller::choose(double bps, int current) const {

@@ -11,6 +11,11 @@
 // on a log-spaced bandwidth grid, looked up at the nearest grid point, so a
 // baseline behaves at run time exactly as it decides.
 //
+// Pipelined (throughput), the period is the slowest of edge, up, cloud and
+// down, the edge stage including the CPU that sending takes there
+// (set_send_cost). The exact solver does not see that term; the candidates
+// are its envelope plus edge-only, and choose() compares them with it.
+//
 // Hysteresis: a frame keeps the current plan unless another is predicted
 // faster by more than `hysteresis` (relative) at the current estimate, so
 // noise in the estimate does not make the plan flap. choose() is O(plans).
@@ -95,6 +100,14 @@ class Controller {
   // at start) and rebuilds the candidates.
   Status calibrate(double edge_factor, double cloud_factor);
   void set_rtt(double rtt_ms) { rtt_ms_ = rtt_ms; }
+  // What sending costs the edge's own CPU, in wall ms of its edge stage:
+  // per request plus per byte (gRPC framing, copies, syscalls; measured at
+  // start, EdgeClient::calibrate). Pipelined, the sender shares the edge's
+  // CPU with the head, so a plan that sends has a longer edge stage than
+  // its head alone: predict() adds it there in throughput mode, where a
+  // split that saves a node or two of head time can otherwise look better
+  // than edge-only and run slower (issue 11, googlenet at 5 Mbit/s).
+  void set_send_cost(double per_request_ms, double per_byte_ms);
   // Sums of the profiles' times over all nodes.
   double total_edge_ms() const;
   double total_cloud_ms() const;
@@ -119,9 +132,10 @@ class Controller {
   double rtt_ms_ = 0;
   bool maybe_rebuild();
 
-  double fe_ = 1, fc_ = 1;  // fc_ = fcc_ * (1 + queue_)
-  double fcc_ = 1;          // cloud compute drift
-  double queue_ = 0;        // cloud queue wait / compute time (EWMA)
+  double send_request_ms_ = 0, send_byte_ms_ = 0;  // set_send_cost
+  double fe_ = 1, fc_ = 1;                         // fc_ = fcc_ * (1 + queue_)
+  double fcc_ = 1;                                 // cloud compute drift
+  double queue_ = 0;                               // cloud queue wait / compute time (EWMA)
   double built_fe_ = 1, built_fc_ = 1;
   std::vector<Candidate> candidates_;  // only grows: indices stay valid across rebuilds
   std::vector<int> active_;            // candidates of the current build

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <random>
 
 #include "graph/segment.h"
@@ -146,23 +147,63 @@ Status EdgeClient::prepare_new_plans() {
   return Status::ok();
 }
 
+namespace {
+
+// CPU time of this process, all threads (the engine's, gRPC's), in ms.
+double process_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+}  // namespace
+
 Status EdgeClient::calibrate() {
   // The profiles may be estimates or minutes old: time the whole model on
   // each side once (after a warm-up run) so the first frames plan with
   // today's speeds; the running corrections take it from there.
   EDGECUT_ASSIGN_OR_RETURN(std::vector<exec::Tensor> x,
                            exec::random_tensors(model_.graph, model_.graph.inputs, 1));
-  double edge_ms = 0, cloud_ms = 0;
+  double edge_ms = 0, edge_cpu_ms = 0, cloud_ms = 0, send_cpu_ms = 0;
   for (int i = 0; i < 2; ++i) {
     const auto t0 = Clock::now();
+    const double c0 = process_cpu_ms();
     EDGECUT_RETURN_IF_ERROR(run_whole(x).status());
     edge_ms = Millis(Clock::now() - t0).count();
+    edge_cpu_ms = process_cpu_ms() - c0;
+    const double c1 = process_cpu_ms();
     auto reply = client_->infer(options_.model_name, x, Millis(60000));
     if (!reply) return reply.status().with_context("calibrating the cloud with the whole model");
+    send_cpu_ms = process_cpu_ms() - c1;
     cloud_ms = reply->compute_ms;
   }
+  if (options_.control.throughput)
+    EDGECUT_RETURN_IF_ERROR(measure_send_cost(x, edge_ms, edge_cpu_ms, send_cpu_ms));
   return controller_.calibrate(edge_ms / std::max(controller_.total_edge_ms(), 1e-6),
                                cloud_ms / std::max(controller_.total_cloud_ms(), 1e-6));
+}
+
+// The edge CPU one request takes, from the CPU time of the whole model's call
+// (`big_cpu_ms` for the model's inputs) and of a one-byte probe, as a line in
+// bytes; turned into edge-stage wall time by the CPU share the head got
+// (CPU ms per wall ms of the whole model here: 0.1 under a 0.1-core quota).
+Status EdgeClient::measure_send_cost(const std::vector<exec::Tensor>& inputs, double edge_ms,
+                                     double edge_cpu_ms, double big_cpu_ms) {
+  EDGECUT_ASSIGN_OR_RETURN(exec::Tensor one, exec::Tensor::make("payload", graph::DType::kUInt8, {1}));
+  double small_cpu_ms = 0;
+  for (int i = 0; i < 2; ++i) {
+    const double c0 = process_cpu_ms();
+    auto reply = client_->infer(net::kProbeModel, {one}, Millis(10000));
+    if (!reply) return reply.status().with_context("timing what a request costs the edge");
+    small_cpu_ms = process_cpu_ms() - c0;
+  }
+  double big_bytes = 0;
+  for (const auto& t : inputs) big_bytes += static_cast<double>(t.bytes());
+  const double share = std::clamp(edge_cpu_ms / std::max(edge_ms, 1e-6), 0.01, 64.0);
+  const double per_byte = std::max(0.0, big_cpu_ms - small_cpu_ms) / std::max(1.0, big_bytes - 1);
+  controller_.set_send_cost(small_cpu_ms / share, per_byte / share);
+  send_cost_ = {small_cpu_ms / share, per_byte / share * 1e6};
+  return Status::ok();
 }
 
 double EdgeClient::estimate_bps() const {

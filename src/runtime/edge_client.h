@@ -107,6 +107,11 @@ class EdgeClient {
   double clock_s() const { return now_s(); }
 
   const Controller& controller() const { return controller_; }
+  // Throughput mode: what sending costs the edge stage (measured at start).
+  struct SendCost {
+    double per_request_ms = 0, per_mb_ms = 0;
+  };
+  SendCost send_cost() const { return send_cost_; }
   double estimate_bps() const;
   std::string executor_name() const { return executor_->name(); }
 
@@ -121,6 +126,8 @@ class EdgeClient {
   EdgeClient(const graph::Model& model, Controller controller, const EdgeOptions& options);
   Status prepare_new_plans();
   Status calibrate();
+  Status measure_send_cost(const std::vector<exec::Tensor>& inputs, double edge_ms, double edge_cpu_ms,
+                           double big_cpu_ms);
   Status load_tail(const Prepared& p);
   Status run_cloud(const Prepared& p, const std::vector<exec::Tensor>& pool, std::vector<exec::Tensor>* out,
                    FrameLog* log);
@@ -160,6 +167,7 @@ class EdgeClient {
   net::RttEstimator rtt_;
   net::ProbePacer pacer_;
   int64_t probe_scale_ = 1;  // frame thread only
+  SendCost send_cost_;
   std::atomic<bool> probing_{false};
   std::atomic<bool> cloud_down_{false};
   // Server load seen by the background thread or a refused call, for the

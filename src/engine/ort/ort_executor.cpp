@@ -83,14 +83,7 @@ OrtExecutor::~OrtExecutor() = default;
 
 OrtExecutor::Segment* OrtExecutor::get(SegmentId id) const { return segments_.get(id); }
 
-const graph::SegmentInfo& OrtExecutor::info(SegmentId id) const {
-  Segment* s = get(id);
-  if (s == nullptr) {
-    static const graph::SegmentInfo kEmpty;  // precondition violated; do not crash
-    return kEmpty;
-  }
-  return s->info;
-}
+const graph::SegmentInfo& OrtExecutor::info(SegmentId id) const { return segments_.info(id); }
 
 Expected<std::unique_ptr<OrtExecutor::Segment>> OrtExecutor::build(const std::vector<NodeId>& nodes) const {
   const graph::Graph& g = model_.graph;
