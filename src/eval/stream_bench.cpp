@@ -61,7 +61,11 @@ StreamRun summarise_stream_log(const std::vector<nlohmann::json>& log, double fr
   }
   r.frames = static_cast<int64_t>(t.size());
   if (t.size() >= 2) r.fps = static_cast<double>(t.size() - 1) / (t.back() - t.front());
-  for (const auto& [k, n] : plans) r.plan += fmt::format("{}{} x{}", r.plan.empty() ? "" : ", ", k, n);
+  int most = 0;
+  for (const auto& [k, n] : plans) {
+    r.plan += fmt::format("{}{} x{}", r.plan.empty() ? "" : ", ", k, n);
+    if (n > most) most = n, r.main_plan = k;
+  }
   if (r.pipelined && r.frames > 0) {
     const double n = static_cast<double>(r.frames);
     r.edge_ms = edge / n;
@@ -127,7 +131,7 @@ nlohmann::json to_json(const StreamRun& r) {
           {"pipelined", r.pipelined}, {"frames", r.frames},     {"fps", r.fps},
           {"bound_fps", r.bound_fps}, {"ratio", r.ratio},       {"edge_ms", r.edge_ms},
           {"up_ms", r.up_ms},         {"cloud_ms", r.cloud_ms}, {"plan", r.plan},
-          {"testbed", r.mode}};
+          {"main_plan", r.main_plan}, {"testbed", r.mode}};
 }
 
 namespace {
@@ -177,6 +181,7 @@ std::string describe_stream_table(const std::vector<StreamRun>& runs, const Stre
     for (double mbps : o.mbps) {
       s += fmt::format("{:<14} {:>5g}", model, mbps);
       double ours = 0, best_other = 0, dads = 0;
+      std::string ours_plan, best_plan;
       for (const auto& m : o.methods) {
         auto it = std::find_if(runs.begin(), runs.end(), [&](const StreamRun& r) {
           return r.model == model && r.mbps == mbps && r.method == m;
@@ -188,14 +193,15 @@ std::string describe_stream_table(const std::vector<StreamRun>& runs, const Stre
         s += it->pipelined ? fmt::format(" {:>8.2f} ({:>3.0f}%) ", it->fps, it->ratio * 100)
                            : fmt::format(" {:>17.2f}", it->fps);
         if (m == "ours") {
-          ours = it->fps;
-        } else {
-          best_other = std::max(best_other, it->fps);
+          ours = it->fps, ours_plan = it->main_plan;
+        } else if (it->fps > best_other) {
+          best_other = it->fps, best_plan = it->main_plan;
         }
         if (m == "dads") dads = it->fps;
       }
-      s += fmt::format(" {:>8.2f}x {:>8.2f}x\n", best_other > 0 ? ours / best_other : 0,
-                       dads > 0 ? ours / dads : 0);
+      s += fmt::format(
+          " {:>8.2f}x {:>8.2f}x{}\n", best_other > 0 ? ours / best_other : 0, dads > 0 ? ours / dads : 0,
+          !ours_plan.empty() && ours_plan == best_plan ? "  (ours ran the best baseline's plan)" : "");
     }
   }
   s += describe_speed_ratios(runs, o);

@@ -49,7 +49,8 @@ struct StreamRun {
   double fps = 0, bound_fps = 0, ratio = 0;
   double edge_ms = 0, up_ms = 0, cloud_ms = 0;  // busy per frame
   std::string plan;
-  std::string mode;  // the testbed's description
+  std::string main_plan;  // the plan most frames ran ("175 edge nodes")
+  std::string mode;       // the testbed's description
 };
 
 // The `edgecut run` arguments of a method.
@@ -67,7 +68,9 @@ double edge_cloud_ratio(const std::vector<StreamRun>& runs, const std::string& m
 std::string describe_speed_ratios(const std::vector<StreamRun>& runs, const StreamBenchOptions& options);
 
 nlohmann::json to_json(const StreamRun& r);
-// The table: one line per model and rate, frames/s per method, ours / best baseline and ours / DADS.
+// The table: one line per model and rate, frames/s per method, ours / best
+// baseline and ours / DADS; "same plan" where ours ran the plan the best
+// baseline ran (the ratio then measures the machine's noise, not a method).
 std::string describe_stream_table(const std::vector<StreamRun>& runs, const StreamBenchOptions& options);
 
 }  // namespace edgecut::eval

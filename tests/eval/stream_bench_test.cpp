@@ -32,6 +32,7 @@ TEST(StreamBench, SummaryGivesRateStagesAndBound) {
   EXPECT_NEAR(r.bound_fps, 5.0, 1e-9);
   EXPECT_NEAR(r.ratio, 0.4, 1e-9);
   EXPECT_EQ(r.plan, "3 edge nodes x11");
+  EXPECT_EQ(r.main_plan, "3 edge nodes");
 }
 
 TEST(StreamBench, EdgeCloudRatioNeedsBothWholeModelRuns) {
@@ -57,6 +58,30 @@ TEST(StreamBench, EdgeCloudRatioNeedsBothWholeModelRuns) {
   EXPECT_EQ(edge_cloud_ratio(runs, "zoo:googlenet", 50), 0);
   EXPECT_NE(describe_speed_ratios(runs, o).find("16.0x"), std::string::npos);
   EXPECT_NE(describe_stream_table(runs, o).find("edge:cloud speed ratio"), std::string::npos);
+}
+
+TEST(StreamBench, TableSaysWhenOursRanTheBestBaselinesPlan) {
+  StreamBenchOptions o;
+  o.models = {"m"};
+  o.mbps = {5};
+  o.methods = {"dads", "ours"};
+  auto run = [](const std::string& method, double fps, const std::string& plan) {
+    StreamRun r;
+    r.model = "m";
+    r.mbps = 5;
+    r.method = method;
+    r.fps = fps;
+    r.main_plan = plan;
+    return r;
+  };
+  const std::string same =
+      describe_stream_table({run("dads", 2.0, "9 edge nodes"), run("ours", 1.9, "9 edge nodes")}, o);
+  EXPECT_NE(same.find("0.95x"), std::string::npos) << same;
+  EXPECT_NE(same.find("ours ran the best baseline's plan"), std::string::npos) << same;
+  const std::string other =
+      describe_stream_table({run("dads", 2.0, "9 edge nodes"), run("ours", 3.0, "4 edge nodes")}, o);
+  EXPECT_NE(other.find("1.50x"), std::string::npos) << other;
+  EXPECT_EQ(other.find("best baseline's plan"), std::string::npos) << other;
 }
 
 }  // namespace
