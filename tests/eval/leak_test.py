@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """LeakSanitizer on a short load run (issue 12's soak, under the sanitizer
-build): `edgecut bench load` with 4 clients for 20 s against its own
+build): `edgecut bench load` with 4 clients for 10 s against its own
 `edgecut serve`, both built with ASan and run with detect_leaks=1. The server
 stops on SIGTERM and must exit 0: a leak makes LSan exit 23, and bench load
 then fails naming the server's log; a leak in the clients fails bench load
@@ -16,7 +16,7 @@ import sys
 def main():
     edgecut = sys.argv[1]
     model = sys.argv[2] if len(sys.argv) > 2 else "zoo:googlenet@64/4"
-    args = [edgecut, "bench", "load", model, "--clients", "4", "--duration", "20s", "--quiet", "--json"]
+    args = [edgecut, "bench", "load", model, "--clients", "4", "--duration", "10s", "--quiet", "--json"]
     r = subprocess.run(args, capture_output=True, text=True, timeout=600)
     if r.returncode != 0:
         print(f"FAIL: {' '.join(args)}: exit {r.returncode}\n{r.stderr[-6000:]}")
