@@ -126,9 +126,9 @@ int run_run(const RunArgs& a) {
   out << fmt::format("  {} candidate plan(s) prepared (heads here, tails on the server); rtt {:.2f} ms\n",
                      (*client)->controller().candidates().size(), (*client)->controller().rtt_ms());
   if (opts.control.throughput) {
-    const auto cost = (*client)->send_cost();
+    const runtime::Controller& c = (*client)->controller();
     out << fmt::format("  sending costs the edge stage {:.2f} ms per request + {:.2f} ms per MB (measured)\n",
-                       cost.per_request_ms, cost.per_mb_ms);
+                       c.send_request_ms(), c.send_byte_ms() * 1e6);
   }
   runtime::RunOptions ro;
   ro.fps = a.fps;

@@ -144,26 +144,30 @@ const StreamRun* find_run(const std::vector<StreamRun>& runs, const std::string&
   return it == runs.end() ? nullptr : &*it;
 }
 
+// The edge-only run's edge stage over the cloud-only run's cloud stage.
+double ratio_of(const StreamRun* e, const StreamRun* c) {
+  if (e == nullptr || c == nullptr || !e->pipelined || !c->pipelined || c->cloud_ms <= 0) return 0;
+  return e->edge_ms / c->cloud_ms;
+}
+
 }  // namespace
 
 double edge_cloud_ratio(const std::vector<StreamRun>& runs, const std::string& model, double mbps) {
-  const StreamRun* e = find_run(runs, model, mbps, "edge-only");
-  const StreamRun* c = find_run(runs, model, mbps, "cloud-only");
-  if (e == nullptr || c == nullptr || !e->pipelined || !c->pipelined || c->cloud_ms <= 0) return 0;
-  return e->edge_ms / c->cloud_ms;
+  return ratio_of(find_run(runs, model, mbps, "edge-only"), find_run(runs, model, mbps, "cloud-only"));
 }
 
 std::string describe_speed_ratios(const std::vector<StreamRun>& runs, const StreamBenchOptions& o) {
   std::string s;
   for (const auto& model : o.models) {
     for (double mbps : o.mbps) {
-      const double r = edge_cloud_ratio(runs, model, mbps);
+      const StreamRun* e = find_run(runs, model, mbps, "edge-only");
+      const StreamRun* c = find_run(runs, model, mbps, "cloud-only");
+      const double r = ratio_of(e, c);
       if (r <= 0) continue;
       s += fmt::format(
           "edge:cloud speed ratio, {} at {:g} Mbit/s: {:.1f}x ({:.0f} ms whole model on the edge, "
           "{:.0f} ms in the cloud, measured in the edge-only and cloud-only runs)\n",
-          model, mbps, r, find_run(runs, model, mbps, "edge-only")->edge_ms,
-          find_run(runs, model, mbps, "cloud-only")->cloud_ms);
+          model, mbps, r, e->edge_ms, c->cloud_ms);
     }
   }
   return s;
@@ -183,10 +187,8 @@ std::string describe_stream_table(const std::vector<StreamRun>& runs, const Stre
       double ours = 0, best_other = 0, dads = 0;
       std::string ours_plan, best_plan;
       for (const auto& m : o.methods) {
-        auto it = std::find_if(runs.begin(), runs.end(), [&](const StreamRun& r) {
-          return r.model == model && r.mbps == mbps && r.method == m;
-        });
-        if (it == runs.end()) {
+        const StreamRun* it = find_run(runs, model, mbps, m);
+        if (it == nullptr) {
           s += fmt::format(" {:>17}", "-");
           continue;
         }

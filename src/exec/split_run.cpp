@@ -51,34 +51,18 @@ Expected<std::vector<Tensor>> random_tensors(const graph::Graph& g, const std::v
   return out;
 }
 
-namespace {
-
-// Every node that some value in `values` transitively depends on (as a mask).
-std::vector<char> ancestors(const graph::Graph& g, const std::vector<graph::ValueId>& values) {
-  std::vector<char> in(static_cast<size_t>(g.num_nodes()), 0);
-  std::vector<graph::NodeId> stack;
-  auto push = [&](graph::ValueId x) {
-    const graph::NodeId u = g.values[x].producer;
-    if (u != graph::kNoNode && !in[u]) in[u] = 1, stack.push_back(u);
-  };
-  for (graph::ValueId x : values) push(x);
-  while (!stack.empty()) {
-    const graph::NodeId v = stack.back();
-    stack.pop_back();
-    for (graph::ValueId x : g.activation_inputs(v)) push(x);
-  }
-  return in;
-}
-
-}  // namespace
-
 Expected<std::vector<Tensor>> segment_inputs(Executor& ex, const graph::Graph& g,
                                              const std::vector<graph::NodeId>& nodes,
                                              const std::vector<graph::ValueId>& inputs, uint64_t seed) {
   bool all_float = true;
   for (graph::ValueId x : inputs) all_float &= g.values[x].dtype == DType::kFloat;
   if (all_float) return random_tensors(g, inputs, seed);
-  const std::vector<char> head = ancestors(g, inputs);
+  // The segment's inputs' producers and everything they depend on.
+  std::vector<char> head(static_cast<size_t>(g.num_nodes()), 0);
+  for (graph::ValueId x : inputs) {
+    if (g.values[x].producer != graph::kNoNode) head[g.values[x].producer] = 1;
+  }
+  head = graph::predecessor_closure(g, std::move(head));
   for (graph::NodeId v : nodes) {
     if (head[v]) {
       return error(Code::kUnsupported, "{}: segment of node '{}' feeds its own inputs; cannot compute them",

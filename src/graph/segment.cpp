@@ -20,6 +20,18 @@ std::vector<char> node_mask(const Graph& g, const std::vector<NodeId>& nodes) {
   return in;
 }
 
+std::vector<char> predecessor_closure(const Graph& g, std::vector<char> mask) {
+  // g.topo lists producers before consumers: one sweep from the back sees
+  // every consumer before the producers it marks.
+  for (auto it = g.topo.rbegin(); it != g.topo.rend(); ++it) {
+    if (!mask[*it]) continue;
+    for (ValueId x : g.activation_inputs(*it)) {
+      if (g.values[x].producer != kNoNode) mask[g.values[x].producer] = 1;
+    }
+  }
+  return mask;
+}
+
 std::vector<NodeId> mask_nodes(const std::vector<char>& mask) {
   std::vector<NodeId> out;
   for (NodeId v = 0; v < static_cast<NodeId>(mask.size()); ++v) {

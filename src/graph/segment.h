@@ -34,6 +34,10 @@ SegmentInfo describe_segment(const Graph& g, const std::vector<NodeId>& nodes);
 // and an input it reads whose producer is missing from `nodes`. O(V + E).
 Status check_predecessor_closed(const Graph& g, const std::vector<NodeId>& nodes);
 
+// The smallest predecessor-closed superset of `mask`: every node an
+// activation of a masked node depends on, transitively. O(V + E).
+std::vector<char> predecessor_closure(const Graph& g, std::vector<char> mask);
+
 // Membership mask (size N) <-> ascending id list.
 std::vector<char> node_mask(const Graph& g, const std::vector<NodeId>& nodes);
 std::vector<NodeId> mask_nodes(const std::vector<char>& mask);

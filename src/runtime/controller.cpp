@@ -147,14 +147,7 @@ Status Controller::rebuild() {
         repaired |= u != graph::kNoNode && !mask[u];
       }
     }
-    if (repaired) {  // reverse topological sweep: mark every ancestor of an edge node
-      for (auto it = g.topo.rbegin(); it != g.topo.rend(); ++it) {
-        if (!mask[*it]) continue;
-        for (graph::ValueId x : g.activation_inputs(*it)) {
-          if (g.values[x].producer != graph::kNoNode) mask[g.values[x].producer] = 1;
-        }
-      }
-    }
+    if (repaired) mask = graph::predecessor_closure(g, std::move(mask));
     Candidate c = describe(graph::mask_nodes(mask), fmt::format("{}@{:.3g}Mbps", o_.algo, bps / 1e6));
     c.repaired = repaired;
     grid_bps_.push_back(bps);

@@ -108,6 +108,8 @@ class Controller {
   // split that saves a node or two of head time can otherwise look better
   // than edge-only and run slower (issue 11, googlenet at 5 Mbit/s).
   void set_send_cost(double per_request_ms, double per_byte_ms);
+  double send_request_ms() const { return send_request_ms_; }
+  double send_byte_ms() const { return send_byte_ms_; }
   // Sums of the profiles' times over all nodes.
   double total_edge_ms() const;
   double total_cloud_ms() const;

@@ -202,7 +202,6 @@ Status EdgeClient::measure_send_cost(const std::vector<exec::Tensor>& inputs, do
   const double share = std::clamp(edge_cpu_ms / std::max(edge_ms, 1e-6), 0.01, 64.0);
   const double per_byte = std::max(0.0, big_cpu_ms - small_cpu_ms) / std::max(1.0, big_bytes - 1);
   controller_.set_send_cost(small_cpu_ms / share, per_byte / share);
-  send_cost_ = {small_cpu_ms / share, per_byte / share * 1e6};
   return Status::ok();
 }
 

@@ -107,11 +107,6 @@ class EdgeClient {
   double clock_s() const { return now_s(); }
 
   const Controller& controller() const { return controller_; }
-  // Throughput mode: what sending costs the edge stage (measured at start).
-  struct SendCost {
-    double per_request_ms = 0, per_mb_ms = 0;
-  };
-  SendCost send_cost() const { return send_cost_; }
   double estimate_bps() const;
   std::string executor_name() const { return executor_->name(); }
 
@@ -167,7 +162,6 @@ class EdgeClient {
   net::RttEstimator rtt_;
   net::ProbePacer pacer_;
   int64_t probe_scale_ = 1;  // frame thread only
-  SendCost send_cost_;
   std::atomic<bool> probing_{false};
   std::atomic<bool> cloud_down_{false};
   // Server load seen by the background thread or a refused call, for the
