@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(
-  build-essential cmake clang-format ccache
+  build-essential cmake clang-format ccache lld    # lld: links the test build in a quarter of the time
   clang libclang-rt-14-dev                        # scripts/fuzz.sh: libFuzzer targets in fuzz/
   libgrpc++-dev protobuf-compiler-grpc            # KServe v2 protocol (net/)
   libonnx-dev libprotobuf-dev protobuf-compiler   # ONNX protobuf + shape inference

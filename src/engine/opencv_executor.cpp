@@ -193,32 +193,22 @@ Expected<SegmentId> OpenCvExecutor::prepare(const std::vector<NodeId>& nodes) {
 Status OpenCvExecutor::forward(Segment& s, const std::vector<Tensor>& inputs, std::vector<Tensor>* outputs,
                                bool first_run) const {
   const graph::Graph& g = model_.graph;
+  EDGECUT_ASSIGN_OR_RETURN(std::vector<const Tensor*> given, exec::match_inputs(g, s.info.inputs, inputs));
   std::vector<cv::Mat> blobs;
-  std::vector<std::string> names;
-  for (ValueId x : s.info.inputs) {
-    const graph::Value& val = g.values[x];
-    auto it =
-        std::find_if(inputs.begin(), inputs.end(), [&](const Tensor& t) { return t.name() == val.name; });
-    if (it == inputs.end()) {
-      return error(Code::kInvalidArgument, "{}: segment input '{}' was not given", g.name, val.name);
+  for (const Tensor* t : given) {
+    if (t->dtype() != DType::kFloat) {
+      return error(Code::kUnsupported, "{}: input '{}' is {}; the OpenCV engine takes float32 inputs only",
+                   g.name, t->name(), graph::dtype_name(t->dtype()));
     }
-    if (it->dtype() != DType::kFloat || it->shape() != val.shape) {
-      return error(Code::kInvalidArgument,
-                   "{}: input '{}' is {} of shape {}, but the model expects {} of shape {}", g.name, val.name,
-                   graph::dtype_name(it->dtype()), shape_str(it->shape()), graph::dtype_name(val.dtype),
-                   shape_str(val.shape));
-    }
-    std::vector<int> sizes(val.shape.begin(), val.shape.end());
+    std::vector<int> sizes(t->shape().begin(), t->shape().end());
     if (sizes.empty()) sizes.push_back(1);
     // Wraps the caller's data without a copy; setInput copies it into the net.
-    blobs.emplace_back(static_cast<int>(sizes.size()), sizes.data(), CV_32F,
-                       const_cast<uint8_t*>(it->data()));
-    names.push_back(val.name);
+    blobs.emplace_back(static_cast<int>(sizes.size()), sizes.data(), CV_32F, const_cast<uint8_t*>(t->data()));
   }
   std::vector<cv::Mat> outs;
   try {
     set_opencv_threads(options_.threads);
-    for (size_t i = 0; i < blobs.size(); ++i) s.net.setInput(blobs[i], names[i]);
+    for (size_t i = 0; i < blobs.size(); ++i) s.net.setInput(blobs[i], given[i]->name());
     s.net.forward(outs, s.forward_names);
   } catch (const cv::Exception& e) {
     return first_run ? map_cv_error(e.what(), "run")

@@ -23,6 +23,27 @@ Expected<std::vector<Tensor>> pick(const graph::Graph& g, const std::vector<grap
   return out;
 }
 
+Expected<std::vector<const Tensor*>> match_inputs(const graph::Graph& g,
+                                                  const std::vector<graph::ValueId>& values,
+                                                  const std::vector<Tensor>& given) {
+  std::vector<const Tensor*> out;
+  out.reserve(values.size());
+  for (graph::ValueId x : values) {
+    const graph::Value& val = g.values[x];
+    const Tensor* t = find_tensor(given, val.name);
+    if (t == nullptr)
+      return error(Code::kInvalidArgument, "{}: segment input '{}' was not given", g.name, val.name);
+    if (t->dtype() != val.dtype || t->shape() != val.shape) {
+      return error(Code::kInvalidArgument,
+                   "{}: input '{}' is {} of shape [{}], but the model expects {} of shape [{}]", g.name,
+                   val.name, graph::dtype_name(t->dtype()), shape_str(t->shape()),
+                   graph::dtype_name(val.dtype), shape_str(val.shape));
+    }
+    out.push_back(t);
+  }
+  return out;
+}
+
 Expected<std::vector<Tensor>> zero_tensors(const graph::Graph& g, const std::vector<graph::ValueId>& values) {
   std::vector<Tensor> out;
   for (graph::ValueId x : values) {

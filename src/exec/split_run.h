@@ -18,6 +18,14 @@ const Tensor* find_tensor(const std::vector<Tensor>& pool, const std::string& na
 Expected<std::vector<Tensor>> pick(const graph::Graph& g, const std::vector<graph::ValueId>& values,
                                    const std::vector<Tensor>& pool);
 
+// An engine's view of a segment's inputs: for each of `values`, the tensor of
+// its name in `given`, checked against the graph's dtype and shape. Fails
+// (kInvalidArgument) naming the model, the tensor, what was given and what
+// the model expects. No copies. O(|values| x |given|).
+Expected<std::vector<const Tensor*>> match_inputs(const graph::Graph& g,
+                                                  const std::vector<graph::ValueId>& values,
+                                                  const std::vector<Tensor>& given);
+
 // Float32 tensors for `values`, N(0, 1) from a seeded generator, so runs
 // compare across processes. Fails on a value that is not float32.
 Expected<std::vector<Tensor>> random_tensors(const graph::Graph& g, const std::vector<graph::ValueId>& values,

@@ -28,10 +28,9 @@ struct Builder {
     const Rates rates = qdmp.cost_model().rates(n);
     Piece p{qdmp.solve(n, rates)};
     const CostModel& cm = qdmp.cost_model();
-    const Graph& g = cm.graph();
     const Breakdown& br = p.plan.predicted;
     p.a = static_cast<double>(br.edge_ns + br.cloud_ns + br.rtt_ns);
-    double up_bits = 0, down_bits = 0;
+    double up_bits = 0;
     // Each cut tensor's encoding is fixed along this plan's line: its codec
     // time is a constant, its encoded bytes the slope.
     for (ValueId x : p.plan.cut_values) {
@@ -39,12 +38,7 @@ struct Builder {
       up_bits += 8.0 * c.bytes;
       p.a += static_cast<double>(c.codec_ns);
     }
-    for (ValueId x : g.outputs) {
-      NodeId u = g.values[x].producer;
-      if (u != graph::kNoNode && !p.plan.on_edge[u])
-        down_bits += 8.0 * static_cast<double>(g.values[x].bytes);
-    }
-    p.b = 1e9 * (up_bits + down_bits / down_ratio);
+    p.b = 1e9 * (up_bits + result_bits(cm.graph(), p.plan) / down_ratio);
     return p;
   }
 
@@ -79,16 +73,16 @@ struct Builder {
 Envelope Envelope::build(Qdmp& qdmp, const Network& net, double lo_bps, double hi_bps) {
   const double down_ratio = net.downlink_bps > 0 ? net.downlink_bps / net.uplink_bps : 1.0;
   Builder b{qdmp, net, down_ratio};
-  Piece lo = b.solve_at(lo_bps);
-  Piece hi = b.solve_at(hi_bps);
-  // (start bandwidth, piece) pairs: piece i is optimal from its start to the next start.
-  std::vector<std::pair<double, Piece>> seq;
-  seq.emplace_back(lo_bps, lo);
-  b.refine(lo, hi, lo_bps, hi_bps, &seq);
-  Envelope env;
-  for (auto& [from, piece] : seq) env.append(from, std::move(piece.plan), piece.a, piece.b);
-  env.finish(hi_bps, b.solves);
-  return env;
+  return sweep(b, lo_bps, hi_bps);
+}
+
+double result_bits(const Graph& g, const Plan& plan) {
+  double bits = 0;
+  for (ValueId x : g.outputs) {
+    NodeId u = g.values[x].producer;
+    if (u != graph::kNoNode && !plan.on_edge[u]) bits += 8.0 * static_cast<double>(g.values[x].bytes);
+  }
+  return bits;
 }
 
 void Envelope::append(double from_bps, Plan plan, double a_ns, double b_ns_bps) {

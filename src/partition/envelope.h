@@ -52,10 +52,31 @@ class Envelope {
   // same line as the last one continues it.
   void append(double from_bps, Plan plan, double a_ns, double b_ns_bps);
   void finish(double hi_bps, int solves);
+  // Both builders' walk: the optimal pieces at lo and hi, then B::refine
+  // between them; B has solve_at(bps) -> piece {plan, a, b}, refine, solves.
+  template <class B>
+  static Envelope sweep(B& b, double lo_bps, double hi_bps);
 
   std::vector<EnvelopePiece> pieces_;  // ascending bandwidth
   std::vector<double> upper_;          // upper_[i] = pieces_[i].to_bps
   int solves_ = 0;
 };
+
+template <class B>
+Envelope Envelope::sweep(B& b, double lo_bps, double hi_bps) {
+  auto lo = b.solve_at(lo_bps);
+  auto hi = b.solve_at(hi_bps);
+  std::vector<std::pair<double, decltype(lo)>> seq;  // (start, piece): optimal until the next start
+  seq.emplace_back(lo_bps, lo);
+  b.refine(lo, hi, lo_bps, hi_bps, &seq);
+  Envelope env;
+  for (auto& [from, piece] : seq) env.append(from, std::move(piece.plan), piece.a, piece.b);
+  env.finish(hi_bps, b.solves);
+  return env;
+}
+
+// Bits per frame of the graph outputs a plan computes in the cloud (the
+// results sent back): the downlink term of both builders' lines.
+double result_bits(const Graph& g, const Plan& plan);
 
 }  // namespace edgecut::partition

@@ -9,10 +9,13 @@ namespace {
 
 struct TPiece {
   Plan plan;
-  double a = 0;  // ns: max(edge, cloud)
-  double b = 0;  // ns * bps: transfer period times bandwidth
-  double at(double bps) const { return std::max(a, b / bps); }
-  bool same(const TPiece& o) const { return a == o.a && b == o.b; }
+  double a = 0;     // ns: max(edge, cloud)
+  double b = 0;     // ns * bps: the slower transfer's period times bandwidth
+  double up = 0;    // ns * bps: uplink bits, x 1e9
+  double down = 0;  // ns * bps: downlink bits (at the uplink's bandwidth), x 1e9
+  double c = 0;     // ns: the cut tensors' codec time, paid in the uplink stage
+  double at(double bps) const { return std::max({a, c + up / bps, down / bps}); }
+  bool same(const TPiece& o) const { return a == o.a && up == o.up && down == o.down && c == o.c; }
 };
 
 struct TBuilder {
@@ -28,17 +31,21 @@ struct TBuilder {
     n.uplink_bps = bps;
     n.downlink_bps = bps * down_ratio;
     TPiece p{solver.solve(n)};
-    const Graph& g = solver.cost_model().graph();
     const Breakdown& br = p.plan.predicted;
     p.a = static_cast<double>(std::max(br.edge_ns, br.cloud_ns));
-    double up_bits = 0, down_bits = 0;
-    for (ValueId x : p.plan.cut_values) up_bits += 8.0 * static_cast<double>(g.values[x].bytes);
-    for (ValueId x : g.outputs) {
-      NodeId u = g.values[x].producer;
-      if (u != graph::kNoNode && !p.plan.on_edge[u])
-        down_bits += 8.0 * static_cast<double>(g.values[x].bytes);
+    // The uplink stage (CostModel::rates) encodes, sends and decodes each cut
+    // tensor as the plan's encoding does; along this plan's line that is fixed.
+    const CostModel& cm = solver.cost_model();
+    const Rates rates = cm.rates(n);
+    double up_bits = 0;
+    for (ValueId x : p.plan.cut_values) {
+      const CostModel::Crossing cr = cm.crossing(x, rates);
+      up_bits += 8.0 * cr.bytes;
+      p.c += static_cast<double>(cr.codec_ns);
     }
-    p.b = 1e9 * std::max(up_bits, down_bits / down_ratio);
+    p.up = 1e9 * up_bits;
+    p.down = 1e9 * result_bits(cm.graph(), p.plan) / down_ratio;
+    p.b = std::max(p.up, p.down);
     return p;
   }
 
@@ -81,15 +88,7 @@ Envelope Envelope::build_throughput(ThroughputSolver& solver, const Network& net
                                     double hi_bps, int max_solves) {
   const double down_ratio = net.downlink_bps > 0 ? net.downlink_bps / net.uplink_bps : 1.0;
   TBuilder b{solver, net, down_ratio, max_solves};
-  TPiece lo = b.solve_at(lo_bps);
-  TPiece hi = b.solve_at(hi_bps);
-  std::vector<std::pair<double, TPiece>> seq;
-  seq.emplace_back(lo_bps, lo);
-  b.refine(lo, hi, lo_bps, hi_bps, &seq);
-  Envelope env;
-  for (auto& [from, piece] : seq) env.append(from, std::move(piece.plan), piece.a, piece.b);
-  env.finish(hi_bps, b.solves);
-  return env;
+  return sweep(b, lo_bps, hi_bps);
 }
 
 }  // namespace edgecut::partition

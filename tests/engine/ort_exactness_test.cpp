@@ -26,6 +26,7 @@
 namespace edgecut::engine::testing {
 namespace {
 
+#ifdef EDGECUT_HAVE_ORT         // without ORT the test below only skips
 constexpr int kExactPlans = 6;  // exact mode, bit for bit (session creation dominates test time)
 constexpr int kExactLevel = 0;  // ORT_DISABLE_ALL: the exact mode
 
@@ -99,6 +100,7 @@ OrtSummary check_plans(const graph::Model& m, const EngineOptions& o, const std:
   }
   return s;
 }
+#endif
 
 class OrtExactness : public ::testing::TestWithParam<std::string> {};
 

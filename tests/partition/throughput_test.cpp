@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "partition/algorithms.h"
+#include "partition/envelope.h"
 #include "random_problem.h"
 
 namespace edgecut::partition {
@@ -85,6 +86,34 @@ TEST(Throughput, LargerRandomDagsNeverWorseThanDshOrTheBoundaries) {
       }
     }
   }
+}
+
+// The throughput envelope's plan at any bandwidth is as good as solving there,
+// with raw tensors and with encodings (whose codec time is paid in the uplink
+// stage, and whose encoded bytes set the slope).
+TEST(Throughput, EnvelopeGivesTheOptimumEverywhereWithAndWithoutEncodings) {
+  int off = 0, checks = 0;
+  for (uint64_t seed = 1; seed <= 300; ++seed) {
+    auto p = testing::random_problem(seed, 12);
+    auto cm = CostModel::create(p.g, p.te, p.tc);
+    ASSERT_TRUE(cm.has_value()) << cm.status().to_string();
+    if (seed % 2 == 0) cm->encodings = testing::random_encodings(p.g, seed);
+    ThroughputSolver solver(*cm);
+    Envelope env = Envelope::build_throughput(solver, p.net, 1e5, 1e9);
+    std::mt19937_64 rng(seed);
+    for (int k = 0; k < 10; ++k, ++checks) {
+      const double bps = std::pow(10.0, 5.0 + 4.0 * static_cast<double>(rng() % 10000) / 10000.0);
+      Network net = p.net;
+      net.uplink_bps = bps;
+      if (p.net.downlink_bps > 0) net.downlink_bps = bps * p.net.downlink_bps / p.net.uplink_bps;
+      const Rates rates = cm->rates(net);
+      const int64_t best = solver.solve(net, rates).objective_ns();
+      const int64_t got = bottleneck_ns(cm->evaluate(env.lookup(bps).plan.on_edge, rates));
+      off += got > best + best / 1000000 + 2;
+      EXPECT_LE(got, best + best / 1000000 + 2) << "seed " << seed << " bps " << bps;
+    }
+  }
+  EXPECT_EQ(off, 0) << "of " << checks;
 }
 
 }  // namespace

@@ -127,23 +127,10 @@ Expected<SegmentId> OrtExecutor::prepare(const std::vector<NodeId>& nodes) {
 Status OrtExecutor::forward(Segment& s, const std::vector<Tensor>& inputs, std::vector<Tensor>* outputs,
                             bool first_run) const {
   const graph::Graph& g = model_.graph;
+  EDGECUT_ASSIGN_OR_RETURN(std::vector<const Tensor*> given, exec::match_inputs(g, s.info.inputs, inputs));
   std::vector<Ort::Value> in;
-  in.reserve(s.info.inputs.size());
-  for (ValueId x : s.info.inputs) {
-    const graph::Value& val = g.values[x];
-    auto it =
-        std::find_if(inputs.begin(), inputs.end(), [&](const Tensor& t) { return t.name() == val.name; });
-    if (it == inputs.end()) {
-      return error(Code::kInvalidArgument, "{}: segment input '{}' was not given", g.name, val.name);
-    }
-    if (it->dtype() != val.dtype || it->shape() != val.shape) {
-      return error(Code::kInvalidArgument,
-                   "{}: input '{}' is {} of shape {}, but the model expects {} of shape {}", g.name, val.name,
-                   graph::dtype_name(it->dtype()), shape_text(it->shape()), graph::dtype_name(val.dtype),
-                   shape_text(val.shape));
-    }
-    in.push_back(input_value(*it));
-  }
+  in.reserve(given.size());
+  for (const Tensor* t : given) in.push_back(input_value(*t));
   std::vector<Ort::Value> out;
   try {
     out = s.session->Run(Ort::RunOptions{nullptr}, s.input_ptrs.data(), in.data(), in.size(),
