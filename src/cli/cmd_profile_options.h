@@ -4,9 +4,8 @@
 // cmd_bench_accuracy.cpp.
 #pragma once
 
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "common/cpu_limit.h"
 #include "profile/measure.h"
@@ -30,20 +29,23 @@ inline void add_measure_options(CLI::App* sub, MeasureArgs* a) {
   sub->add_option("--repeat", a->repeat, "Timed runs per segment (the median is kept)")
       ->capture_default_str()
       ->check(CLI::Range(1, 10000));
-  sub->add_option("--warmup", a->warmup, "Untimed runs per segment first")->capture_default_str()->check(
-      CLI::Range(0, 1000));
+  sub->add_option("--warmup", a->warmup, "Untimed runs per segment first")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
   sub->add_option("--max-spread", a->max_spread,
                   "Re-measure segments whose relative inter-quartile range exceeds this")
       ->capture_default_str();
   sub->add_option("--retries", a->retries, "Extra batches of --repeat runs for too-wide segments")
       ->capture_default_str()
       ->check(CLI::Range(0, 100));
-  sub->add_option("--budget", a->budget_s, "segment method: seconds of timing that set the number of cut positions")
+  sub->add_option("--budget", a->budget_s,
+                  "segment method: seconds of timing that set the number of cut positions")
       ->capture_default_str();
   sub->add_option("--max-cuts", a->max_boundaries, "segment method: at most this many cut positions")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
-  sub->add_option("--quantile", a->quantile, "Statistic kept per segment (0.5 = median, 0.25 = lower quartile)")
+  sub->add_option("--quantile", a->quantile,
+                  "Statistic kept per segment (0.5 = median, 0.25 = lower quartile)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
   sub->add_option("--memory-gb", a->memory_gb, "Memory for prepared segments; more are measured in batches")
@@ -70,14 +72,15 @@ struct EmulationArgs {
   bool cloud = false;        // --emulate-cloud
   int edge_cpu = 0;
   int cloud_cpu = 1;
-  int cpu = -1;              // --cpu N: pin only
+  int cpu = -1;  // --cpu N: pin only
   bool force_factor = false;
 };
 
 inline void add_emulation_options(CLI::App* sub, EmulationArgs* a) {
-  auto* edge = sub->add_option("--emulate-edge", a->edge_fraction,
-                               "Emulate a slow edge device: pin to --edge-cpu under a cgroup v1 quota of this "
-                               "fraction of one core (e.g. 0.25); falls back to a printed slow-down factor");
+  auto* edge =
+      sub->add_option("--emulate-edge", a->edge_fraction,
+                      "Emulate a slow edge device: pin to --edge-cpu under a cgroup v1 quota of this "
+                      "fraction of one core (e.g. 0.25); falls back to a printed slow-down factor");
   edge->check(CLI::Range(0.01, 1.0));
   auto* cloud = sub->add_flag("--emulate-cloud", a->cloud, "Emulate the cloud server: pin to --cloud-cpu");
   edge->excludes(cloud);

@@ -2,10 +2,9 @@
 // estimated from FLOPs when no file is given (the estimate is announced).
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "common/status.h"
 #include "graph/graph.h"

@@ -4,14 +4,22 @@ namespace edgecut {
 
 const char* code_name(Code c) {
   switch (c) {
-    case Code::kOk: return "ok";
-    case Code::kInvalidArgument: return "invalid argument";
-    case Code::kNotFound: return "not found";
-    case Code::kParseError: return "parse error";
-    case Code::kUnsupported: return "unsupported";
-    case Code::kFailedPrecondition: return "failed precondition";
-    case Code::kInternal: return "internal error";
-    case Code::kIo: return "i/o error";
+    case Code::kOk:
+      return "ok";
+    case Code::kInvalidArgument:
+      return "invalid argument";
+    case Code::kNotFound:
+      return "not found";
+    case Code::kParseError:
+      return "parse error";
+    case Code::kUnsupported:
+      return "unsupported";
+    case Code::kFailedPrecondition:
+      return "failed precondition";
+    case Code::kInternal:
+      return "internal error";
+    case Code::kIo:
+      return "i/o error";
   }
   return "unknown";
 }

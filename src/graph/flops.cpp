@@ -35,8 +35,8 @@ std::vector<double> compute_flops(const Graph& g) {
       const Value& a = g.values[node.inputs[0]];
       double k = a.shape.empty() ? 1 : static_cast<double>(a.shape.back());
       f = 2 * out_elems * k;
-    } else if (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool" ||
-               op == "GlobalMaxPool" || op == "LRN" || op == "Softmax") {
+    } else if (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool" || op == "GlobalMaxPool" ||
+               op == "LRN" || op == "Softmax") {
       f = in_elems;
     }
     out[v] = f;

@@ -9,17 +9,17 @@
 // the input with a hint. Initializers, graph inputs that are
 // also initializers, and outputs of nodes that read only weights (Constant,
 // Identity of an initializer, ...) become weights; such nodes leave the
-// compute DAG (Graph::constant_nodes) since both sides can compute them. Control-flow ops (If / Loop / Scan) are refused.
-// Never crashes on malformed input: every failure is a Status naming the file
-// and the node or value at fault. O(file size + V + E) plus shape inference.
+// compute DAG (Graph::constant_nodes) since both sides can compute them. Control-flow ops (If / Loop / Scan)
+// are refused. Never crashes on malformed input: every failure is a Status naming the file and the node or
+// value at fault. O(file size + V + E) plus shape inference.
 #pragma once
+
+#include <onnx/onnx_pb.h>
 
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <onnx/onnx_pb.h>
 
 #include "common/status.h"
 #include "graph/graph.h"

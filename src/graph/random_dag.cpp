@@ -1,9 +1,9 @@
 #include "graph/random_dag.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <random>
-
-#include <fmt/format.h>
 
 #include "graph/flops.h"
 

@@ -20,12 +20,12 @@
 namespace edgecut::graph {
 
 struct Structure {
-  int n = 0;                                 // real nodes; source = n, sink = n + 1
+  int n = 0;  // real nodes; source = n, sink = n + 1
   // Extended DAG in compressed rows: succ(v) / pred(v) list distinct neighbours.
   std::vector<int32_t> succ_begin, succ_list, pred_begin, pred_list;
-  std::vector<int32_t> order;                // source, graph.topo..., sink
-  std::vector<int32_t> pos;                  // pos[order[i]] = i
-  std::vector<int32_t> cut_pos;              // positions in `order` of cut vertices, ascending
+  std::vector<int32_t> order;    // source, graph.topo..., sink
+  std::vector<int32_t> pos;      // pos[order[i]] = i
+  std::vector<int32_t> cut_pos;  // positions in `order` of cut vertices, ascending
 
   std::span<const int32_t> succ(int32_t v) const {
     return {succ_list.data() + succ_begin[v], succ_list.data() + succ_begin[v + 1]};

@@ -11,10 +11,9 @@
 //    ...], "spread": {...optional measurement statistics...}}
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/status.h"
 #include "graph/graph.h"
@@ -37,7 +36,7 @@ struct Profile {
   std::string engine_options;
   std::string model;
   std::string model_hash;
-  std::vector<double> node_ms;  // per node id
+  std::vector<double> node_ms;                      // per node id
   nlohmann::json extra = nlohmann::json::object();  // method-specific statistics
 };
 

@@ -7,9 +7,8 @@
 // inter-quartile range). All functions are pure and O(n log n) at most.
 #pragma once
 
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 namespace edgecut::profile {
 

@@ -6,7 +6,6 @@
 #include <utility>
 
 #include "common/hash.h"
-#include "common/hash.h"
 #include "common/strings.h"
 
 namespace edgecut::zoo {

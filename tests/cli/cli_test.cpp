@@ -5,7 +5,6 @@
 
 #include <filesystem>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "run_cli.h"
@@ -47,7 +46,8 @@ TEST_F(Cli, InspectJsonContract) {
   auto r = run_cli("inspect zoo:resnet18@64 --json --dot " + path("g.dot"));
   ASSERT_EQ(r.rc, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
-  for (const char* key : {"nodes", "values", "inputs", "outputs", "cut_vertices"}) ASSERT_TRUE(j.contains(key)) << key;
+  for (const char* key : {"nodes", "values", "inputs", "outputs", "cut_vertices"})
+    ASSERT_TRUE(j.contains(key)) << key;
   ASSERT_EQ(j["nodes"].size(), 69u);
   for (const auto& n : j["nodes"]) {
     for (const char* key : {"id", "name", "op", "inputs", "outputs"}) ASSERT_TRUE(n.contains(key)) << key;
@@ -94,7 +94,8 @@ TEST_F(Cli, InspectShowsAPlansCrossingTensorsAndEncodings) {
     EXPECT_NE(text.out.find("encoded as " + enc), std::string::npos) << text.out;
   }
   EXPECT_NE(dot.find("#d62728"), std::string::npos);  // the crossing edges are drawn red
-  expect_clear_error(run_cli("inspect " + model + " --plan " + path("plan.json") + " --index 7"), "--index 7");
+  expect_clear_error(run_cli("inspect " + model + " --plan " + path("plan.json") + " --index 7"),
+                     "--index 7");
   expect_clear_error(run_cli("inspect zoo:resnet18@64 --plan " + path("plan.json")), "plan.json");
 }
 
@@ -132,10 +133,12 @@ TEST_F(Cli, SweepWritesSvgAndEnvelope) {
 }
 
 TEST_F(Cli, ProfileEstimateRoundTripsIntoPlan) {
-  ASSERT_EQ(run_cli("profile zoo:resnet18@64 --estimate --gflops 10 --device edge -o " + path("e.json")).rc, 0);
-  ASSERT_EQ(run_cli("profile zoo:resnet18@64 --estimate --gflops 500 --device cloud -o " + path("c.json")).rc, 0);
-  auto r = run_cli("plan zoo:resnet18@64 --edge-profile " + path("e.json") + " --cloud-profile " + path("c.json") +
-                   " -b 5Mbps --json");
+  ASSERT_EQ(run_cli("profile zoo:resnet18@64 --estimate --gflops 10 --device edge -o " + path("e.json")).rc,
+            0);
+  ASSERT_EQ(run_cli("profile zoo:resnet18@64 --estimate --gflops 500 --device cloud -o " + path("c.json")).rc,
+            0);
+  auto r = run_cli("plan zoo:resnet18@64 --edge-profile " + path("e.json") + " --cloud-profile " +
+                   path("c.json") + " -b 5Mbps --json");
   ASSERT_EQ(r.rc, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_NE(j["costs"].get<std::string>().find("e.json"), std::string::npos);
@@ -169,7 +172,8 @@ TEST_F(Cli, ProfileForAnotherModelIsRefused) {
   EXPECT_NE(r.err.find("resnet18"), std::string::npos) << r.err;
   std::ofstream(path("broken.json")) << "{\"format\": \"edgecut-profile\", \"version\": 1, \"nodes\": [";
   expect_clear_error(run_cli("plan zoo:resnet18@64 --edge-profile " + path("broken.json")), "broken.json");
-  expect_clear_error(run_cli("profile zoo:resnet18@64 --estimate --gflops -1 -o " + path("x.json")), "gflops");
+  expect_clear_error(run_cli("profile zoo:resnet18@64 --estimate --gflops -1 -o " + path("x.json")),
+                     "gflops");
 }
 
 }  // namespace

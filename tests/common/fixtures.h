@@ -10,11 +10,13 @@
 #include <optional>
 #include <string>
 
+#include "test_paths.h"
+
 namespace edgecut::testing {
 
-// EDGECUT_FIXTURES_DIR/NAME.onnx (and NAME.input.bin, .output.bin, .json).
+// fixtures_dir()/NAME.onnx (and NAME.input.bin, .output.bin, .json).
 inline std::string torchvision_path(const std::string& name, const std::string& ext = ".onnx") {
-  return (std::filesystem::path(EDGECUT_FIXTURES_DIR) / (name + ext)).string();
+  return (std::filesystem::path(fixtures_dir()) / (name + ext)).string();
 }
 
 // Why NAME's export is unusable, or nothing when its files are all there.

@@ -1,4 +1,4 @@
-// Test helper, header-only: runs the built edgecut binary (EDGECUT_BIN) in a
+// Test helper, header-only: runs the built edgecut binary (test_paths.h) in a
 // shell and captures its exit code and output. Used by the tests that go
 // through the CLI (tests/cli, tests/engine, tests/profile); every test
 // binary has tests/common on its include path.
@@ -13,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include "test_paths.h"
 
 namespace edgecut::testing {
 
@@ -36,7 +38,8 @@ inline CliResult run_shell(const std::string& args, bool merged) {
               ("edgecut_cli_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
   const std::string out = base.string() + ".out", err = base.string() + ".err";
   const std::string redirect = merged ? " >" + out + " 2>&1" : " >" + out + " 2>" + err;
-  const std::string cmd = std::string(EDGECUT_BIN) + " " + args + redirect + " </dev/null";
+  const std::string cmd =
+      std::string(edgecut::testing::edgecut_bin()) + " " + args + redirect + " </dev/null";
   const int status = std::system(cmd.c_str());
   CliResult r;
   r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "common/units.h"
+
+#include <gtest/gtest.h>
 
 namespace edgecut {
 namespace {
@@ -17,7 +17,8 @@ TEST(Units, BandwidthAsPeopleWriteIt) {
 }
 
 TEST(Units, BadBandwidthsAreRefusedClearly) {
-  for (const char* bad : {"", "fast", "-5Mbps", "0Mbps", "0", "10 Mbbps", "10furlongs", "nan", "inf", "1e999Mbps"}) {
+  for (const char* bad :
+       {"", "fast", "-5Mbps", "0Mbps", "0", "10 Mbbps", "10furlongs", "nan", "inf", "1e999Mbps"}) {
     auto r = parse_bandwidth_bps(bad);
     ASSERT_FALSE(r.has_value()) << bad;
     EXPECT_EQ(r.status().code(), Code::kInvalidArgument);

@@ -32,15 +32,18 @@ inline std::vector<NodeId> random_closed_set(const Graph& g, std::mt19937_64& rn
   return graph::mask_nodes(graph::random_closed_set(g, rng, prefix, k - prefix, false));
 }
 
-// How many random plans a torchvision sweep runs on `model`: 20 in the plain
-// build; under AddressSanitizer 12, and 8 for resnet50. ASan's allocator maps
-// every buffer over 128 KiB afresh, so each session's copies of an export's
+// How many random plans a torchvision sweep runs on `model`: 20 in a plain
+// build (scripts/exactness.sh; CI runs it); under AddressSanitizer 6, and 4
+// for resnet50. What ASan adds is memory safety of our sub-model extraction
+// and split runs, which every plan exercises alike; the numbers (tolerance,
+// bit-exactness) are the plain build's to check. ASan's allocator maps every
+// buffer over 128 KiB afresh, so each session's copies of an export's
 // weights page-fault anew (13x the plain build's time: 148 s for resnet50's
-// ONNX Runtime sweep), and `scripts/test.sh` has a 10-minute budget. The
-// plain build runs all 20 (README, "Engine exactness").
+// ONNX Runtime sweep at 20 plans), and `scripts/test.sh` has a 10-minute
+// budget.
 inline int sweep_plans(const std::string& model) {
 #if defined(__SANITIZE_ADDRESS__)
-  return model == "resnet50" ? 8 : 12;
+  return model == "resnet50" ? 4 : 6;
 #else
   (void)model;
   return 20;

@@ -11,6 +11,7 @@
 #include "engine/engine.h"
 #include "engine_test_util.h"
 #include "fixtures.h"
+#include "test_paths.h"
 #include "zoo/zoo.h"
 
 namespace edgecut::engine::testing {
@@ -58,7 +59,7 @@ class TorchvisionExactness : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(TorchvisionExactness, WholeMatchesTorchAndSplitsAreBitExact) {
   const std::string name = GetParam();
-  const std::filesystem::path dir = EDGECUT_FIXTURES_DIR;
+  const std::filesystem::path dir = edgecut::testing::fixtures_dir();
   const std::string onnx_path = (dir / (name + ".onnx")).string();
   if (auto why = edgecut::testing::torchvision_missing(name)) GTEST_SKIP() << *why;
   auto t0 = std::chrono::steady_clock::now();

@@ -1,4 +1,4 @@
-// `edgecut exec` end to end through the binary (EDGECUT_BIN): a real split
+// `edgecut exec` end to end through the binary (test_paths.h): a real split
 // run, and every bad input ending in a clear error with exit code 1 or 2.
 #include <gtest/gtest.h>
 #include <sys/wait.h>

@@ -1,5 +1,5 @@
 // Exactness of split execution on ONNX Runtime (engine/ort/ort_executor.h
-// states the guarantee): for sweep_plans() (20; 12, resnet50 8, under ASan)
+// states the guarantee): for sweep_plans() (20; 6, resnet50 4, under ASan)
 // random valid plans per torchvision export,
 //   - at ORT_ENABLE_ALL (the default) head then tail equals the whole model
 //     within kOrtSplitTolerance of the output's largest magnitude;

@@ -8,13 +8,14 @@
 #include <sstream>
 
 #include "graph/onnx_import.h"
+#include "test_paths.h"
 
 namespace edgecut::graph {
 namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kCorpus = fs::path(EDGECUT_SOURCE_DIR) / "fuzz" / "corpus" / "onnx_import_fuzz";
+const fs::path kCorpus = fs::path(edgecut::testing::source_dir()) / "fuzz" / "corpus" / "onnx_import_fuzz";
 
 onnx::ModelProto conv_model(std::vector<int64_t> input_shape, std::vector<int64_t> weight_shape,
                             const std::string& op) {

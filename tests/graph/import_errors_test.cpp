@@ -2,8 +2,8 @@
 // fault, never a crash (this suite runs under ASan/UBSan in CI).
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <random>
 

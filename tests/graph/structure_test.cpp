@@ -1,11 +1,12 @@
 // The O(V+E) cut-vertex sweep agrees with the definition: v is a cut vertex
 // iff removing it disconnects the virtual source from the virtual sink.
+#include "graph/structure.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
 #include "graph/random_dag.h"
-#include "graph/structure.h"
 
 namespace edgecut::graph {
 namespace {

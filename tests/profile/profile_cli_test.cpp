@@ -99,8 +99,8 @@ TEST(ProfileCli, SegmentInBatchesWhenMemoryIsShort) {
 TEST(ProfileCli, IsolatedAndLayerwise) {
   for (const char* m : {"isolated", "layerwise"}) {
     const std::string out = tmp_path(std::string(m) + ".json");
-    Result r = run_cli_merged(std::string("profile ") + kResnet + " --engine opencv --method " + m + " --threads 2 " +
-                              kQuick + " -o " + out);
+    Result r = run_cli_merged(std::string("profile ") + kResnet + " --engine opencv --method " + m +
+                              " --threads 2 " + kQuick + " -o " + out);
     ASSERT_EQ(r.rc, 0) << r.out;
     auto p = read_json(out);
     check_profile(p, m);
@@ -116,10 +116,12 @@ TEST(ProfileCli, IsolatedAndLayerwise) {
 
 TEST(ProfileCli, ProfilesFeedThePlanner) {
   const std::string e = tmp_path("edge.json"), c = tmp_path("cloud.json");
-  ASSERT_EQ(
-      run_cli_merged(std::string("profile ") + kResnet + " --engine opencv --method layerwise " + kQuick + " -o " + e).rc, 0);
-  ASSERT_EQ(run_cli_merged(std::string("profile ") + kResnet + " --engine opencv --method layerwise --device cloud " +
-                           kQuick + " -o " + c)
+  ASSERT_EQ(run_cli_merged(std::string("profile ") + kResnet + " --engine opencv --method layerwise " +
+                           kQuick + " -o " + e)
+                .rc,
+            0);
+  ASSERT_EQ(run_cli_merged(std::string("profile ") + kResnet +
+                           " --engine opencv --method layerwise --device cloud " + kQuick + " -o " + c)
                 .rc,
             0);
   Result r = run_cli_merged(std::string("plan ") + kResnet + " --edge-profile " + e + " --cloud-profile " +
@@ -153,8 +155,8 @@ TEST(ProfileCli, EdgeEmulationQuotaOrExplicitFactor) {
   // Forced fallback: times are multiplied by 1 / fraction, and the profile says so.
   const std::string out = tmp_path("emu.json");
   Result r = run_cli_merged(std::string("profile ") + kResnet +
-                            " --engine opencv --method layerwise --emulate-edge 0.5 --slowdown-factor-only " + kQuick +
-                            " -o " + out);
+                            " --engine opencv --method layerwise --emulate-edge 0.5 --slowdown-factor-only " +
+                            kQuick + " -o " + out);
   ASSERT_EQ(r.rc, 0) << r.out;
   EXPECT_NE(r.out.find("slow-down factor 2"), std::string::npos) << r.out;
   auto p = read_json(out);
@@ -164,8 +166,8 @@ TEST(ProfileCli, EdgeEmulationQuotaOrExplicitFactor) {
   // The real thing: a cgroup v1 quota where writable (root here), else the
   // automatic fallback — either way the profile states which, and no cgroup
   // is left behind.
-  r = run_cli_merged(std::string("profile ") + kResnet + " --engine opencv --method layerwise --emulate-edge 0.5 " + kQuick +
-                     " -o " + out);
+  r = run_cli_merged(std::string("profile ") + kResnet +
+                     " --engine opencv --method layerwise --emulate-edge 0.5 " + kQuick + " -o " + out);
   ASSERT_EQ(r.rc, 0) << r.out;
   p = read_json(out);
   const auto& cpu = p["extra"]["cpu"];
@@ -180,8 +182,8 @@ TEST(ProfileCli, EdgeEmulationQuotaOrExplicitFactor) {
     EXPECT_DOUBLE_EQ(cpu["slowdown_factor"].get<double>(), 2.0);
     EXPECT_FALSE(cpu["note"].get<std::string>().empty());
   }
-  r = run_cli_merged(std::string("profile ") + kResnet + " --engine opencv --method layerwise --emulate-cloud " + kQuick +
-                     " -o " + out);
+  r = run_cli_merged(std::string("profile ") + kResnet +
+                     " --engine opencv --method layerwise --emulate-cloud " + kQuick + " -o " + out);
   ASSERT_EQ(r.rc, 0) << r.out;
   p = read_json(out);
   EXPECT_EQ(p["device"], "cloud");
@@ -223,10 +225,10 @@ TEST(BenchAccuracy, ComparesMethodsOnTheSameRuns) {
   }
   // With a profile file instead of profiling here.
   const std::string out = tmp_path("acc.json");
-  ASSERT_EQ(
-      run_cli_merged(std::string("profile ") + kGooglenet + " --engine opencv --method layerwise " + kQuick + " -o " + out)
-          .rc,
-      0);
+  ASSERT_EQ(run_cli_merged(std::string("profile ") + kGooglenet + " --engine opencv --method layerwise " +
+                           kQuick + " -o " + out)
+                .rc,
+            0);
   r = run_cli_merged(std::string("bench accuracy ") + kGooglenet + " --profile " + out +
                      " --plans 2 --points 2 " + kQuick);
   EXPECT_EQ(r.rc, 0) << r.out;

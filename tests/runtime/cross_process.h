@@ -21,6 +21,7 @@
 #include "runtime/preprocess.h"
 #include "runtime/run_loop.h"
 #include "runtime/source.h"
+#include "test_paths.h"
 #include "zoo_model.h"
 
 namespace edgecut::runtime {
@@ -46,7 +47,7 @@ inline Server start_server(const std::string& model, const std::string& dir,
                            const std::vector<std::string>& extra = {}, const std::string& engine = "opencv") {
   SpawnOptions o;
   o.stdout_path = o.stderr_path = dir + "/server.log";
-  for (const char* a : {EDGECUT_BIN, "serve"}) prefix.push_back(a);
+  for (const char* a : {edgecut::testing::edgecut_bin(), "serve"}) prefix.push_back(a);
   for (const std::string& a : {model, std::string("--engine"), engine, std::string("--listen"), listen})
     prefix.push_back(a);
   prefix.insert(prefix.end(), extra.begin(), extra.end());
@@ -120,8 +121,8 @@ inline Expected<Subprocess> spawn_run(const std::string& spec, const std::string
                                       std::vector<std::string> prefix = {},
                                       const std::string& engine = "opencv") {
   for (const std::string& a :
-       {std::string(EDGECUT_BIN), std::string("run"), spec, std::string("--engine"), engine,
-        std::string("--cloud"), address, std::string("--source"), std::string("synthetic"),
+       {std::string(edgecut::testing::edgecut_bin()), std::string("run"), spec, std::string("--engine"),
+        engine, std::string("--cloud"), address, std::string("--source"), std::string("synthetic"),
         std::string("--frames"), std::to_string(frames), std::string("--algo"), "fixed:" + plan,
         std::string("--bandwidth"), std::string("100Mbps"), std::string("--log"), log}) {
     prefix.push_back(a);

@@ -23,6 +23,7 @@
 #include "cross_process.h"
 #include "graph/segment.h"
 #include "net/testbed.h"
+#include "test_paths.h"
 
 namespace edgecut::runtime {
 namespace {
@@ -100,7 +101,7 @@ class Faults : public ::testing::TestWithParam<std::string> {
     } else {
       auto argv = bed_->exec_prefix(Side::kCloud);
       for (const std::string& a :
-           {std::string(EDGECUT_BIN), std::string("bench"), std::string("load"), kSpec,
+           {std::string(edgecut::testing::edgecut_bin()), std::string("bench"), std::string("load"), kSpec,
             std::string("--server"), address_, std::string("--clients"), std::string("8"),
             std::string("--plans"), std::string("1"), std::string("--duration"), std::string("3s"),
             std::string("--quiet"), std::string("--json")})
