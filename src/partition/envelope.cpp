@@ -14,17 +14,11 @@ struct Piece {
   bool same_line(const Piece& o) const { return a == o.a && b == o.b; }
 };
 
-struct Builder {
+struct Builder : detail::Sweep {
   Qdmp& qdmp;
-  Network net;
-  double down_ratio;
-  int solves = 0;
 
   Piece solve_at(double bps) {
-    ++solves;
-    Network n = net;
-    n.uplink_bps = bps;
-    n.downlink_bps = bps * down_ratio;
+    const Network n = at(bps);
     const Rates rates = qdmp.cost_model().rates(n);
     Piece p{qdmp.solve(n, rates)};
     const CostModel& cm = qdmp.cost_model();
@@ -71,8 +65,7 @@ struct Builder {
 }  // namespace
 
 Envelope Envelope::build(Qdmp& qdmp, const Network& net, double lo_bps, double hi_bps) {
-  const double down_ratio = net.downlink_bps > 0 ? net.downlink_bps / net.uplink_bps : 1.0;
-  Builder b{qdmp, net, down_ratio};
+  Builder b{{net}, qdmp};
   return sweep(b, lo_bps, hi_bps);
 }
 

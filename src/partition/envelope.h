@@ -75,6 +75,23 @@ Envelope Envelope::sweep(B& b, double lo_bps, double hi_bps) {
   return env;
 }
 
+namespace detail {
+// Both builders' network at one uplink bandwidth, the downlink kept in the
+// ratio `net` has (1 when it has none); counts the solves made.
+struct Sweep {
+  Network net;
+  double down_ratio = net.downlink_bps > 0 ? net.downlink_bps / net.uplink_bps : 1.0;
+  int solves = 0;
+  Network at(double bps) {
+    ++solves;
+    Network n = net;
+    n.uplink_bps = bps;
+    n.downlink_bps = bps * down_ratio;
+    return n;
+  }
+};
+}  // namespace detail
+
 // Bits per frame of the graph outputs a plan computes in the cloud (the
 // results sent back): the downlink term of both builders' lines.
 double result_bits(const Graph& g, const Plan& plan);

@@ -18,18 +18,12 @@ struct TPiece {
   bool same(const TPiece& o) const { return a == o.a && up == o.up && down == o.down && c == o.c; }
 };
 
-struct TBuilder {
+struct TBuilder : detail::Sweep {
   ThroughputSolver& solver;
-  Network net;
-  double down_ratio;
   int max_solves;
-  int solves = 0;
 
   TPiece solve_at(double bps) {
-    ++solves;
-    Network n = net;
-    n.uplink_bps = bps;
-    n.downlink_bps = bps * down_ratio;
+    const Network n = at(bps);
     TPiece p{solver.solve(n)};
     const Breakdown& br = p.plan.predicted;
     p.a = static_cast<double>(std::max(br.edge_ns, br.cloud_ns));
@@ -86,8 +80,7 @@ struct TBuilder {
 
 Envelope Envelope::build_throughput(ThroughputSolver& solver, const Network& net, double lo_bps,
                                     double hi_bps, int max_solves) {
-  const double down_ratio = net.downlink_bps > 0 ? net.downlink_bps / net.uplink_bps : 1.0;
-  TBuilder b{solver, net, down_ratio, max_solves};
+  TBuilder b{{net}, solver, max_solves};
   return sweep(b, lo_bps, hi_bps);
 }
 

@@ -33,4 +33,12 @@ Plan make_plan(const CostModel& cm, const Rates& rates, double bandwidth_bps, st
   return p;
 }
 
+int64_t outputs_up_ns(const Graph& g, const graph::Structure& st, int32_t v, const Rates& rates) {
+  int64_t t = 0;
+  for (ValueId x : v == st.source() ? g.inputs : g.nodes[v].outputs) {
+    if (!g.values[x].consumers.empty()) t += rates.up_ns[x];
+  }
+  return t;
+}
+
 }  // namespace edgecut::partition

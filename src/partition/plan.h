@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "graph/structure.h"
 #include "partition/cost_model.h"
 
 namespace edgecut::partition {
@@ -42,6 +43,11 @@ struct Plan {
   }
   bool mispriced() const { return claimed_ns != objective_ns(); }
 };
+
+// Uplink time of every tensor that node v makes and some node reads (v =
+// st.source(): the graph inputs): what a cut right after cut vertex v sends.
+// qdmp and the throughput solver price their cut-vertex boundaries with it.
+int64_t outputs_up_ns(const Graph& g, const graph::Structure& st, int32_t v, const Rates& rates);
 
 // Fills edge_nodes, cut_values, reverse_values and predicted from on_edge.
 Plan make_plan(const CostModel& cm, const Rates& rates, double bandwidth_bps, std::string algo,

@@ -43,20 +43,6 @@ Qdmp::Qdmp(const CostModel& cm) : cm_(cm), st_(graph::analyze(cm.graph())), regi
   }
 }
 
-namespace {
-
-// Upload time of every tensor v makes that some node reads (v = the virtual
-// source: the graph inputs).
-int64_t outputs_up_ns(const Graph& g, const graph::Structure& st, int32_t v, const Rates& rates) {
-  int64_t t = 0;
-  for (ValueId x : v == st.source() ? g.inputs : g.nodes[v].outputs) {
-    if (!g.values[x].consumers.empty()) t += rates.up_ns[x];
-  }
-  return t;
-}
-
-}  // namespace
-
 Plan Qdmp::solve(const Network& net) { return solve(net, cm_.rates(net)); }
 
 Plan Qdmp::solve(const Network& net, const Rates& rates) {

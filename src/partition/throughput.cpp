@@ -207,19 +207,6 @@ ThroughputSolver::ThroughputSolver(const CostModel& cm, int64_t node_budget)
 
 Plan ThroughputSolver::solve(const Network& net) { return solve(net, cm_.rates(net)); }
 
-namespace {
-
-// Uplink of every read tensor v makes (v = the virtual source: the graph inputs).
-int64_t outputs_up_ns(const Graph& g, const graph::Structure& st, int32_t v, const Rates& rates) {
-  int64_t t = 0;
-  for (ValueId x : v == st.source() ? g.inputs : g.nodes[v].outputs) {
-    if (!g.values[x].consumers.empty()) t += rates.up_ns[x];
-  }
-  return t;
-}
-
-}  // namespace
-
 int64_t ThroughputSolver::down_from(const Rates& rates, int pos) const {
   int64_t s = 0;
   for (auto [p, x] : out_pos_) s += p >= pos ? rates.down_ns[x] : 0;

@@ -14,17 +14,14 @@
 #include "exec/split_run.h"
 #include "net/tail_name.h"
 #include "zoo/zoo.h"
+#include "zoo_model.h"
 
 namespace edgecut::runtime {
 namespace {
 
 TEST(TailExport, ExportedTailRunsAloneAndMatchesTheSplitRun) {
-  zoo::Options o;
-  o.image_size = 64;
-  o.width_divisor = 4;
-  auto m = graph::import_model(*zoo::build("googlenet", o), "zoo:googlenet");
-  ASSERT_TRUE(m);
-  const graph::Graph& g = m->graph;
+  const graph::Model m = edgecut::testing::zoo_model("googlenet", 64, 4);
+  const graph::Graph& g = m.graph;
   std::mt19937_64 rng(3);
   std::vector<graph::NodeId> edge;
   do {
@@ -32,7 +29,7 @@ TEST(TailExport, ExportedTailRunsAloneAndMatchesTheSplitRun) {
   } while (graph::crossings(g, graph::node_mask(g, edge)).up.size() < 2);
   const std::string repo =
       (std::filesystem::temp_directory_path() / fmt::format("ec-repo-{}", getpid())).string();
-  auto tails = export_tails(*m, "googlenet", {edge, graph::all_nodes(g), {}}, repo);
+  auto tails = export_tails(m, "googlenet", {edge, graph::all_nodes(g), {}}, repo);
   ASSERT_TRUE(tails) << tails.status().message();
   ASSERT_EQ(tails->size(), 2u) << "edge-only exports nothing";
   const std::string name = net::tail_model_name("googlenet", edge);
@@ -43,7 +40,7 @@ TEST(TailExport, ExportedTailRunsAloneAndMatchesTheSplitRun) {
   EXPECT_NE(text.find("platform: \"onnxruntime_onnx\""), std::string::npos);
 
   // The split run here, and the exported tail fed the same crossing tensors.
-  auto ex = engine::make_executor(*m, "opencv", 1);
+  auto ex = engine::make_executor(m, "opencv", 1);
   auto plan = exec::prepare_split(**ex, g, edge);
   ASSERT_TRUE(plan);
   auto inputs = exec::random_tensors(g, g.inputs, 9);
@@ -65,12 +62,8 @@ TEST(TailExport, ExportedTailRunsAloneAndMatchesTheSplitRun) {
 // scale / zero point) and decodes them as ONNX ops; its config says so;
 // coders ONNX cannot express are refused with an error that says so.
 TEST(TailExport, EncodedTailTakesTheEncodedTypes) {
-  zoo::Options o;
-  o.image_size = 64;
-  o.width_divisor = 4;
-  auto m = graph::import_model(*zoo::build("googlenet", o), "zoo:googlenet");
-  ASSERT_TRUE(m);
-  const graph::Graph& g = m->graph;
+  const graph::Model m = edgecut::testing::zoo_model("googlenet", 64, 4);
+  const graph::Graph& g = m.graph;
   std::mt19937_64 rng(5);
   std::vector<graph::NodeId> edge;
   std::vector<graph::ValueId> up;
@@ -81,7 +74,7 @@ TEST(TailExport, EncodedTailTakesTheEncodedTypes) {
   const std::string repo =
       (std::filesystem::temp_directory_path() / fmt::format("ec-repo-enc-{}", getpid())).string();
   PlanEncodings enc{{up[0], "fp16"}, {up[1], "int8"}};
-  auto tails = export_tails(*m, "googlenet", {edge, {}}, repo, {enc, {{g.inputs[0], "uint8"}}});
+  auto tails = export_tails(m, "googlenet", {edge, {}}, repo, {enc, {{g.inputs[0], "uint8"}}});
   ASSERT_TRUE(tails) << tails.status().message();
   ASSERT_EQ(tails->size(), 2u);
   const std::string name = net::tail_model_name("googlenet", edge) + ".enc-fp16-int8";
@@ -108,7 +101,7 @@ TEST(TailExport, EncodedTailTakesTheEncodedTypes) {
     }
     EXPECT_EQ(checked, t.name == name ? 2 : 1) << t.name;
   }
-  auto refused = export_tails(*m, "googlenet", {edge}, repo, {{{up[0], "int8+zstd"}}});
+  auto refused = export_tails(m, "googlenet", {edge}, repo, {{{up[0], "int8+zstd"}}});
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.status().message().find("cannot be expressed in ONNX"), std::string::npos)
       << refused.status().message();
