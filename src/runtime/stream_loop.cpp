@@ -39,6 +39,13 @@ struct Shared {
   int in_flight = 0;
   int64_t started = 0, emitted = 0;
   bool closing = false;
+
+  // A finished frame waits for its turn to be written. Caller holds mu.
+  void complete(Item it, double now_s) {
+    it.t_done = now_s;
+    it.s.log.total_ms = (it.t_done - it.t_start) * 1e3;
+    done.emplace(it.seq, std::move(it));
+  }
 };
 
 // Writes frames in order and adds up the stage times.
@@ -135,9 +142,7 @@ void sender(EdgeClient& client, Shared& sh, Clock::time_point t0) {
     lock.lock();
     --sh.in_flight;
     if (st.is_ok()) {
-      it.t_done = since(t0);
-      it.s.log.total_ms = (it.t_done - it.t_start) * 1e3;
-      sh.done.emplace(it.seq, std::move(it));
+      sh.complete(std::move(it), since(t0));
     } else {
       sh.back.push_back(std::move(it));
     }
@@ -167,9 +172,7 @@ struct EdgeStage {
       it.edge_ms += (since(t0) - e0) * 1e3;
       lock.lock();
       EDGECUT_RETURN_IF_ERROR(st);
-      it.t_done = since(t0);
-      it.s.log.total_ms = (it.t_done - it.t_start) * 1e3;
-      sh.done.emplace(it.seq, std::move(it));
+      sh.complete(std::move(it), since(t0));
       sh.cv.notify_all();
     }
     return Status::ok();
@@ -199,9 +202,7 @@ struct EdgeStage {
     it.in_flight = sh.in_flight;
     it.window = static_cast<int>(sh.started - sh.emitted);
     if (it.s.done) {
-      it.t_done = since(t0);
-      it.s.log.total_ms = (it.t_done - it.t_start) * 1e3;
-      sh.done.emplace(it.seq, std::move(it));
+      sh.complete(std::move(it), since(t0));
     } else {
       sh.send.push_back(std::move(it));
     }
