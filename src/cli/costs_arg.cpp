@@ -26,7 +26,7 @@ Expected<NodeCosts> load_costs(const CostArgs& args, const graph::Graph& g) {
                   std::string* engine) -> Status {
     if (!path.empty()) {
       EDGECUT_ASSIGN_OR_RETURN(profile::Profile p, profile::load_for(path, g));
-      *out = std::move(p.node_ms);
+      *out = profile::side_ms(p, g, out == &c.edge_ms ? profile::Side::kEdge : profile::Side::kCloud);
       *engine = p.engine;
       parts.push_back(fmt::format("{} {} ({}, {})", name, path, p.device, p.method));
     } else {

@@ -208,13 +208,17 @@ struct PlanView {
   std::vector<double> both;               // head + tail, per round
 };
 
+// A profile's node times as the planner prices each side (profile::side_ms).
+struct SideCosts {
+  std::vector<double> edge, cloud;
+};
+
 // A profile's errors on one plan, added to `row`; returns its "predicted" entry.
-nlohmann::json plan_errors(const NamedProfile& np, const PlanView& v, const std::vector<double>& layers,
+nlohmann::json plan_errors(const SideCosts& ms, const PlanView& v, const std::vector<double>& layers,
                            ProfileAccuracy* row) {
   const TestPlan& t = v.t;
-  const auto& ms = np.p.node_ms;
   const double pw = row->profile_whole_ms;
-  const double rh = sum_over(ms, t.head), rt = sum_over(ms, t.tail);
+  const double rh = sum_over(ms.edge, t.head), rt = sum_over(ms.cloud, t.tail);
   const double drift = pw > 0 ? t.whole_ms / pw : 1.0;
   double eh = !t.head.empty() ? corrected_error(rh, t.head, t.head_samples, t, layers, pw) : 0;
   double et = !t.tail.empty() ? corrected_error(rt, t.tail, t.tail_samples, t, layers, pw) : 0;
@@ -252,11 +256,14 @@ nlohmann::json plan_json(const TestPlan& t) {
 void compute_errors(const graph::Graph& g, AccuracyResult* r) {
   const size_t np = r->profiles.size();
   std::vector<std::vector<double>> layers(np);
+  std::vector<SideCosts> costs(np);
   r->rows.assign(np, {});
   for (size_t k = 0; k < np; ++k) {
-    const auto& node_ms = r->profiles[k].p.node_ms;
-    profile_reference(r->profiles[k].p, g.num_nodes(), &r->rows[k].profile_whole_ms, &layers[k]);
-    r->rows[k].sum_ms = std::accumulate(node_ms.begin(), node_ms.end(), 0.0);
+    const profile::Profile& p = r->profiles[k].p;
+    costs[k] = {profile::side_ms(p, g, profile::Side::kEdge), profile::side_ms(p, g, profile::Side::kCloud)};
+    profile_reference(p, g.num_nodes(), &r->rows[k].profile_whole_ms, &layers[k]);
+    // The whole net as the planner prices an edge-only plan.
+    r->rows[k].sum_ms = std::accumulate(costs[k].edge.begin(), costs[k].edge.end(), 0.0);
     r->rows[k].whole_err_pct = pct(r->rows[k].sum_ms, r->whole_ms);
   }
   const std::vector<graph::NodeId> all = graph::all_nodes(g);
@@ -266,7 +273,7 @@ void compute_errors(const graph::Graph& g, AccuracyResult* r) {
     nlohmann::json jp = plan_json(t);
     nlohmann::json pred = nlohmann::json::object();
     for (size_t k = 0; k < np; ++k) {
-      pred[r->profiles[k].label] = plan_errors(r->profiles[k], view, layers[k], &r->rows[k]);
+      pred[r->profiles[k].label] = plan_errors(costs[k], view, layers[k], &r->rows[k]);
     }
     jp["predicted"] = pred;
     r->plan_details.push_back(jp);
@@ -327,9 +334,10 @@ Expected<std::vector<TestPlan>> make_test_plans(const graph::Graph& g,
     if (np.p.method == "segment") ref = &np;
   }
   for (double factor : o.edge_factors) {
-    std::vector<double> edge = ref->p.node_ms;
+    std::vector<double> edge = profile::side_ms(ref->p, g, profile::Side::kEdge);
     for (double& ms : edge) ms *= factor;
-    EDGECUT_ASSIGN_OR_RETURN(auto cm, partition::CostModel::create(g, edge, ref->p.node_ms));
+    EDGECUT_ASSIGN_OR_RETURN(
+        auto cm, partition::CostModel::create(g, edge, profile::side_ms(ref->p, g, profile::Side::kCloud)));
     for (int i = 0; i < o.points; ++i) {
       partition::Network net;
       net.uplink_bps = 1e5 * std::pow(1e4, o.points > 1 ? i / double(o.points - 1) : 0);

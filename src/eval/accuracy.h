@@ -80,7 +80,7 @@ ErrorStats error_stats(const std::vector<double>& pct);
 
 // One profile's results (AccuracyResult::rows[k] is for profiles[k]).
 struct ProfileAccuracy {
-  double sum_ms = 0;            // sum of the profile's node times
+  double sum_ms = 0;            // the whole net as the planner prices it (profile::side_ms, edge)
   double whole_err_pct = 0;     // sum_ms against the whole net measured now
   double profile_whole_ms = 0;  // the whole net when profiled (0: unknown)
   Errors corrected, raw;

@@ -7,26 +7,17 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/file.h"
+
 namespace edgecut::net {
 namespace {
 
 constexpr int64_t kMaxSecretBytes = 64 << 10;
 constexpr int64_t kMaxPemBytes = 1 << 20;
 
+// A key, certificate or token file: bounded, and never empty.
 Expected<std::string> read_bounded(const std::string& path, const std::string& what, int64_t max) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return error(Code::kNotFound, "{} '{}': no such file", what, path);
-  }
-  const auto size = static_cast<int64_t>(std::filesystem::file_size(path, ec));
-  if (ec) return error(Code::kIo, "{} '{}': cannot stat: {}", what, path, ec.message());
-  if (size > max)
-    return error(Code::kInvalidArgument, "{} '{}': {} bytes, over the limit of {}", what, path, size, max);
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (!in && !in.eof()) return error(Code::kIo, "{} '{}': read failed", what, path);
-  std::string text = ss.str();
+  EDGECUT_ASSIGN_OR_RETURN(std::string text, read_bounded_file(path, what, max));
   if (text.empty()) return error(Code::kInvalidArgument, "{} '{}' is empty", what, path);
   return text;
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "common/file.h"
 #include "common/strings.h"
 
 namespace edgecut::partition {
@@ -148,9 +149,8 @@ Expected<Calibration> parse_calibration_json(const std::string& text, const std:
 }  // namespace
 
 Expected<Calibration> read_calibration(const std::string& path, const graph::Graph& g) {
-  std::ifstream f(path);
-  if (!f) return error(Code::kIo, "{}: cannot open calibration file", path);
-  std::string text((std::istreambuf_iterator<char>(f)), {});
+  EDGECUT_ASSIGN_OR_RETURN(std::string text,
+                           read_bounded_file(path, "calibration file", kMaxCalibrationBytes));
   return parse_calibration_text(text, path, g);
 }
 

@@ -83,8 +83,10 @@ struct Calibration {
 
 nlohmann::json calibration_to_json(const Calibration& c, const graph::Graph& g);
 Status write_calibration(const std::string& path, const Calibration& c, const graph::Graph& g);
-// Refuses a file for another model (structure hash), unknown tensor names,
-// and negative / non-finite numbers; errors name the file and the field.
+// Refuses a file over kMaxCalibrationBytes, a file for another model
+// (structure hash), unknown tensor names, and negative / non-finite numbers;
+// errors name the file and the field.
+inline constexpr int64_t kMaxCalibrationBytes = int64_t{64} << 20;
 Expected<Calibration> read_calibration(const std::string& path, const graph::Graph& g);
 // The same on a file's text; `path` names it in errors (fuzz/calibration_json_fuzz.cpp).
 Expected<Calibration> parse_calibration_text(const std::string& text, const std::string& path,

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "common/file.h"
 #include "graph/segment.h"
 
 namespace edgecut::partition {
@@ -133,14 +134,7 @@ Expected<StoredPlan> read_one(const std::string& path, size_t i, const nlohmann:
 }  // namespace
 
 Expected<std::vector<StoredPlan>> read_plan_file(const std::string& path, const graph::Graph& g) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return error(Code::kIo, "{}: cannot open plan file", path);
-  std::error_code ec;
-  if (std::filesystem::file_size(path, ec) > static_cast<uintmax_t>(kMaxPlanFileBytes)) {
-    return error(Code::kInvalidArgument, "{}: plan file larger than {} bytes", path, kMaxPlanFileBytes);
-  }
-  const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  if (f.bad()) return error(Code::kIo, "{}: read failed", path);
+  EDGECUT_ASSIGN_OR_RETURN(std::string text, read_bounded_file(path, "plan file", kMaxPlanFileBytes));
   return parse_plan_text(text, path, g);
 }
 
@@ -171,9 +165,8 @@ Expected<std::vector<StoredPlan>> parse_plan_text(const std::string& text, const
 }
 
 Expected<ProfileEngines> read_profile_engines(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) return error(Code::kIo, "{}: cannot open plan file", path);
-  nlohmann::json j = nlohmann::json::parse(f, nullptr, /*allow_exceptions=*/false);
+  EDGECUT_ASSIGN_OR_RETURN(std::string text, read_bounded_file(path, "plan file", kMaxPlanFileBytes));
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return error(Code::kParseError, "{}: not a JSON object", path);
   ProfileEngines e;
   auto it = j.find("profile_engines");

@@ -1,9 +1,12 @@
 #include "profile/profile.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+
+#include "common/file.h"
 
 namespace edgecut::profile {
 
@@ -26,6 +29,15 @@ Expected<Profile> estimate(const graph::Graph& g, const std::string& device, dou
   }
   p.extra = {{"gflops", gflops}, {"overhead_us", overhead_us}};
   return p;
+}
+
+std::vector<double> side_ms(const Profile& p, const graph::Graph& g, Side side) {
+  std::vector<double> ms = p.node_ms;
+  const double run = p.extra.is_object() ? p.extra.value("split_overhead_ms", 0.0) : 0.0;
+  if (!(run > 0) || g.topo.empty() || ms.size() != g.topo.size()) return ms;
+  double& w = ms[side == Side::kEdge ? g.topo.back() : g.topo.front()];
+  w = std::max(0.0, w - run);
+  return ms;
 }
 
 nlohmann::json to_json(const Profile& p, const graph::Graph& g) {
@@ -59,15 +71,7 @@ Status save(const Profile& p, const graph::Graph& g, const std::string& path) {
 }
 
 Expected<Profile> load_for(const std::string& path, const graph::Graph& g) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
-    return error(Code::kNotFound, "{}: no such profile file", path);
-  if (std::filesystem::file_size(path, ec) > static_cast<uintmax_t>(kMaxProfileBytes)) {
-    return error(Code::kInvalidArgument, "{}: profile larger than {} bytes", path, kMaxProfileBytes);
-  }
-  std::ifstream in(path, std::ios::binary);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return error(Code::kIo, "{}: read failed", path);
+  EDGECUT_ASSIGN_OR_RETURN(std::string text, read_bounded_file(path, "profile", kMaxProfileBytes));
   return parse_for(text, path, g);
 }
 

@@ -44,6 +44,16 @@ struct Profile {
 Expected<Profile> estimate(const graph::Graph& g, const std::string& device, double gflops,
                            double overhead_us);
 
+// Per-node costs for one side of a split. A segment profile's weights carry
+// the engine's per-run cost (extra.split_overhead_ms) twice: on the first
+// node in topological order (every head's run pays it) and on the last (every
+// tail's run). A side that holds the whole model runs once, so the edge drops
+// it from the last node and the cloud from the first; then an edge-only or
+// cloud-only plan costs the whole net, and every other plan what it did.
+// Other methods carry no such term: node_ms unchanged. O(n).
+enum class Side { kEdge, kCloud };
+std::vector<double> side_ms(const Profile& p, const graph::Graph& g, Side side);
+
 nlohmann::json to_json(const Profile& p, const graph::Graph& g);
 Status save(const Profile& p, const graph::Graph& g, const std::string& path);
 // Reads and validates against g: format, version, hash, node count, names, times.

@@ -8,7 +8,9 @@
 
 #include "profile/boundaries.h"
 #include "profile/drift.h"
+#include "profile/profile.h"
 #include "profile/stats.h"
+#include "zoo_model.h"
 
 namespace edgecut::profile {
 namespace {
@@ -57,6 +59,40 @@ TEST(Derive, AdditiveWithOverheadIsExactForHeadsAndTails) {
   // The overheads land on the ends, which every head / tail contains.
   EXPECT_NEAR(d.weights.front(), s.cost.front() + s.overhead, 1e-9);
   EXPECT_NEAR(d.weights.back(), s.cost.back() + s.overhead, 1e-9);
+}
+
+// The planner's per-side costs (profile::side_ms) from derived weights: a
+// split side pays one run each, and so does a side that holds the whole
+// model (edge-only, cloud-only), which the weights alone count twice.
+TEST(SideMs, EverySideIncludingTheWholeModelPaysOneRun) {
+  const graph::Model m = edgecut::testing::zoo_model("resnet18");
+  const graph::Graph& g = m.graph;
+  const int n = g.num_nodes();
+  Synthetic s;
+  for (int i = 0; i < n; ++i) s.cost.push_back(0.5 + i % 3);
+  s.fuses_with_next.assign(n, 0);
+  std::vector<int> pos(n - 1);
+  std::iota(pos.begin(), pos.end(), 0);
+  Derivation d = derive_segment_weights(s.run(0, n), measure_all(s, pos), s.cost);
+  Profile p;
+  p.node_ms.assign(n, 0.0);
+  for (int i = 0; i < n; ++i) p.node_ms[g.topo[i]] = d.weights[i];
+  p.extra["split_overhead_ms"] = d.split_overhead_ms;
+  const std::vector<double> edge = side_ms(p, g, Side::kEdge), cloud = side_ms(p, g, Side::kCloud);
+  auto over = [&](const std::vector<double>& ms, int from, int to) {  // topological positions [from, to)
+    double t = 0;
+    for (int i = from; i < to; ++i) t += ms[g.topo[i]];
+    return t;
+  };
+  EXPECT_NEAR(over(edge, 0, n), s.run(0, n), 1e-9) << "edge-only";
+  EXPECT_NEAR(over(cloud, 0, n), s.run(0, n), 1e-9) << "cloud-only";
+  EXPECT_NEAR(over(p.node_ms, 0, n), s.run(0, n) + s.overhead, 1e-9) << "the weights alone";
+  for (int k = 0; k < n - 1; ++k) {
+    EXPECT_NEAR(over(edge, 0, k + 1), s.run(0, k + 1), 1e-9) << "head through " << k;
+    EXPECT_NEAR(over(cloud, k + 1, n), s.run(k + 1, n), 1e-9) << "tail after " << k;
+  }
+  p.extra = nlohmann::json::object();  // other methods: no per-run term, no change
+  EXPECT_EQ(side_ms(p, g, Side::kEdge), p.node_ms);
 }
 
 TEST(Derive, FewBoundariesInterpolateByShape) {
