@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v clang-format >/dev/null || { echo "format: clang-format missing (apt install clang-format)"; exit 77; }
-mapfile -t files < <(git ls-files '*.cpp' '*.h' '*.cc' 2>/dev/null || find src tests fuzz -name '*.cpp' -o -name '*.h')
+mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.cpp' '*.h' '*.cc' 2>/dev/null || find src tests fuzz -name '*.cpp' -o -name '*.h')
 if [ "${1:-}" = --check ]; then
   clang-format --dry-run -Werror "${files[@]}"
 else

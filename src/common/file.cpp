@@ -15,7 +15,8 @@ Expected<std::string> read_bounded_file(const std::string& path, const std::stri
   const auto size = static_cast<int64_t>(std::filesystem::file_size(path, ec));
   if (ec) return error(Code::kIo, "{} '{}': cannot stat: {}", what, path, ec.message());
   if (size > max_bytes) {
-    return error(Code::kInvalidArgument, "{} '{}': {} bytes, over the limit of {}", what, path, size, max_bytes);
+    return error(Code::kInvalidArgument, "{} '{}': {} bytes, over the limit of {}", what, path, size,
+                 max_bytes);
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return error(Code::kIo, "{} '{}': cannot open", what, path);

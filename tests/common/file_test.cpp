@@ -34,7 +34,8 @@ TEST(ReadBoundedFile, ReadsWithinTheLimitAndRefusesTheRest) {
   // An endless device is refused before a byte is read.
   auto device = read_bounded_file("/dev/zero", "calibration file", 10);
   ASSERT_FALSE(device);
-  EXPECT_NE(device.status().message().find("not a regular file"), std::string::npos) << device.status().message();
+  EXPECT_NE(device.status().message().find("not a regular file"), std::string::npos)
+      << device.status().message();
   auto folder = read_bounded_file(dir, "calibration file", 10);
   ASSERT_FALSE(folder);
   std::filesystem::remove(ok);
