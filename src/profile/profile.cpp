@@ -33,7 +33,9 @@ Expected<Profile> estimate(const graph::Graph& g, const std::string& device, dou
 
 std::vector<double> side_ms(const Profile& p, const graph::Graph& g, Side side) {
   std::vector<double> ms = p.node_ms;
-  const double run = p.extra.is_object() ? p.extra.value("split_overhead_ms", 0.0) : 0.0;
+  // extra comes from a file as any JSON object: a non-number here is no term.
+  const auto it = p.extra.is_object() ? p.extra.find("split_overhead_ms") : p.extra.end();
+  const double run = it != p.extra.end() && it->is_number() ? it->get<double>() : 0.0;
   if (!(run > 0) || g.topo.empty() || ms.size() != g.topo.size()) return ms;
   double& w = ms[side == Side::kEdge ? g.topo.back() : g.topo.front()];
   w = std::max(0.0, w - run);

@@ -93,6 +93,8 @@ TEST(SideMs, EverySideIncludingTheWholeModelPaysOneRun) {
   }
   p.extra = nlohmann::json::object();  // other methods: no per-run term, no change
   EXPECT_EQ(side_ms(p, g, Side::kEdge), p.node_ms);
+  p.extra["split_overhead_ms"] = "2";  // a hand-edited file: no term, and no throw
+  EXPECT_EQ(side_ms(p, g, Side::kCloud), p.node_ms);
 }
 
 TEST(Derive, FewBoundariesInterpolateByShape) {
