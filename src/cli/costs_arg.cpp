@@ -22,11 +22,11 @@ void add_cost_options(CLI::App* sub, CostArgs* args) {
 Expected<NodeCosts> load_costs(const CostArgs& args, const graph::Graph& g) {
   NodeCosts c;
   std::vector<std::string> parts;
-  auto side = [&](const std::string& path, double gflops, const char* name, std::vector<double>* out,
-                  std::string* engine) -> Status {
+  auto side = [&](const std::string& path, double gflops, const char* name, profile::Side which,
+                  std::vector<double>* out, std::string* engine) -> Status {
     if (!path.empty()) {
       EDGECUT_ASSIGN_OR_RETURN(profile::Profile p, profile::load_for(path, g));
-      *out = profile::side_ms(p, g, out == &c.edge_ms ? profile::Side::kEdge : profile::Side::kCloud);
+      *out = profile::side_ms(p, g, which);
       *engine = p.engine;
       parts.push_back(fmt::format("{} {} ({}, {})", name, path, p.device, p.method));
     } else {
@@ -36,8 +36,10 @@ Expected<NodeCosts> load_costs(const CostArgs& args, const graph::Graph& g) {
     }
     return Status::ok();
   };
-  EDGECUT_RETURN_IF_ERROR(side(args.edge_profile, args.edge_gflops, "edge", &c.edge_ms, &c.edge_engine));
-  EDGECUT_RETURN_IF_ERROR(side(args.cloud_profile, args.cloud_gflops, "cloud", &c.cloud_ms, &c.cloud_engine));
+  EDGECUT_RETURN_IF_ERROR(
+      side(args.edge_profile, args.edge_gflops, "edge", profile::Side::kEdge, &c.edge_ms, &c.edge_engine));
+  EDGECUT_RETURN_IF_ERROR(side(args.cloud_profile, args.cloud_gflops, "cloud", profile::Side::kCloud,
+                               &c.cloud_ms, &c.cloud_engine));
   c.source = fmt::format("{}", fmt::join(parts, "; "));
   return c;
 }

@@ -24,13 +24,13 @@ struct TBuilder : detail::Sweep {
 
   TPiece solve_at(double bps) {
     const Network n = at(bps);
-    TPiece p{solver.solve(n)};
+    const CostModel& cm = solver.cost_model();
+    const Rates rates = cm.rates(n);  // once: the solve and the line below both price with it
+    TPiece p{solver.solve(n, rates)};
     const Breakdown& br = p.plan.predicted;
     p.a = static_cast<double>(std::max(br.edge_ns, br.cloud_ns));
     // The uplink stage (CostModel::rates) encodes, sends and decodes each cut
     // tensor as the plan's encoding does; along this plan's line that is fixed.
-    const CostModel& cm = solver.cost_model();
-    const Rates rates = cm.rates(n);
     double up_bits = 0;
     for (ValueId x : p.plan.cut_values) {
       const CostModel::Crossing cr = cm.crossing(x, rates);
