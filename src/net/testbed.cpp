@@ -75,6 +75,12 @@ Status Testbed::build(const TestbedOptions& options) {
     EDGECUT_RETURN_IF_ERROR(
         run({"ip", "-n", ns, "addr", "add", address(side) + kPrefix, "dev", device(side)}));
     EDGECUT_RETURN_IF_ERROR(run({"ip", "-n", ns, "link", "set", "lo", "up"}));
+    // MTU-sized packets only (no TSO/GSO super-packets). tbf admits a packet
+    // up to its burst, and a rate cut shrinks the burst but keeps the queue:
+    // a 10 KB packet queued at 100 Mbit/s never gets the tokens at 20, and the
+    // link stops for good (TestbedTest.ARateCutUnderLoadDoesNotWedgeTheLink).
+    // A real link sends frames, so this is also the truer model.
+    EDGECUT_RETURN_IF_ERROR(run({"ip", "-n", ns, "link", "set", device(side), "gso_max_segs", "1"}));
     EDGECUT_RETURN_IF_ERROR(run({"ip", "-n", ns, "link", "set", device(side), "up"}));
   }
   return set_rate(options.uplink_bps, options.downlink_bps);
