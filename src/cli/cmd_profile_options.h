@@ -110,7 +110,9 @@ inline std::string default_device(const EmulationArgs& a) { return a.cloud ? "cl
 // quota was applied) and records the CPU setting in extra["cpu"].
 inline void apply_slowdown(const CpuLimitReport& r, profile::Profile* p) {
   if (r.slowdown_factor != 1) {
-    for (double& ms : p->node_ms) ms *= r.slowdown_factor;
+    for (auto* v : {&p->node_ms, &p->head_ms, &p->tail_ms}) {
+      for (double& ms : *v) ms *= r.slowdown_factor;
+    }
   }
   p->extra["cpu"] = r.to_json();
 }

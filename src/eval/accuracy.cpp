@@ -379,6 +379,25 @@ double corrected_error(double pred_ms, const std::vector<graph::NodeId>& nodes,
   return 100 * (profile::median(ratios) - 1);
 }
 
+namespace {
+
+// Each profile with per-side weights once more as one set of weights for
+// both sides (node_ms; what the segment method gave before per-side
+// weights): a baseline in the same process, on the same plans.
+void add_one_set_rows(std::vector<NamedProfile>* profiles) {
+  const size_t n = profiles->size();
+  for (size_t k = 0; k < n; ++k) {
+    if ((*profiles)[k].p.head_ms.empty()) continue;
+    NamedProfile one = (*profiles)[k];
+    one.label += kOneSetSuffix;
+    one.p.head_ms.clear();
+    one.p.tail_ms.clear();
+    profiles->push_back(std::move(one));
+  }
+}
+
+}  // namespace
+
 Expected<AccuracyResult> run_accuracy(const graph::Model& model, std::vector<NamedProfile> profiles,
                                       const std::vector<std::string>& methods, const AccuracyOptions& o) {
   const graph::Graph& g = model.graph;
@@ -390,6 +409,7 @@ Expected<AccuracyResult> run_accuracy(const graph::Model& model, std::vector<Nam
   if (r.profiles.empty()) return error(Code::kInvalidArgument, "give --profile FILE or --method LIST");
   EDGECUT_ASSIGN_OR_RETURN(r.plans, make_test_plans(g, r.profiles, o, &r.chosen_count));
   if (r.plans.empty()) return error(Code::kInvalidArgument, "no plan to measure");
+  add_one_set_rows(&r.profiles);
   EDGECUT_RETURN_IF_ERROR(measure_plans(model, o, &r));
   compute_errors(g, &r);
   return r;

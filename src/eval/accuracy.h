@@ -32,6 +32,10 @@
 
 namespace edgecut::eval {
 
+// Label suffix of the row that evaluates a profile's per-side weights as one
+// set (Profile::node_ms for both sides), beside the profile's own row.
+inline constexpr const char* kOneSetSuffix = " (one set)";
+
 // A profile under evaluation.
 struct NamedProfile {
   std::string label;  // the method, or "method (file)"

@@ -67,6 +67,53 @@ std::vector<int> choose_boundaries(const std::vector<double>& shape, const std::
   return chosen;
 }
 
+namespace {
+
+// The boundaries that meet the precondition (ascending, in [0, n-2]).
+std::vector<const Boundary*> valid(const std::vector<Boundary>& boundaries, int n) {
+  std::vector<const Boundary*> out;
+  for (const Boundary& b : boundaries) {
+    if (b.pos < 0 || b.pos > n - 2 || (!out.empty() && b.pos <= out.back()->pos)) continue;
+    out.push_back(&b);
+  }
+  return out;
+}
+
+// Cumulative knots (pos, c) between the pinned ends (-1, 0) and (n-1, total),
+// made non-decreasing (isotonic fit) and within [0, total]; each gap is
+// spread over its positions in proportion to `shape` (equally where the
+// shape sums to 0). Returns the weights; *knots gets the fitted interior.
+std::vector<double> spread_knots(std::vector<int> pos, std::vector<double> c, double total,
+                                 const std::vector<double>& shape, std::vector<double>* knots) {
+  const int n = static_cast<int>(shape.size());
+  std::vector<double> wt(c.size(), 1.0);
+  pos.insert(pos.begin(), -1);
+  c.insert(c.begin(), 0.0);
+  wt.insert(wt.begin(), 1e6);
+  pos.push_back(n - 1);
+  c.push_back(total);
+  wt.push_back(1e6);
+  std::vector<double> fit = isotonic(c, wt);
+  for (double& x : fit) x = std::clamp(x, 0.0, total);
+  fit.front() = 0;
+  fit.back() = total;
+  for (size_t k = 1; k < fit.size(); ++k) fit[k] = std::max(fit[k], fit[k - 1]);
+  if (knots) knots->assign(fit.begin() + 1, fit.end() - 1);
+  std::vector<double> weights(n, 0.0);
+  for (size_t k = 0; k + 1 < pos.size(); ++k) {
+    const int a = pos[k], b = pos[k + 1];
+    const double delta = fit[k + 1] - fit[k];
+    double s = 0;
+    for (int i = a + 1; i <= b; ++i) s += std::max(0.0, shape[i]);
+    for (int i = a + 1; i <= b; ++i) {
+      weights[i] = s > 0 ? delta * std::max(0.0, shape[i]) / s : delta / (b - a);
+    }
+  }
+  return weights;
+}
+
+}  // namespace
+
 Derivation derive_segment_weights(double whole_ms, const std::vector<Boundary>& boundaries,
                                   const std::vector<double>& shape) {
   const int n = static_cast<int>(shape.size());
@@ -79,40 +126,38 @@ Derivation derive_segment_weights(double whole_ms, const std::vector<Boundary>& 
   d.split_overhead_ms = split.empty() ? 0 : std::max(0.0, median(split));
   const double W = whole_ms + d.split_overhead_ms;
   d.total_ms = W;
-  // Knots: (-1, 0), (pos_i, C_i)..., (n-1, W); the ends are pinned by heavy weights.
-  std::vector<int> pos = {-1};
-  std::vector<double> c = {0}, wt = {1e6};
-  for (const Boundary& b : boundaries) {
-    if (b.pos < 0 || b.pos > n - 2 || b.pos <= pos.back()) continue;  // precondition; skip bad ones
+  std::vector<int> pos;
+  std::vector<double> c;
+  for (const Boundary* b : valid(boundaries, n)) {
     // Two estimates of C_i: the prefix run, and W minus the suffix run. Noise
     // is roughly proportional to a run's length, so weigh each by its inverse
     // relative variance: the short side decides (small heads and small tails
     // keep small relative errors; the long side absorbs the difference).
     const double floor_ms = 1e-3 * std::max(W, 1e-9);
-    const double a = 1 / std::pow(std::max(b.prefix_ms, floor_ms), 2);
-    const double z = 1 / std::pow(std::max(b.suffix_ms, floor_ms), 2);
-    pos.push_back(b.pos);
-    c.push_back((a * b.prefix_ms + z * (W - b.suffix_ms)) / (a + z));
-    wt.push_back(1);
+    const double a = 1 / std::pow(std::max(b->prefix_ms, floor_ms), 2);
+    const double z = 1 / std::pow(std::max(b->suffix_ms, floor_ms), 2);
+    pos.push_back(b->pos);
+    c.push_back((a * b->prefix_ms + z * (W - b->suffix_ms)) / (a + z));
   }
-  pos.push_back(n - 1);
-  c.push_back(W);
-  wt.push_back(1e6);
-  std::vector<double> fit = isotonic(c, wt);
-  for (double& x : fit) x = std::clamp(x, 0.0, W);
-  fit.front() = 0;
-  fit.back() = W;
-  for (size_t k = 1; k < fit.size(); ++k) fit[k] = std::max(fit[k], fit[k - 1]);
-  d.knots_ms.assign(fit.begin() + 1, fit.end() - 1);
-  for (size_t k = 0; k + 1 < pos.size(); ++k) {
-    const int a = pos[k], b = pos[k + 1];
-    const double delta = fit[k + 1] - fit[k];
-    double s = 0;
-    for (int i = a + 1; i <= b; ++i) s += std::max(0.0, shape[i]);
-    for (int i = a + 1; i <= b; ++i) {
-      d.weights[i] = s > 0 ? delta * std::max(0.0, shape[i]) / s : delta / (b - a);
-    }
+  d.weights = spread_knots(pos, c, W, shape, &d.knots_ms);
+  return d;
+}
+
+Derivation derive_side_weights(double whole_ms, const std::vector<Boundary>& boundaries,
+                               const std::vector<double>& shape) {
+  Derivation d = derive_segment_weights(whole_ms, boundaries, shape);
+  const int n = static_cast<int>(shape.size());
+  if (n == 0) return d;
+  whole_ms = std::max(0.0, whole_ms);
+  std::vector<int> pos;
+  std::vector<double> head, tail;
+  for (const Boundary* b : valid(boundaries, n)) {
+    pos.push_back(b->pos);
+    head.push_back(b->prefix_ms);
+    tail.push_back(whole_ms - b->suffix_ms);  // the cloud's cumulative time through pos
   }
+  d.head_weights = spread_knots(pos, head, whole_ms, shape, nullptr);
+  d.tail_weights = spread_knots(pos, tail, whole_ms, shape, nullptr);
   return d;
 }
 

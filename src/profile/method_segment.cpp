@@ -254,14 +254,20 @@ struct EngineFacts {
 
 Profile segment_profile(const graph::Graph& g, const MeasureOptions& o, const EngineFacts& facts,
                         const Whole& whole, const SegmentPlan& plan, const Measured& m, const Corrected& c) {
-  Derivation d = derive_segment_weights(c.whole_ms, c.boundaries, plan.shape);
+  Derivation d = derive_side_weights(c.whole_ms, c.boundaries, plan.shape);
   Profile p;
   p.method = "segment";
   p.threads = facts.threads;
   p.model = g.name;
   p.model_hash = g.structure_hash();
   p.node_ms.assign(g.num_nodes(), 0.0);
-  for (int i = 0; i < g.num_nodes(); ++i) p.node_ms[g.topo[i]] = d.weights[i];
+  p.head_ms.assign(g.num_nodes(), 0.0);
+  p.tail_ms.assign(g.num_nodes(), 0.0);
+  for (int i = 0; i < g.num_nodes(); ++i) {
+    p.node_ms[g.topo[i]] = d.weights[i];
+    p.head_ms[g.topo[i]] = d.head_weights[i];
+    p.tail_ms[g.topo[i]] = d.tail_weights[i];
+  }
   p.extra = facts.options;
   p.extra["whole"] = whole.json;
   p.extra["whole"]["median_ms"] = c.whole_ms;  // the value the weights are built on

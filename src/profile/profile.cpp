@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 
 #include "common/file.h"
 
@@ -32,6 +33,8 @@ Expected<Profile> estimate(const graph::Graph& g, const std::string& device, dou
 }
 
 std::vector<double> side_ms(const Profile& p, const graph::Graph& g, Side side) {
+  const std::vector<double>& own = side == Side::kEdge ? p.head_ms : p.tail_ms;
+  if (!own.empty() && own.size() == p.node_ms.size()) return own;
   std::vector<double> ms = p.node_ms;
   // extra comes from a file as any JSON object: a non-number here is no term.
   const auto it = p.extra.is_object() ? p.extra.find("split_overhead_ms") : p.extra.end();
@@ -46,6 +49,10 @@ nlohmann::json to_json(const Profile& p, const graph::Graph& g) {
   nlohmann::json nodes = nlohmann::json::array();
   for (size_t v = 0; v < p.node_ms.size(); ++v) {
     nodes.push_back({{"id", v}, {"name", g.nodes[v].name}, {"op", g.nodes[v].op}, {"ms", p.node_ms[v]}});
+    if (p.head_ms.size() == p.node_ms.size() && p.tail_ms.size() == p.node_ms.size()) {
+      nodes.back()["head_ms"] = p.head_ms[v];
+      nodes.back()["tail_ms"] = p.tail_ms[v];
+    }
   }
   double total = 0;
   for (double ms : p.node_ms) total += ms;
@@ -76,6 +83,66 @@ Expected<Profile> load_for(const std::string& path, const graph::Graph& g) {
   EDGECUT_ASSIGN_OR_RETURN(std::string text, read_bounded_file(path, "profile", kMaxProfileBytes));
   return parse_for(text, path, g);
 }
+
+namespace {
+
+// One node's time under `key`: absent is nullopt; present, it must be a
+// finite, non-negative number.
+Expected<std::optional<double>> node_time(const nlohmann::json& n, const char* key, const std::string& path,
+                                          const std::string& node) {
+  auto it = n.find(key);
+  if (it == n.end()) return std::optional<double>();
+  const double ms = it->is_number() ? it->get<double>() : std::nan("");
+  if (!std::isfinite(ms) || ms < 0) {
+    return error(Code::kParseError, "{}: node '{}' has invalid {} {}", path, node, key, it->dump());
+  }
+  return std::optional<double>(ms);
+}
+
+// The "nodes" array: one entry per model node, matched by id and name.
+Status parse_nodes(const nlohmann::json& nodes, const std::string& path, const graph::Graph& g, Profile* p) {
+  if (nodes.size() != g.nodes.size()) {
+    return error(Code::kFailedPrecondition, "{}: profile has {} nodes, model '{}' has {}", path, nodes.size(),
+                 g.name, g.nodes.size());
+  }
+  const size_t n_nodes = g.nodes.size();
+  p->node_ms.assign(n_nodes, 0.0);
+  std::vector<double> head(n_nodes, 0.0), tail(n_nodes, 0.0);
+  size_t sided = 0;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const auto& n = nodes[i];
+    if (!n.is_object() || !n.contains("id") || !n["id"].is_number_integer() || !n.contains("ms") ||
+        !n["ms"].is_number()) {
+      return error(Code::kParseError, "{}: nodes[{}] needs integer 'id' and number 'ms'", path, i);
+    }
+    const int64_t id = n["id"].get<int64_t>();
+    if (id < 0 || id >= static_cast<int64_t>(n_nodes)) {
+      return error(Code::kParseError, "{}: nodes[{}].id {} out of range", path, i, id);
+    }
+    const std::string& name = g.nodes[id].name;
+    if (n.contains("name") && n["name"].is_string() && n["name"].get<std::string>() != name) {
+      return error(Code::kFailedPrecondition, "{}: nodes[{}] is '{}' but node {} of the model is '{}'", path,
+                   i, n["name"].get<std::string>(), id, name);
+    }
+    EDGECUT_ASSIGN_OR_RETURN(std::optional<double> ms, node_time(n, "ms", path, name));
+    EDGECUT_ASSIGN_OR_RETURN(std::optional<double> h, node_time(n, "head_ms", path, name));
+    EDGECUT_ASSIGN_OR_RETURN(std::optional<double> t, node_time(n, "tail_ms", path, name));
+    if (h.has_value() != t.has_value()) {
+      return error(Code::kParseError, "{}: node '{}' has one of 'head_ms' and 'tail_ms' without the other",
+                   path, name);
+    }
+    p->node_ms[id] = *ms;
+    if (h) head[id] = *h, tail[id] = *t, ++sided;
+  }
+  if (sided != 0 && sided != n_nodes) {
+    return error(Code::kParseError, "{}: {} of {} nodes have 'head_ms' and 'tail_ms' (all or none)", path,
+                 sided, n_nodes);
+  }
+  if (sided != 0) p->head_ms = std::move(head), p->tail_ms = std::move(tail);
+  return Status::ok();
+}
+
+}  // namespace
 
 Expected<Profile> parse_for(const std::string& text, const std::string& path, const graph::Graph& g) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -115,31 +182,7 @@ Expected<Profile> parse_for(const std::string& text, const std::string& path, co
   const auto* nodes = field("nodes");
   if (!nodes || !nodes->is_array())
     return error(Code::kParseError, "{}: field 'nodes' must be an array", path);
-  if (nodes->size() != g.nodes.size()) {
-    return error(Code::kFailedPrecondition, "{}: profile has {} nodes, model '{}' has {}", path,
-                 nodes->size(), g.name, g.nodes.size());
-  }
-  p.node_ms.assign(g.nodes.size(), 0.0);
-  for (size_t i = 0; i < nodes->size(); ++i) {
-    const auto& n = (*nodes)[i];
-    if (!n.is_object() || !n.contains("id") || !n["id"].is_number_integer() || !n.contains("ms") ||
-        !n["ms"].is_number()) {
-      return error(Code::kParseError, "{}: nodes[{}] needs integer 'id' and number 'ms'", path, i);
-    }
-    int64_t id = n["id"].get<int64_t>();
-    double ms = n["ms"].get<double>();
-    if (id < 0 || id >= static_cast<int64_t>(g.nodes.size())) {
-      return error(Code::kParseError, "{}: nodes[{}].id {} out of range", path, i, id);
-    }
-    if (n.contains("name") && n["name"].is_string() && n["name"].get<std::string>() != g.nodes[id].name) {
-      return error(Code::kFailedPrecondition, "{}: nodes[{}] is '{}' but node {} of the model is '{}'", path,
-                   i, n["name"].get<std::string>(), id, g.nodes[id].name);
-    }
-    if (!std::isfinite(ms) || ms < 0) {
-      return error(Code::kParseError, "{}: node '{}' has invalid time {} ms", path, g.nodes[id].name, ms);
-    }
-    p.node_ms[id] = ms;
-  }
+  EDGECUT_RETURN_IF_ERROR(parse_nodes(*nodes, path, g, &p));
   return p;
 }
 

@@ -8,7 +8,9 @@
 //   {"format": "edgecut-profile", "version": 1, "device": "edge", "method": "estimate",
 //    "threads": 1, "engine": "ort", "engine_options": "threads=1 opt=all spinning=0", "model": "resnet50",
 //    "model_hash": "…", "num_nodes": 122, "nodes": [{"id": 0, "name": "conv1", "op": "Conv", "ms": 1.25},
-//    ...], "spread": {...optional measurement statistics...}}
+//    ...], "extra": {...optional measurement statistics...}}
+// A node may also carry "head_ms" and "tail_ms" (all nodes or none): its
+// cost on each side of a split, where the method measured the sides.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -37,6 +39,10 @@ struct Profile {
   std::string model;
   std::string model_hash;
   std::vector<double> node_ms;                      // per node id
+  // Per node id, what the node costs in a head (edge side) and in a tail
+  // (cloud side) when they differ from node_ms: the segment method's per-side
+  // weights (derive_side_weights). Both empty, or both one per node.
+  std::vector<double> head_ms, tail_ms;
   nlohmann::json extra = nlohmann::json::object();  // method-specific statistics
 };
 
@@ -44,13 +50,15 @@ struct Profile {
 Expected<Profile> estimate(const graph::Graph& g, const std::string& device, double gflops,
                            double overhead_us);
 
-// Per-node costs for one side of a split. A segment profile's weights carry
-// the engine's per-run cost (extra.split_overhead_ms) twice: on the first
-// node in topological order (every head's run pays it) and on the last (every
-// tail's run). A side that holds the whole model runs once, so the edge drops
-// it from the last node and the cloud from the first; then an edge-only or
-// cloud-only plan costs the whole net, and every other plan what it did.
-// Other methods carry no such term: node_ms unchanged. O(n).
+// Per-node costs for one side of a split: head_ms for the edge and tail_ms
+// for the cloud where the profile has them. Without them (profiles written
+// before per-side weights), a segment profile's node_ms carry the engine's
+// per-run cost (extra.split_overhead_ms) twice: on the first node in
+// topological order (every head's run pays it) and on the last (every tail's
+// run). A side that holds the whole model runs once, so the edge drops it
+// from the last node and the cloud from the first; then an edge-only or
+// cloud-only plan costs the whole net. Other methods carry no such term:
+// node_ms unchanged. O(n).
 enum class Side { kEdge, kCloud };
 std::vector<double> side_ms(const Profile& p, const graph::Graph& g, Side side);
 

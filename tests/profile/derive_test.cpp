@@ -97,6 +97,91 @@ TEST(SideMs, EverySideIncludingTheWholeModelPaysOneRun) {
   EXPECT_EQ(side_ms(p, g, Side::kCloud), p.node_ms);
 }
 
+// A split cost that depends on where the cut is (on ORT: reorders and lost
+// fusion at the cut), paid in part by the prefix and in part by the suffix.
+// One set of weights sums to one total for every cut and cannot follow it;
+// the per-side weights predict every measured head and tail exactly, and
+// edge-only / cloud-only plans as the whole net.
+TEST(Derive, SideWeightsFollowACutDependentSplitCost) {
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> cut(0.0, 1.5);
+  Synthetic s;
+  const int n = 24;
+  for (int i = 0; i < n; ++i) s.cost.push_back(2.0 + i % 4);
+  s.fuses_with_next.assign(n, 0);
+  std::vector<int> pos(n - 1);
+  std::iota(pos.begin(), pos.end(), 0);
+  std::vector<Boundary> b = measure_all(s, pos);
+  std::vector<double> head_extra(n - 1), tail_extra(n - 1);
+  for (int p = 0; p < n - 1; ++p) {
+    head_extra[p] = cut(rng), tail_extra[p] = cut(rng);
+    b[p].prefix_ms += head_extra[p];
+    b[p].suffix_ms += tail_extra[p];
+  }
+  const double whole = s.run(0, n);
+  Derivation d = derive_side_weights(whole, b, s.cost);
+  ASSERT_EQ(d.head_weights.size(), static_cast<size_t>(n));
+  ASSERT_EQ(d.tail_weights.size(), static_cast<size_t>(n));
+  double one_set_err = 0;
+  for (int p = 0; p < n - 1; ++p) {
+    const double head = s.run(0, p + 1) + head_extra[p], tail = s.run(p + 1, n) + tail_extra[p];
+    // Monotone truth here (every node costs >= 2 > the cut costs' spread):
+    // the isotonic fit keeps every knot.
+    EXPECT_NEAR(sum_range(d.head_weights, 0, p + 1), head, 1e-9) << "head through " << p;
+    EXPECT_NEAR(sum_range(d.tail_weights, p + 1, n), tail, 1e-9) << "tail after " << p;
+    one_set_err += std::fabs(sum_range(d.weights, 0, p + 1) - head) + std::fabs(sum_range(d.weights, p + 1, n) - tail);
+  }
+  EXPECT_GT(one_set_err / (n - 1), 0.2) << "one set of weights cannot follow the split cost";
+  EXPECT_NEAR(sum_range(d.head_weights, 0, n), whole, 1e-9) << "edge-only";
+  EXPECT_NEAR(sum_range(d.tail_weights, 0, n), whole, 1e-9) << "cloud-only";
+  // Noisy, non-monotone sides still give non-negative weights summing to the whole.
+  std::normal_distribution<double> noise(0, 2.0);
+  for (auto& x : b) x.prefix_ms += noise(rng), x.suffix_ms += noise(rng);
+  d = derive_side_weights(whole, b, s.cost);
+  for (const auto* w : {&d.head_weights, &d.tail_weights}) {
+    for (double x : *w) EXPECT_GE(x, 0);
+    EXPECT_NEAR(sum_range(*w, 0, n), whole, 1e-9);
+  }
+}
+
+// A profile with per-side weights: side_ms gives each side its own, the
+// file keeps them, and a file with them on some nodes only is refused.
+TEST(SideMs, PerSideWeightsRoundTripAndDecide) {
+  const graph::Model m = edgecut::testing::zoo_model("resnet18");
+  const graph::Graph& g = m.graph;
+  const int n = g.num_nodes();
+  Profile p;
+  p.model = g.name;
+  p.model_hash = g.structure_hash();
+  p.method = "segment";
+  for (int i = 0; i < n; ++i) {
+    p.node_ms.push_back(1.0 + i);
+    p.head_ms.push_back(2.0 + i);
+    p.tail_ms.push_back(3.0 + i);
+  }
+  p.extra["split_overhead_ms"] = 0.5;  // not applied: the sides are measured
+  EXPECT_EQ(side_ms(p, g, Side::kEdge), p.head_ms);
+  EXPECT_EQ(side_ms(p, g, Side::kCloud), p.tail_ms);
+  nlohmann::json j = to_json(p, g);
+  auto back = parse_for(j.dump(), "mem.json", g);
+  ASSERT_TRUE(back) << back.status().message();
+  EXPECT_EQ(back->head_ms, p.head_ms);
+  EXPECT_EQ(back->tail_ms, p.tail_ms);
+  j["nodes"][3].erase("tail_ms");
+  auto one = parse_for(j.dump(), "mem.json", g);
+  ASSERT_FALSE(one);
+  EXPECT_NE(one.status().message().find("without the other"), std::string::npos) << one.status().message();
+  j["nodes"][3].erase("head_ms");
+  auto some = parse_for(j.dump(), "mem.json", g);
+  ASSERT_FALSE(some);
+  EXPECT_NE(some.status().message().find("all or none"), std::string::npos) << some.status().message();
+  j["nodes"][3]["head_ms"] = -1;
+  j["nodes"][3]["tail_ms"] = 1;
+  auto neg = parse_for(j.dump(), "mem.json", g);
+  ASSERT_FALSE(neg);
+  EXPECT_NE(neg.status().message().find("invalid head_ms"), std::string::npos) << neg.status().message();
+}
+
 TEST(Derive, FewBoundariesInterpolateByShape) {
   Synthetic s;
   s.cost = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};

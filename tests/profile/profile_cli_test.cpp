@@ -198,7 +198,10 @@ TEST(BenchAccuracy, ComparesMethodsOnTheSameRuns) {
   auto j = nlohmann::json::parse(r.out.substr(r.out.find('{')), nullptr, false);
   ASSERT_TRUE(j.is_object()) << r.out;
   EXPECT_EQ(j["bench"], "accuracy");
-  ASSERT_EQ(j["rows"].size(), 3u);
+  // isolated, layerwise, segment, and segment's per-side weights as one set.
+  ASSERT_EQ(j["rows"].size(), 4u);
+  EXPECT_EQ(j["rows"][3]["label"], "segment (one set)");
+  EXPECT_EQ(j["rows"][3]["method"], "segment");
   EXPECT_GE(j["plans"].get<int>(), 3);
   // Edge-only / cloud-only plans have one side; every other plan two.
   int sides = 0;
