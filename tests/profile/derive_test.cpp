@@ -129,7 +129,8 @@ TEST(Derive, SideWeightsFollowACutDependentSplitCost) {
     // the isotonic fit keeps every knot.
     EXPECT_NEAR(sum_range(d.head_weights, 0, p + 1), head, 1e-9) << "head through " << p;
     EXPECT_NEAR(sum_range(d.tail_weights, p + 1, n), tail, 1e-9) << "tail after " << p;
-    one_set_err += std::fabs(sum_range(d.weights, 0, p + 1) - head) + std::fabs(sum_range(d.weights, p + 1, n) - tail);
+    one_set_err +=
+        std::fabs(sum_range(d.weights, 0, p + 1) - head) + std::fabs(sum_range(d.weights, p + 1, n) - tail);
   }
   EXPECT_GT(one_set_err / (n - 1), 0.2) << "one set of weights cannot follow the split cost";
   EXPECT_NEAR(sum_range(d.head_weights, 0, n), whole, 1e-9) << "edge-only";
