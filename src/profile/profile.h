@@ -38,7 +38,7 @@ struct Profile {
   std::string engine_options;
   std::string model;
   std::string model_hash;
-  std::vector<double> node_ms;                      // per node id
+  std::vector<double> node_ms;  // per node id
   // Per node id, what the node costs in a head (edge side) and in a tail
   // (cloud side) when they differ from node_ms: the segment method's per-side
   // weights (derive_side_weights). Both empty, or both one per node.
