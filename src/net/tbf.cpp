@@ -22,7 +22,7 @@ Expected<TbfParams> tbf_params(double rate_bps, double max_queue_s) {
 }
 
 std::vector<std::string> tbf_replace_argv(const std::string& netns, const std::string& device,
-                                          const TbfParams& p) {
+                                          const TbfParams& p, int handle) {
   // Plain numbers are bytes for burst and limit; "bit" avoids tc's SI/IEC
   // prefix rules for the rate.
   return {"tc",
@@ -33,6 +33,8 @@ std::vector<std::string> tbf_replace_argv(const std::string& netns, const std::s
           "dev",
           device,
           "root",
+          "handle",
+          std::to_string(handle) + ":",
           "tbf",
           "rate",
           std::to_string(p.rate_bps) + "bit",

@@ -45,10 +45,15 @@ struct TbfParams {
 // 100 Gbit/s], or a queue time that is not positive.
 Expected<TbfParams> tbf_params(double rate_bps, double max_queue_s = 0.5);
 
-// The argv that installs (or changes in place) `p` as the root qdisc of
-// `device` in namespace `netns`: tc -n <netns> qdisc replace dev <device> root tbf ...
+// The argv that installs `p` as the root qdisc of `device` in namespace
+// `netns`: tc -n <netns> qdisc replace dev <device> root handle <handle>: tbf ...
+// The same handle as the root's changes it in place (its queue stays);
+// another handle makes a new qdisc and swaps it in at once (the old queue is
+// dropped). A shrinking burst needs the swap: tbf never has the tokens for a
+// queued packet longer than its burst, and GSO packets up to the old burst
+// may be queued, so changing in place could stop the link for good.
 std::vector<std::string> tbf_replace_argv(const std::string& netns, const std::string& device,
-                                          const TbfParams& p);
+                                          const TbfParams& p, int handle = 1);
 
 // The "dropped N" counter from `tc -s qdisc show` output; kParseError if absent.
 Expected<uint64_t> parse_qdisc_dropped(const std::string& tc_stats);

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "common/subprocess.h"
@@ -75,12 +77,6 @@ Status Testbed::build(const TestbedOptions& options) {
     EDGECUT_RETURN_IF_ERROR(
         run({"ip", "-n", ns, "addr", "add", address(side) + kPrefix, "dev", device(side)}));
     EDGECUT_RETURN_IF_ERROR(run({"ip", "-n", ns, "link", "set", "lo", "up"}));
-    // MTU-sized packets only (no TSO/GSO super-packets). tbf admits a packet
-    // up to its burst, and a rate cut shrinks the burst but keeps the queue:
-    // a 10 KB packet queued at 100 Mbit/s never gets the tokens at 20, and the
-    // link stops for good (TestbedTest.ARateCutUnderLoadDoesNotWedgeTheLink).
-    // A real link sends frames, so this is also the truer model.
-    EDGECUT_RETURN_IF_ERROR(run({"ip", "-n", ns, "link", "set", device(side), "gso_max_segs", "1"}));
     EDGECUT_RETURN_IF_ERROR(run({"ip", "-n", ns, "link", "set", device(side), "up"}));
   }
   return set_rate(options.uplink_bps, options.downlink_bps);
@@ -93,7 +89,9 @@ Testbed::Testbed(Testbed&& other) noexcept
       cloud_slot_(std::exchange(other.cloud_slot_, -1)),
       uplink_bps_(other.uplink_bps_),
       downlink_bps_(other.downlink_bps_),
-      max_queue_s_(other.max_queue_s_) {}
+      max_queue_s_(other.max_queue_s_),
+      handle_{other.handle_[0], other.handle_[1]},
+      burst_{other.burst_[0], other.burst_[1]} {}
 
 Testbed& Testbed::operator=(Testbed&& other) noexcept {
   if (this != &other) {
@@ -105,6 +103,8 @@ Testbed& Testbed::operator=(Testbed&& other) noexcept {
     uplink_bps_ = other.uplink_bps_;
     downlink_bps_ = other.downlink_bps_;
     max_queue_s_ = other.max_queue_s_;
+    std::copy(std::begin(other.handle_), std::end(other.handle_), std::begin(handle_));
+    std::copy(std::begin(other.burst_), std::end(other.burst_), std::begin(burst_));
   }
   return *this;
 }
@@ -129,10 +129,21 @@ Status Testbed::set_rate(double uplink_bps, double downlink_bps) {
   if (edge_ns_.empty()) return error(Code::kFailedPrecondition, "set_rate on a destroyed testbed");
   EDGECUT_ASSIGN_OR_RETURN(TbfParams up, tbf_params(uplink_bps, max_queue_s_));
   EDGECUT_ASSIGN_OR_RETURN(TbfParams down, tbf_params(downlink_bps, max_queue_s_));
-  EDGECUT_RETURN_IF_ERROR(run(tbf_replace_argv(edge_ns_, device(Side::kEdge), up)));
+  EDGECUT_RETURN_IF_ERROR(shape(Side::kEdge, up));
   uplink_bps_ = uplink_bps;  // kept true to the kernel even if the second change fails
-  EDGECUT_RETURN_IF_ERROR(run(tbf_replace_argv(cloud_ns_, device(Side::kCloud), down)));
+  EDGECUT_RETURN_IF_ERROR(shape(Side::kCloud, down));
   downlink_bps_ = downlink_bps;
+  return Status::ok();
+}
+
+Status Testbed::shape(Side side, const TbfParams& p) {
+  // A smaller burst than the queued packets may need: a new qdisc under the
+  // other handle, swapped in at once (TestbedTest.ARateCutUnderLoadDoesNotWedgeTheLink).
+  const int i = static_cast<int>(side);
+  const int handle = p.burst_bytes < burst_[i] ? 3 - handle_[i] : handle_[i];
+  EDGECUT_RETURN_IF_ERROR(run(tbf_replace_argv(netns(side), device(side), p, handle)));
+  handle_[i] = handle;
+  burst_[i] = p.burst_bytes;
   return Status::ok();
 }
 

@@ -44,6 +44,8 @@ struct TestbedOptions {
   bool install_signal_handlers = true;  // remove the namespaces on SIGINT/SIGTERM/SIGHUP/exit
 };
 
+struct TbfParams;  // net/tbf.h
+
 class Testbed {
  public:
   // Ok when create() can work here; otherwise kFailedPrecondition saying why
@@ -63,7 +65,9 @@ class Testbed {
   Testbed& operator=(const Testbed&) = delete;
   ~Testbed();
 
-  // Changes both shapers in place (tc qdisc replace): flows keep running.
+  // Changes both shapers (tc qdisc replace): flows keep running. Where the
+  // burst shrinks, the shaper is swapped for a new one and its queue dropped
+  // (TCP resends it), as tbf_replace_argv says why.
   Status set_rate(double uplink_bps, double downlink_bps);
   double uplink_bps() const { return uplink_bps_; }
   double downlink_bps() const { return downlink_bps_; }
@@ -95,6 +99,10 @@ class Testbed {
   int edge_slot_ = -1, cloud_slot_ = -1;  // netns registry slots
   double uplink_bps_ = 0, downlink_bps_ = 0;
   double max_queue_s_ = 0.5;
+  // Per side (Side as index): the root qdisc's handle (1 or 2) and burst.
+  int handle_[2] = {1, 1};
+  uint64_t burst_[2] = {0, 0};
+  Status shape(Side side, const TbfParams& p);
 };
 
 }  // namespace edgecut

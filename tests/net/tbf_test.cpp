@@ -34,9 +34,11 @@ TEST(TbfParams, RejectsBadRatesAndQueues) {
 TEST(TbfParams, ReplaceArgvUsesBitsAndBytes) {
   TbfParams p{10000000, 5000, 655360};
   auto argv = tbf_replace_argv("ns", "veth0", p);
-  std::vector<std::string> want = {"tc",  "-n",   "ns",          "qdisc", "replace", "dev",   "veth0", "root",
-                                   "tbf", "rate", "10000000bit", "burst", "5000",    "limit", "655360"};
+  std::vector<std::string> want = {"tc",          "-n",    "ns",     "qdisc", "replace", "dev",
+                                   "veth0",       "root",  "handle", "1:",    "tbf",     "rate",
+                                   "10000000bit", "burst", "5000",   "limit", "655360"};
   EXPECT_EQ(argv, want);
+  EXPECT_EQ(tbf_replace_argv("ns", "veth0", p, 2)[9], "2:");
 }
 
 TEST(TbfParams, ParsesTheDropCounter) {

@@ -139,12 +139,12 @@ TEST_F(TestbedTest, GoodputFollowsTheShapedRateAndLiveChanges) {
   EXPECT_NE(stats->find("rate 50Mbit"), std::string::npos) << *stats;
 }
 
-// A rate cut while a TCP stream fills the queue. With TSO/GSO on the veth,
-// the queue held multi-segment packets admitted under the old, larger
-// burst; tbf never has tokens for a packet longer than its new burst, so the
-// link stopped for good (seen in the demo: the edge's pings timed out for
-// the rest of the run after 50 -> 5 Mbit/s; here 100 -> 20). The testbed sends MTU-sized
-// packets only, and the stream must finish.
+// A rate cut while a TCP stream fills the queue. The queue holds GSO packets
+// admitted under the old, larger burst, and tbf never has the tokens for a
+// packet longer than its burst: changed in place, the link stopped for good
+// (seen in the demo: the edge's pings timed out for the rest of the run after
+// 50 -> 5 Mbit/s; here 100 -> 20). A shrinking burst now swaps in a new
+// shaper (its queue dropped, TCP resends), and the stream must finish.
 TEST_F(TestbedTest, ARateCutUnderLoadDoesNotWedgeTheLink) {
   TestbedOptions options;
   options.uplink_bps = options.downlink_bps = 100e6;
