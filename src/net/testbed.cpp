@@ -2,8 +2,6 @@
 
 #include <unistd.h>
 
-#include <algorithm>
-#include <iterator>
 #include <utility>
 
 #include "common/subprocess.h"
@@ -90,8 +88,7 @@ Testbed::Testbed(Testbed&& other) noexcept
       uplink_bps_(other.uplink_bps_),
       downlink_bps_(other.downlink_bps_),
       max_queue_s_(other.max_queue_s_),
-      handle_{other.handle_[0], other.handle_[1]},
-      burst_{other.burst_[0], other.burst_[1]} {}
+      handle_(other.handle_) {}
 
 Testbed& Testbed::operator=(Testbed&& other) noexcept {
   if (this != &other) {
@@ -103,8 +100,7 @@ Testbed& Testbed::operator=(Testbed&& other) noexcept {
     uplink_bps_ = other.uplink_bps_;
     downlink_bps_ = other.downlink_bps_;
     max_queue_s_ = other.max_queue_s_;
-    std::copy(std::begin(other.handle_), std::end(other.handle_), std::begin(handle_));
-    std::copy(std::begin(other.burst_), std::end(other.burst_), std::begin(burst_));
+    handle_ = other.handle_;
   }
   return *this;
 }
@@ -139,11 +135,13 @@ Status Testbed::set_rate(double uplink_bps, double downlink_bps) {
 Status Testbed::shape(Side side, const TbfParams& p) {
   // A smaller burst than the queued packets may need: a new qdisc under the
   // other handle, swapped in at once (TestbedTest.ARateCutUnderLoadDoesNotWedgeTheLink).
+  // The burst follows from the rate still recorded for this side; before the
+  // first shaping that rate is 0, which tbf_params refuses: nothing to swap.
   const int i = static_cast<int>(side);
-  const int handle = p.burst_bytes < burst_[i] ? 3 - handle_[i] : handle_[i];
+  const auto old = tbf_params(side == Side::kEdge ? uplink_bps_ : downlink_bps_, max_queue_s_);
+  const int handle = old && p.burst_bytes < old->burst_bytes ? 3 - handle_[i] : handle_[i];
   EDGECUT_RETURN_IF_ERROR(run(tbf_replace_argv(netns(side), device(side), p, handle)));
   handle_[i] = handle;
-  burst_[i] = p.burst_bytes;
   return Status::ok();
 }
 

@@ -26,6 +26,7 @@
 // set_rate() runs two `tc` commands. Not thread-safe: one owner thread.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -99,9 +100,7 @@ class Testbed {
   int edge_slot_ = -1, cloud_slot_ = -1;  // netns registry slots
   double uplink_bps_ = 0, downlink_bps_ = 0;
   double max_queue_s_ = 0.5;
-  // Per side (Side as index): the root qdisc's handle (1 or 2) and burst.
-  int handle_[2] = {1, 1};
-  uint64_t burst_[2] = {0, 0};
+  std::array<int, 2> handle_ = {1, 1};  // per side (Side as index): the root qdisc's handle, 1 or 2
   Status shape(Side side, const TbfParams& p);
 };
 

@@ -47,9 +47,10 @@ std::vector<double> side_ms(const Profile& p, const graph::Graph& g, Side side) 
 
 nlohmann::json to_json(const Profile& p, const graph::Graph& g) {
   nlohmann::json nodes = nlohmann::json::array();
+  const bool sided = p.head_ms.size() == p.node_ms.size() && p.tail_ms.size() == p.node_ms.size();
   for (size_t v = 0; v < p.node_ms.size(); ++v) {
     nodes.push_back({{"id", v}, {"name", g.nodes[v].name}, {"op", g.nodes[v].op}, {"ms", p.node_ms[v]}});
-    if (p.head_ms.size() == p.node_ms.size() && p.tail_ms.size() == p.node_ms.size()) {
+    if (sided) {
       nodes.back()["head_ms"] = p.head_ms[v];
       nodes.back()["tail_ms"] = p.tail_ms[v];
     }
