@@ -123,13 +123,25 @@ int run_run(const RunArgs& a) {
                      g.num_nodes(), (*source)->name(), a.cloud, a.algo, costs->source, cpu->describe());
   auto client = runtime::EdgeClient::create(*model, costs->edge_ms, costs->cloud_ms, opts);
   if (!client) return report_error("run", client.status());
-  out << fmt::format("  {} candidate plan(s) prepared (heads here, tails on the server); rtt {:.2f} ms\n",
-                     (*client)->controller().candidates().size(), (*client)->controller().rtt_ms());
-  if (opts.control.throughput) {
-    const runtime::Controller& c = (*client)->controller();
-    out << fmt::format("  sending costs the edge stage {:.2f} ms per request + {:.2f} ms per MB (measured)\n",
-                       c.send_request_ms(), c.send_byte_ms() * 1e6);
-  }
+  runtime::EdgeClient& edge = **client;
+  const size_t prepared = edge.session().prepared_count();  // not under with_controller: one lock
+  edge.session().with_controller([&](const runtime::Controller& c) {
+    if (!edge.cloud_up()) {
+      out << fmt::format(
+          "  cloud {} not answering: running the whole model here, pinging with backoff; "
+          "plans are prepared when it answers\n",
+          a.cloud);
+    } else {
+      out << fmt::format("  {} candidate plan(s) prepared (heads here, tails on the server); rtt {:.2f} ms\n",
+                         prepared, c.rtt_ms());
+    }
+    if (opts.control.throughput && edge.cloud_up()) {
+      out << fmt::format(
+          "  sending costs the edge stage {:.2f} ms per request + {:.2f} ms per MB (measured)\n",
+          c.send_request_ms(), c.send_byte_ms() * 1e6);
+    }
+    return 0;
+  });
   runtime::RunOptions ro;
   ro.fps = a.fps;
   ro.log_path = a.log;

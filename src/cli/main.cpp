@@ -1,5 +1,6 @@
 #include <cstdio>
 #include <iostream>
+#include <string>
 
 #include "cli/commands.h"
 #include "cli/model_arg.h"
@@ -11,6 +12,34 @@ int report_error(const char* cmd, const Status& status) {
   std::fprintf(stderr, "edgecut %s: error: %s\n", cmd, status.message().c_str());
   return status.code() == Code::kInvalidArgument ? 2 : 1;
 }
+
+namespace {
+
+// CLI11 answers `edgecut foo` with "A subcommand is required"; name the word
+// it did not know and the ones it would have taken instead. Walks the words
+// before the first option down the commands that require a subcommand.
+std::string unknown_subcommand(CLI::App& app, int argc, char** argv) {
+  CLI::App* cur = &app;
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word[0] == '-' || cur->get_require_subcommand_min() == 0) return "";
+    CLI::App* next = nullptr;
+    std::string names;
+    for (CLI::App* sub : cur->get_subcommands([](CLI::App*) { return true; })) {
+      if (sub->check_name(word)) next = sub;
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!next) {
+      const std::string path = cur == &app ? "edgecut" : "edgecut " + cur->get_name();
+      return "unknown subcommand '" + word + "' of '" + path + "'; use one of: " + names + " (see " + path +
+             " --help)";
+    }
+    cur = next;
+  }
+  return "";
+}
+
+}  // namespace
 
 }  // namespace edgecut::cli
 
@@ -34,6 +63,10 @@ int main(int argc, char** argv) {
   edgecut::cli::register_export_tails(app);
   edgecut::cli::register_certs(app);
   edgecut::cli::add_model_options(app);  // --input-shape wherever a model is taken
+  if (const std::string unknown = edgecut::cli::unknown_subcommand(app, argc, argv); !unknown.empty()) {
+    std::fprintf(stderr, "edgecut: error: %s\n", unknown.c_str());
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -20,6 +20,16 @@ const char* code_name(Code c) {
       return "internal error";
     case Code::kIo:
       return "i/o error";
+    case Code::kUnavailable:
+      return "unavailable";
+    case Code::kDeadlineExceeded:
+      return "deadline exceeded";
+    case Code::kResourceExhausted:
+      return "resource exhausted";
+    case Code::kCancelled:
+      return "cancelled";
+    case Code::kUnauthenticated:
+      return "unauthenticated";
   }
   return "unknown";
 }

@@ -23,7 +23,14 @@ enum class Code {
   kUnsupported,      // valid input we cannot handle (dtype, op, external data)
   kFailedPrecondition,
   kInternal,
-  kIo,
+  kIo,  // local files, sockets, processes
+  // Remote calls (net/status_map.h maps gRPC's codes both ways): the edge
+  // decides on these, so they are codes, never text to search.
+  kUnavailable,        // the peer cannot be reached (down, refused, reset)
+  kDeadlineExceeded,   // the call outlived its deadline
+  kResourceExhausted,  // the peer is alive but full (queue bound)
+  kCancelled,          // cancelled by the caller
+  kUnauthenticated,    // missing or wrong credentials
 };
 
 const char* code_name(Code c);

@@ -38,11 +38,31 @@ Expected<double> parse_bandwidth_bps(std::string_view text) {
     const char* name;
     double bits;
   };
-  static constexpr std::array<U, 19> kUnits = {{
-      {"", 1},         {"bps", 1},      {"bit/s", 1},  {"b/s", 1},      {"kbps", 1e3},
-      {"kbit/s", 1e3}, {"Kbps", 1e3},   {"Mbps", 1e6}, {"Mbit/s", 1e6}, {"mbps", 1e6},
-      {"Gbps", 1e9},   {"Gbit/s", 1e9}, {"gbps", 1e9}, {"B/s", 8},      {"Bps", 8},
-      {"kB/s", 8e3},   {"KB/s", 8e3},   {"MB/s", 8e6}, {"GB/s", 8e9},
+  // No bare numbers: "10" meant as 10 Mbit/s planned for 10 bit/s, silently.
+  if (unit.empty()) {
+    return error(Code::kInvalidArgument,
+                 "bandwidth '{}' needs a unit: bps, kbps, Mbps, Gbps, B/s, kB/s or MB/s (e.g. '{}Mbps')",
+                 text, trim(text));
+  }
+  static constexpr std::array<U, 18> kUnits = {{
+      {"bps", 1},
+      {"bit/s", 1},
+      {"b/s", 1},
+      {"kbps", 1e3},
+      {"kbit/s", 1e3},
+      {"Kbps", 1e3},
+      {"Mbps", 1e6},
+      {"Mbit/s", 1e6},
+      {"mbps", 1e6},
+      {"Gbps", 1e9},
+      {"Gbit/s", 1e9},
+      {"gbps", 1e9},
+      {"B/s", 8},
+      {"Bps", 8},
+      {"kB/s", 8e3},
+      {"KB/s", 8e3},
+      {"MB/s", 8e6},
+      {"GB/s", 8e9},
   }};
   for (const U& u : kUnits) {
     if (unit == u.name) {

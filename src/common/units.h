@@ -1,7 +1,7 @@
 // Parsing and printing of the quantities people type: bandwidths and durations.
 //
 // Bandwidth: a number and a unit, "10Mbps", "0.5 Mbit/s", "2MB/s", "300kbps",
-// "1Gbps", "125000B/s", or a bare number of bits per second. Decimal prefixes
+// "1Gbps", "125000B/s"; a bare number is an error (is "10" bits or megabits?). Decimal prefixes
 // (k = 1e3, M = 1e6, G = 1e9) as network people use them; "bps"/"bit/s" are
 // bits, "B/s"/"Bps" are bytes. Durations: "20ms", "150us", "1.5s", "500ns".
 // Results must be finite and strictly positive (durations may be zero).

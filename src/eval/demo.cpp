@@ -19,6 +19,8 @@
 #include "net/paced_relay.h"
 #include "net/testbed.h"
 #include "profile/stats.h"
+#include "runtime/frame_log.h"
+#include "runtime/frame_report.h"
 
 namespace edgecut::eval {
 
@@ -32,23 +34,10 @@ double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::vector<nlohmann::json> read_log(const std::string& path) {
-  std::vector<nlohmann::json> out;
-  std::ifstream f(path);
-  std::string line;
-  while (std::getline(f, line)) {
-    auto j = nlohmann::json::parse(line, nullptr, false);
-    if (!j.is_discarded() && j.is_object()) out.push_back(std::move(j));
-  }
-  return out;
-}
-
-std::string plan_key(const nlohmann::json& j) {
-  return fmt::format("{} ({} edge nodes)", j.value("origin", "?"), j.value("edge_nodes", 0));
-}
+std::string plan_key(const runtime::FrameLog& l) { return runtime::plan_label(l); }
 
 // The plan most used in the second half of the phase: its steady state.
-std::string steady_plan(const std::vector<const nlohmann::json*>& frames) {
+std::string steady_plan(const std::vector<const runtime::FrameLog*>& frames) {
   std::map<std::string, int> n;
   for (size_t i = frames.size() / 2; i < frames.size(); ++i) n[plan_key(*frames[i])]++;
   std::string best;
@@ -58,28 +47,26 @@ std::string steady_plan(const std::vector<const nlohmann::json*>& frames) {
   return best;
 }
 
-PhaseReport summarise_phase(const std::vector<nlohmann::json>& log, double from, double to, double mbps) {
+PhaseReport summarise_phase(const std::vector<runtime::FrameLog>& log, double from, double to, double mbps) {
   PhaseReport p;
   p.shaped_mbps = mbps;
-  std::vector<const nlohmann::json*> frames;
-  for (const auto& j : log) {
-    const double t = j.value("unix_s", 0.0);
-    if (t >= from && t < to) frames.push_back(&j);
+  std::vector<const runtime::FrameLog*> frames;
+  for (const auto& l : log) {
+    if (l.unix_s >= from && l.unix_s < to) frames.push_back(&l);
   }
   std::vector<double> est, lat, pred, err;
   std::map<std::string, int> plans;
   p.steady_plan = steady_plan(frames);
   bool adopted = false;
-  for (const nlohmann::json* f : frames) {
-    const nlohmann::json& j = *f;
-    const double t = j.value("unix_s", 0.0), ms = j.value("total_ms", 0.0),
-                 pr = j["pred"].value("total_ms", 0.0);
+  for (const runtime::FrameLog* f : frames) {
+    const runtime::FrameLog& j = *f;
+    const double t = j.unix_s, ms = j.total_ms, pr = j.pred.total_ms;
     ++p.frames;
-    est.push_back(j.value("est_bps", 0.0) / 1e6);
+    est.push_back(j.est_bps / 1e6);
     lat.push_back(ms);
     pred.push_back(pr);
-    if (!j.value("fallback", false) && ms > 0) err.push_back(std::fabs(ms - pr) / ms * 100);
-    if (p.first_switch_s < 0 && j.value("switched", false)) p.first_switch_s = t - from;
+    if (!j.fallback && ms > 0) err.push_back(std::fabs(ms - pr) / ms * 100);
+    if (p.first_switch_s < 0 && j.switched) p.first_switch_s = t - from;
     if (!adopted && plan_key(j) == p.steady_plan) {
       adopted = true;
       // unix_s is logged when the frame ends; its start is what counts.
@@ -104,19 +91,19 @@ PhaseReport summarise_phase(const std::vector<nlohmann::json>& log, double from,
   return p;
 }
 
-Status write_svg(const DemoOptions& o, const std::vector<nlohmann::json>& log, double t0,
+Status write_svg(const DemoOptions& o, const std::vector<runtime::FrameLog>& log, double t0,
                  const std::vector<RateStep>& steps, const std::string& path) {
   std::vector<TimelineFrame> frames;
   for (const auto& j : log) {
     TimelineFrame f;
-    f.t_s = j.value("unix_s", 0.0) - t0;
+    f.t_s = j.unix_s - t0;
     if (f.t_s < 0) continue;
-    f.est_mbps = j.value("est_bps", 0.0) / 1e6;
-    f.latency_ms = j.value("total_ms", 0.0);
-    f.predicted_ms = j["pred"].value("total_ms", 0.0);
-    f.switched = j.value("switched", false);
-    f.fallback = j.value("fallback", false);
-    f.plan = fmt::format("{} edge nodes", j.value("edge_nodes", 0));
+    f.est_mbps = j.est_bps / 1e6;
+    f.latency_ms = j.total_ms;
+    f.predicted_ms = j.pred.total_ms;
+    f.switched = j.switched;
+    f.fallback = j.fallback;
+    f.plan = fmt::format("{} edge nodes", j.edge_nodes);
     frames.push_back(std::move(f));
   }
   return write_timeline_svg(
@@ -231,7 +218,7 @@ Expected<DemoReport> run_demo(const DemoOptions& o, std::ostream& out) {
   const double t_end = unix_now();
   client.terminate();
   server.terminate();
-  const std::vector<nlohmann::json> log = read_log(r.log_path);
+  EDGECUT_ASSIGN_OR_RETURN(const std::vector<runtime::FrameLog> log, runtime::read_frame_log(r.log_path));
   for (size_t i = 0; i < o.phases.size(); ++i) {
     const double to_t = i + 1 < starts.size() ? starts[i + 1] : t_end;
     r.phases.push_back(summarise_phase(log, starts[i], to_t, o.phases[i].mbps));

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "eval/demo.h"
+#include "runtime/frame_log.h"
 #include "runtime/stream_loop.h"
 
 namespace edgecut::eval {
@@ -24,39 +25,24 @@ Expected<std::vector<std::string>> stream_method_args(const std::string& method)
                "unknown method '{}' (edge-only, cloud-only, neurosurgeon, dads, dads+dsh, ours)", method);
 }
 
-namespace {
-
-std::vector<nlohmann::json> read_jsonl(const std::string& path) {
-  std::vector<nlohmann::json> out;
-  std::ifstream f(path);
-  for (std::string line; std::getline(f, line);) {
-    auto j = nlohmann::json::parse(line, nullptr, false);
-    if (!j.is_discarded() && j.is_object()) out.push_back(std::move(j));
-  }
-  return out;
-}
-
-}  // namespace
-
-StreamRun summarise_stream_log(const std::vector<nlohmann::json>& log, double from, double to) {
+StreamRun summarise_stream_log(const std::vector<runtime::FrameLog>& log, double from, double to) {
   StreamRun r;
   std::vector<double> t;
   std::vector<std::pair<double, double>> ups;
   double edge = 0, cloud = 0;
   std::map<std::string, int> plans;
   for (const auto& j : log) {
-    const double u = j.value("unix_s", 0.0);
+    const double u = j.unix_s;
     if (u < from || u > to) continue;
     t.push_back(u);
-    plans[fmt::format("{} edge nodes", j.value("edge_nodes", 0))]++;
-    if (!j.contains("stream")) continue;
+    plans[fmt::format("{} edge nodes", j.edge_nodes)]++;
+    if (!j.stream) continue;
     r.pipelined = true;
-    const auto& s = j["stream"];
-    edge += s.value("edge_stage_ms", 0.0);
-    if (!j.value("fallback", false) && j.value("up_bytes", 0) > 0) {
-      cloud += s.value("cloud_ms", 0.0);
-      const double a = s.value("up_start_s", 0.0);
-      ups.emplace_back(a, a + std::max(0.0, s.value("up_ms", 0.0)) / 1e3);
+    const runtime::StreamRecord& s = *j.stream;
+    edge += s.edge_stage_ms;
+    if (!j.fallback && j.up_bytes > 0) {
+      cloud += s.cloud_ms;
+      ups.emplace_back(s.up_start_s, s.up_start_s + std::max(0.0, s.up_ms) / 1e3);
     }
   }
   r.frames = static_cast<int64_t>(t.size());
@@ -108,7 +94,9 @@ Expected<std::vector<StreamRun>> run_stream_bench(const StreamBenchOptions& o, s
         EDGECUT_ASSIGN_OR_RETURN(DemoReport rep, run_demo(d, sink));
         const PhaseReport& ph = rep.phases.at(0);
         const double from = ph.from_unix + 0.2 * (ph.to_unix - ph.from_unix);
-        StreamRun r = summarise_stream_log(read_jsonl(rep.log_path), from, ph.to_unix);
+        EDGECUT_ASSIGN_OR_RETURN(const std::vector<runtime::FrameLog> log,
+                                 runtime::read_frame_log(rep.log_path));
+        StreamRun r = summarise_stream_log(log, from, ph.to_unix);
         r.model = model;
         r.method = method;
         r.mbps = mbps;

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "runtime/frame_log.h"
 
 namespace edgecut::eval {
 
@@ -57,7 +58,7 @@ struct StreamRun {
 Expected<std::vector<std::string>> stream_method_args(const std::string& method);
 
 // Reads a frame log (JSON lines) and summarises frames with unix_s in [from, to].
-StreamRun summarise_stream_log(const std::vector<nlohmann::json>& log, double from, double to);
+StreamRun summarise_stream_log(const std::vector<runtime::FrameLog>& log, double from, double to);
 
 Expected<std::vector<StreamRun>> run_stream_bench(const StreamBenchOptions& options, std::ostream& progress);
 

@@ -1,62 +1,16 @@
 #include "net/client.h"
 
+#include "net/channel_args.h"
 #include "net/security.h"
 
 namespace edgecut::net {
 
 namespace {
 using Clock = std::chrono::steady_clock;
-
-// HTTP/2 receive window per stream (for replies), BDP probing off: the same
-// fixed window as the server's (runtime/cloud_server.cpp says why).
-constexpr int kStreamWindowBytes = 16 << 20;
-
-Code code_of(grpc::StatusCode c) {
-  switch (c) {
-    case grpc::StatusCode::INVALID_ARGUMENT:
-    case grpc::StatusCode::OUT_OF_RANGE:
-      return Code::kInvalidArgument;
-    case grpc::StatusCode::NOT_FOUND:
-      return Code::kNotFound;
-    case grpc::StatusCode::UNIMPLEMENTED:
-      return Code::kUnsupported;
-    case grpc::StatusCode::FAILED_PRECONDITION:
-      return Code::kFailedPrecondition;
-    case grpc::StatusCode::INTERNAL:
-      return Code::kInternal;
-    default:  // UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED, RESOURCE_EXHAUSTED...
-      return Code::kIo;
-  }
-}
 }  // namespace
 
-Status from_grpc(const grpc::Status& s, const std::string& what) {
-  if (s.ok()) return Status::ok();
-  static const char* kNames[] = {
-      "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
-      "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-      "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
-      "DATA_LOSS", "UNAUTHENTICATED"};
-  const int c = static_cast<int>(s.error_code());
-  const char* name = c >= 0 && c <= 16 ? kNames[c] : "?";
-  return error(code_of(s.error_code()), "{}: {} ({})", what, s.error_message(), name);
-}
-
 Client::Client(const ChannelOptions& options) : options_(options) {
-  grpc::ChannelArguments args;
-  const int max = static_cast<int>(std::min<int64_t>(options.limits.max_message_bytes, INT32_MAX));
-  args.SetMaxReceiveMessageSize(max);
-  args.SetMaxSendMessageSize(max);
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, options.keepalive_ms);
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, std::max(1000, options.keepalive_ms / 2));
-  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
-  // A restarted server should be found again quickly, not after gRPC's
-  // default backoff of up to two minutes.
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
-  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, kStreamWindowBytes);
+  grpc::ChannelArguments args = client_channel_args(options.limits.max_message_bytes, options.keepalive_ms);
   if (!options.server_name.empty()) args.SetSslTargetNameOverride(options.server_name);
   channel_ = grpc::CreateCustomChannel(
       options.address, options.credentials ? options.credentials : grpc::InsecureChannelCredentials(), args);
@@ -83,7 +37,7 @@ Expected<double> Client::ping(Millis deadline) {
   grpc::Status s = stub_->ServerLive(&ctx, req, &resp);
   const double ms = Millis(Clock::now() - t0).count();
   EDGECUT_RETURN_IF_ERROR(from_grpc(s, "ServerLive " + options_.address));
-  if (!resp.live()) return error(Code::kIo, "{}: server is not live", options_.address);
+  if (!resp.live()) return error(Code::kUnavailable, "{}: server is not live", options_.address);
   return ms;
 }
 
@@ -161,6 +115,7 @@ Expected<InferReply> Client::call(inference::ModelInferRequest& req, Millis dead
   EDGECUT_RETURN_IF_ERROR(from_grpc(s, "ModelInfer " + req.model_name()));
   EDGECUT_ASSIGN_OR_RETURN(r.outputs, read_outputs(*resp, options_.limits, resp));
   for (const auto& t : r.outputs) r.response_bytes += static_cast<int64_t>(t.bytes());
+  r.server_timed = resp->parameters().count(kComputeUs) > 0;
   r.compute_ms = static_cast<double>(int_param(resp->parameters(), kComputeUs, 0)) / 1000.0;
   r.queue_ms = static_cast<double>(int_param(resp->parameters(), kQueueUs, 0)) / 1000.0;
   r.load = static_cast<double>(int_param(resp->parameters(), kLoadMilli, -1000)) / 1000.0;

@@ -18,6 +18,7 @@
 #include "common/status.h"
 #include "exec/tensor.h"
 #include "net/proto/grpc_service.grpc.pb.h"
+#include "net/status_map.h"
 #include "net/wire.h"
 
 namespace edgecut::net {
@@ -37,6 +38,7 @@ struct ChannelOptions {
 struct InferReply {
   std::vector<exec::Tensor> outputs;  // views into the response, which they keep alive
   double round_trip_ms = 0;           // from send to last byte of the reply
+  bool server_timed = false;          // the server sent its compute time (edgecut does; stock servers not)
   double compute_ms = 0;              // server's engine time (parameter), 0 if absent
   double queue_ms = 0;                // server's wait for an engine slot (parameter)
   double load = -1;                   // server's waiting requests per slot (parameter); -1 if absent
@@ -44,9 +46,6 @@ struct InferReply {
   int64_t request_bytes = 0;          // raw tensor bytes sent
   int64_t response_bytes = 0;         // raw tensor bytes received
 };
-
-// gRPC's code and message as our Status (kUnavailable-like codes -> kIo).
-Status from_grpc(const grpc::Status& s, const std::string& what);
 
 class Client {
  public:

@@ -2,21 +2,15 @@
 
 #include <fmt/format.h>
 
+#include "net/channel_args.h"
 #include "net/proto/grpc_service.grpc.pb.h"
 #include "net/security.h"
+#include "net/status_map.h"
 #include "net/tail_name.h"
 
 namespace edgecut::runtime {
 
 using Clock = std::chrono::steady_clock;
-
-// HTTP/2 receive window per stream, with gRPC's BDP probing off. With the
-// defaults (64 KiB growing by BDP estimates) an upload through a shaped link
-// took 6-11% longer than plain TCP (`edgecut bench wire`, 100 Mbit/s): the
-// window stayed small and the link idled whenever a window update was late
-// (a busy CPU). A fixed window that covers 1 Gbit/s for 128 ms keeps the link
-// busy; it bounds unread bytes per stream, which the size limit bounds anyway.
-constexpr int kStreamWindowBytes = 16 << 20;
 
 bool Slots::acquire() {
   std::unique_lock lock(mu_);
@@ -43,23 +37,7 @@ int Slots::waiting() const {
 
 namespace {
 
-grpc::Status to_grpc(const Status& s) {
-  switch (s.code()) {
-    case Code::kOk:
-      return grpc::Status::OK;
-    case Code::kInvalidArgument:
-    case Code::kParseError:
-      return {grpc::StatusCode::INVALID_ARGUMENT, s.message()};
-    case Code::kNotFound:
-      return {grpc::StatusCode::NOT_FOUND, s.message()};
-    case Code::kUnsupported:
-      return {grpc::StatusCode::UNIMPLEMENTED, s.message()};
-    case Code::kFailedPrecondition:
-      return {grpc::StatusCode::FAILED_PRECONDITION, s.message()};
-    default:
-      return {grpc::StatusCode::INTERNAL, s.message()};
-  }
-}
+using net::to_grpc;
 
 std::string string_param(const google::protobuf::Map<std::string, inference::ModelRepositoryParameter>& m,
                          const std::string& key) {
@@ -206,7 +184,7 @@ grpc::Status CloudServer::Service::ModelInfer(grpc::ServerContext* ctx, const in
   }
   const auto t_start = Clock::now();
   std::vector<exec::Tensor> outs;
-  Status st = ctx->IsCancelled() ? error(Code::kIo, "cancelled by the client")
+  Status st = ctx->IsCancelled() ? error(Code::kCancelled, "cancelled by the client")
                                  : s.executor->run(s.segment, *inputs, &outs);
   const auto t_end = Clock::now();
   slots_.release();
@@ -243,13 +221,7 @@ Expected<std::unique_ptr<CloudServer>> CloudServer::start(std::shared_ptr<ModelS
                      options.credentials ? options.credentials : grpc::InsecureServerCredentials(),
                      &s->port_);
   b.RegisterService(s->service_.get());
-  const int max = static_cast<int>(std::min<int64_t>(options.limits.max_message_bytes, INT32_MAX));
-  b.SetMaxReceiveMessageSize(max);
-  b.SetMaxSendMessageSize(max);
-  b.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  b.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 1000);
-  b.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
-  b.AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, kStreamWindowBytes);
+  net::apply_server_args(&b, options.limits.max_message_bytes);
   s->server_ = b.BuildAndStart();
   if (!s->server_ || s->port_ == 0) return error(Code::kIo, "cannot listen on {}", options.listen);
   return s;

@@ -11,7 +11,6 @@
 #include <mutex>
 #include <thread>
 
-#include "profile/stats.h"
 #include "runtime/output_summary.h"
 
 namespace edgecut::runtime {
@@ -23,7 +22,7 @@ double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock:
 
 struct Item {
   int64_t seq = 0;
-  EdgeClient::Staged s;
+  EdgeFrame s;
   double t_start = 0, t_done = 0;  // seconds since the loop started
   double edge_ms = 0;              // the edge thread's time on this frame (decode .. head)
   int send_queue = 0, in_flight = 0, window = 0;
@@ -48,51 +47,34 @@ struct Shared {
   }
 };
 
-// Writes frames in order and adds up the stage times.
+// Writes frames in order; the summary adds up the stage times.
 struct Collector {
   const RunOptions& options;
   std::ostream& out;
-  std::ofstream* log_file;
-  RunSummary s = {};
-  std::vector<double> latency = {}, pred = {};
-  std::vector<std::pair<double, double>> uploads = {};  // (start, end), client clock
-  double cloud_busy_s = 0, edge_busy_s = 0, last_done = 0;
+  LogWriter* writer;
+  SummaryBuilder summary = {};
+  double edge_busy_s = 0, cloud_busy_s = 0, last_done = 0;
 
   void emit(Item& it, size_t reorder) {
-    const FrameLog& log = it.s.log;
-    ++s.frames;
-    s.fallbacks += log.fallback;
-    s.switches += log.switched;
-    s.plans[fmt::format("{} ({} edge nodes)", log.origin, log.edge_nodes)]++;
-    latency.push_back(log.total_ms);
-    if (!log.fallback) pred.push_back(log.pred.total_ms);
+    FrameLog& log = it.s.log;
     edge_busy_s += it.edge_ms / 1e3;
-    if (!log.fallback && log.up_bytes > 0) {
-      cloud_busy_s += log.compute_ms / 1e3;
-      uploads.emplace_back(it.s.up_start_s, it.s.up_start_s + std::max(0.0, log.up_ms) / 1e3);
-    }
+    if (!log.fallback && log.up_bytes > 0) cloud_busy_s += log.compute_ms / 1e3;
+    log.stream = StreamRecord{it.seq,
+                              it.t_start,
+                              it.t_done,
+                              it.edge_ms,
+                              log.up_ms,
+                              log.compute_ms,
+                              it.s.up_start_s(),
+                              edge_busy_s,
+                              cloud_busy_s,
+                              it.send_queue,
+                              it.in_flight,
+                              it.window,
+                              static_cast<int64_t>(reorder)};
+    summary.add(log);
     last_done = std::max(last_done, it.t_done);
-    if (*log_file) {
-      nlohmann::json j = log.to_json();
-      j["outputs_digest"] = outputs_digest(it.s.outputs);
-      j["unix_s"] =
-          std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-      j["stream"] = {{"seq", it.seq},
-                     {"start_s", it.t_start},
-                     {"done_s", it.t_done},
-                     {"edge_stage_ms", it.edge_ms},
-                     {"up_ms", log.up_ms},
-                     {"cloud_ms", log.compute_ms},
-                     {"up_start_s", it.s.up_start_s},
-                     {"edge_busy_s", edge_busy_s},
-                     {"cloud_busy_s", cloud_busy_s},
-                     {"send_queue", it.send_queue},
-                     {"in_flight", it.in_flight},
-                     {"window", it.window},
-                     {"reorder", reorder}};
-      *log_file << j.dump() << "\n";
-      log_file->flush();  // readers follow the log live (the demo, bench stream)
-    }
+    writer->write(log, it.s.outputs);
     if (options.print_frames) {
       std::string line = fmt::format(
           "frame {:4d} {:<16} edge {:3d} nodes, up {:8.1f} KB, edge {:6.1f} ms, up {:6.1f} ms, cloud {:6.1f} "
@@ -104,28 +86,6 @@ struct Collector {
       if (!it.s.outputs.empty()) line += " | " + summarise_output(it.s.outputs[0]).line;
       out << line << "\n" << std::flush;
     }
-  }
-
-  RunSummary finish(double seconds) {
-    s.seconds = seconds;
-    s.p50_ms = profile::quantile(latency, 0.5);
-    s.p90_ms = profile::quantile(latency, 0.9);
-    s.p99_ms = profile::quantile(latency, 0.99);
-    double t = 0;
-    for (double x : latency) t += x;
-    s.mean_ms = latency.empty() ? 0 : t / static_cast<double>(latency.size());
-    double tp = 0;
-    for (double x : pred) tp += x;
-    s.mean_pred_ms = pred.empty() ? 0 : tp / static_cast<double>(pred.size());
-    s.stream = true;
-    s.fps = seconds > 0 ? static_cast<double>(s.frames) / seconds : 0;
-    s.edge_busy_s = edge_busy_s;
-    s.up_busy_s = union_length(uploads);  // the time the link carried a frame
-    s.cloud_busy_s = cloud_busy_s;
-    const double busiest = std::max({s.edge_busy_s, s.up_busy_s, s.cloud_busy_s});
-    s.bound_fps = busiest > 0 ? static_cast<double>(s.frames) / busiest : 0;
-    s.ratio = s.bound_fps > 0 ? s.fps / s.bound_fps : 0;
-    return s;
   }
 };
 
@@ -201,7 +161,7 @@ struct EdgeStage {
     it.send_queue = static_cast<int>(sh.send.size());
     it.in_flight = sh.in_flight;
     it.window = static_cast<int>(sh.started - sh.emitted);
-    if (it.s.done) {
+    if (it.s.done()) {
       sh.complete(std::move(it), since(t0));
     } else {
       sh.send.push_back(std::move(it));
@@ -230,20 +190,6 @@ void collect(Shared& sh, Collector& c, const bool& stop) {
 
 }  // namespace
 
-double union_length(std::vector<std::pair<double, double>> intervals) {
-  std::sort(intervals.begin(), intervals.end());
-  double total = 0, a = 0, b = -1;
-  for (auto [x, y] : intervals) {
-    if (x > b) {
-      total += std::max(0.0, b - a);
-      a = x, b = y;
-    } else {
-      b = std::max(b, y);
-    }
-  }
-  return total + std::max(0.0, b - a);
-}
-
 Expected<RunSummary> run_stream(FrameSource& source, EdgeClient& client, const graph::Graph& g,
                                 const RunOptions& options, const StreamOptions& stream, std::ostream& out) {
   if (g.inputs.size() != 1) {
@@ -253,15 +199,12 @@ Expected<RunSummary> run_stream(FrameSource& source, EdgeClient& client, const g
   if (stream.in_flight < 1 || stream.in_flight > 64 || stream.queue < 1 || stream.queue > 64) {
     return error(Code::kInvalidArgument, "--in-flight and --queue must be in [1, 64]");
   }
-  std::ofstream log_file;
-  if (!options.log_path.empty()) {
-    log_file.open(options.log_path);
-    if (!log_file) return error(Code::kIo, "{}: cannot write the frame log", options.log_path);
-  }
+  LogWriter writer;
+  EDGECUT_RETURN_IF_ERROR(writer.open(options.log_path));
   const graph::Value& input = g.values[g.inputs[0]];
   const auto t0 = Clock::now();
   Shared sh;
-  Collector col{options, out, &log_file};
+  Collector col{options, out, &writer};
   bool stop = false;  // read by the collector under sh.mu
   std::vector<std::thread> senders;
   for (int i = 0; i < stream.in_flight; ++i) senders.emplace_back(sender, std::ref(client), std::ref(sh), t0);
@@ -284,7 +227,7 @@ Expected<RunSummary> run_stream(FrameSource& source, EdgeClient& client, const g
       const double due = static_cast<double>(index++) / options.fps;
       if (source.live() && since(t0) > due + 1.0 / options.fps) {
         std::lock_guard lock(sh.mu);
-        ++col.s.dropped;
+        col.summary.count_dropped();
         continue;
       }
       if (since(t0) < due) std::this_thread::sleep_for(std::chrono::duration<double>(due - since(t0)));
@@ -308,9 +251,7 @@ Expected<RunSummary> run_stream(FrameSource& source, EdgeClient& client, const g
   for (auto& t : senders) t.join();
   collector.join();
   EDGECUT_RETURN_IF_ERROR(st);
-  col.s.skipped = source.skipped();
-  col.s.max_window = stream.queue + stream.in_flight + 1;
-  return col.finish(col.last_done);
+  return col.summary.finish(col.last_done, source.skipped(), true, stream.queue + stream.in_flight + 1);
 }
 
 }  // namespace edgecut::runtime

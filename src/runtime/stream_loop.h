@@ -26,8 +26,6 @@
 #pragma once
 
 #include <ostream>
-#include <utility>
-#include <vector>
 
 #include "runtime/run_loop.h"
 
@@ -37,10 +35,6 @@ struct StreamOptions {
   int in_flight = 2;  // cloud calls at once (sender threads)
   int queue = 2;      // frames waiting for a sender
 };
-
-// Length of the union of [start, end] intervals (the time a stage was busy
-// with at least one frame). O(n log n).
-double union_length(std::vector<std::pair<double, double>> intervals);
 
 Expected<RunSummary> run_stream(FrameSource& source, EdgeClient& client, const graph::Graph& g,
                                 const RunOptions& options, const StreamOptions& stream, std::ostream& out);

@@ -42,6 +42,22 @@ TEST_F(Cli, HelpOnEverySubcommand) {
   }
 }
 
+TEST_F(Cli, AnUnknownSubcommandIsNamed) {
+  // CLI11 alone said "A subcommand is required" for both.
+  for (const auto& [cmd, word] :
+       std::vector<std::pair<std::string, std::string>>{{"foo", "foo"}, {"bench nosuch", "nosuch"}}) {
+    auto r = run_cli(cmd);
+    EXPECT_EQ(r.rc, 2) << cmd << "\n" << r.err;
+    EXPECT_NE(r.err.find("unknown subcommand '" + word + "'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("--help"), std::string::npos) << r.err;
+  }
+}
+
+TEST_F(Cli, ABandwidthWithoutAUnitIsRefused) {
+  auto r = run_cli("plan zoo:resnet18@64 --bandwidth 10");
+  expect_clear_error(r, "needs a unit");
+}
+
 TEST_F(Cli, InspectJsonContract) {
   auto r = run_cli("inspect zoo:resnet18@64 --json --dot " + path("g.dot"));
   ASSERT_EQ(r.rc, 0) << r.err;

@@ -13,7 +13,17 @@ TEST(Units, BandwidthAsPeopleWriteIt) {
   EXPECT_DOUBLE_EQ(*parse_bandwidth_bps("1Gbps"), 1e9);
   EXPECT_DOUBLE_EQ(*parse_bandwidth_bps("2MB/s"), 16e6);
   EXPECT_DOUBLE_EQ(*parse_bandwidth_bps("125000B/s"), 1e6);
-  EXPECT_DOUBLE_EQ(*parse_bandwidth_bps("5000"), 5000);
+}
+
+TEST(Units, ABareNumberIsRefusedWithTheUnits) {
+  // "--bandwidth 10" used to plan for 10 bit/s (edge-only) without a word.
+  for (const char* bare : {"10", "5000", " 2.5 "}) {
+    auto r = parse_bandwidth_bps(bare);
+    ASSERT_FALSE(r.has_value()) << bare;
+    EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+    EXPECT_NE(r.status().message().find("needs a unit"), std::string::npos) << r.status().message();
+    EXPECT_NE(r.status().message().find("Mbps"), std::string::npos) << r.status().message();
+  }
 }
 
 TEST(Units, BadBandwidthsAreRefusedClearly) {

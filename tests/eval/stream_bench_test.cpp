@@ -9,16 +9,23 @@ namespace {
 
 // A pipelined frame finished at `t` whose edge stage took `edge_ms`, upload
 // [up_start, up_start + up_ms] and tail `cloud_ms` (up_bytes 0: edge-only).
-nlohmann::json frame(double t, double edge_ms, double up_start, double up_ms, double cloud_ms, int up_bytes) {
-  return {{"unix_s", t},
-          {"edge_nodes", up_bytes > 0 ? 3 : 9},
-          {"up_bytes", up_bytes},
-          {"stream",
-           {{"edge_stage_ms", edge_ms}, {"up_start_s", up_start}, {"up_ms", up_ms}, {"cloud_ms", cloud_ms}}}};
+runtime::FrameLog frame(double t, double edge_ms, double up_start, double up_ms, double cloud_ms,
+                        int up_bytes) {
+  runtime::FrameLog l;
+  l.unix_s = t;
+  l.edge_nodes = up_bytes > 0 ? 3 : 9;
+  l.up_bytes = up_bytes;
+  runtime::StreamRecord s;
+  s.edge_stage_ms = edge_ms;
+  s.up_start_s = up_start;
+  s.up_ms = up_ms;
+  s.cloud_ms = cloud_ms;
+  l.stream = s;
+  return l;
 }
 
 TEST(StreamBench, SummaryGivesRateStagesAndBound) {
-  std::vector<nlohmann::json> log;
+  std::vector<runtime::FrameLog> log;
   // 11 frames 0.5 s apart, each uploading for 200 ms (no overlap).
   for (int i = 0; i <= 10; ++i) log.push_back(frame(100 + 0.5 * i, 200, 100 + 0.5 * i, 200, 100, 1000));
   log.push_back(frame(50, 1, 50, 1, 1, 1000));  // outside the window: ignored
