@@ -16,8 +16,8 @@
 #include "common/subprocess.h"
 #include "eval/serve_process.h"
 #include "eval/timeline_svg.h"
-#include "net/paced_relay.h"
-#include "net/testbed.h"
+#include "lab/paced_relay.h"
+#include "lab/testbed.h"
 #include "profile/stats.h"
 #include "runtime/frame_log.h"
 #include "runtime/frame_report.h"
@@ -115,7 +115,7 @@ Status write_svg(const DemoOptions& o, const std::vector<runtime::FrameLog>& log
 // (root), or loopback through a pacing relay (anyone). set_rate() moves it.
 struct Link {
   std::optional<Testbed> tb;
-  std::unique_ptr<net::PacedRelay> relay;
+  std::unique_ptr<PacedRelay> relay;
   // The edge's CPU quota, made here in the root namespace: `ip netns exec`
   // remounts /sys, so a process inside the namespace cannot put itself under
   // a quota (common/cpu_limit.h would fall back to scaling times).
@@ -186,7 +186,7 @@ Expected<DemoReport> run_demo(const DemoOptions& o, std::ostream& out) {
   if (!link.tb) {
     const int port = std::stoi(addr.substr(addr.rfind(':') + 1));
     EDGECUT_ASSIGN_OR_RETURN(link.relay,
-                             net::PacedRelay::start(port, o.phases[0].mbps * 1e6, o.phases[0].mbps * 1e6));
+                             PacedRelay::start(port, o.phases[0].mbps * 1e6, o.phases[0].mbps * 1e6));
     addr = fmt::format("127.0.0.1:{}", link.relay->port());
   }
   std::vector<std::string> run = link.prefix(Side::kEdge);

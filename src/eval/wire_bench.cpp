@@ -13,8 +13,8 @@
 
 #include "common/subprocess.h"
 #include "eval/serve_process.h"
+#include "lab/testbed.h"
 #include "net/client.h"
-#include "net/testbed.h"
 
 namespace edgecut::eval {
 namespace {

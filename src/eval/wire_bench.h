@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "net/link_bench.h"
+#include "lab/link_bench.h"
 
 namespace edgecut::eval {
 

@@ -22,7 +22,7 @@
 #include "../engine/engine_test_util.h"
 #include "cross_process.h"
 #include "graph/segment.h"
-#include "net/testbed.h"
+#include "lab/testbed.h"
 #include "test_paths.h"
 
 namespace edgecut::runtime {

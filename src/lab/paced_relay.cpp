@@ -1,4 +1,4 @@
-#include "net/paced_relay.h"
+#include "lab/paced_relay.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -12,7 +12,7 @@
 #include <chrono>
 #include <cstring>
 
-namespace edgecut::net {
+namespace edgecut {
 
 namespace {
 using Clock = std::chrono::steady_clock;
@@ -126,4 +126,4 @@ void PacedRelay::stop() {
 
 PacedRelay::~PacedRelay() { stop(); }
 
-}  // namespace edgecut::net
+}  // namespace edgecut

@@ -1,6 +1,6 @@
 // The emulated link for real: namespaces, veth, tbf, TCP goodput. Needs root
 // and network namespaces; skips with the reason otherwise.
-#include "net/testbed.h"
+#include "lab/testbed.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "common/subprocess.h"
-#include "net/goodput.h"
-#include "net/link_bench.h"
-#include "net/netns.h"
+#include "lab/goodput.h"
+#include "lab/link_bench.h"
+#include "lab/netns.h"
 
 namespace edgecut {
 namespace {

@@ -1,12 +1,12 @@
-#include "net/testbed.h"
+#include "lab/testbed.h"
 
 #include <unistd.h>
 
 #include <utility>
 
 #include "common/subprocess.h"
-#include "net/netns.h"
-#include "net/tbf.h"
+#include "lab/netns.h"
+#include "lab/tbf.h"
 
 namespace edgecut {
 namespace {

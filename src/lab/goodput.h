@@ -17,7 +17,7 @@
 #include <cstdint>
 
 #include "common/status.h"
-#include "net/testbed.h"
+#include "lab/testbed.h"
 
 namespace edgecut {
 

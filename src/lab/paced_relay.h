@@ -19,7 +19,7 @@
 
 #include "common/status.h"
 
-namespace edgecut::net {
+namespace edgecut {
 
 class PacedRelay {
  public:
@@ -47,4 +47,4 @@ class PacedRelay {
   std::vector<int> fds_;
 };
 
-}  // namespace edgecut::net
+}  // namespace edgecut

@@ -1,4 +1,4 @@
-#include "net/netns.h"
+#include "lab/netns.h"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "common/status.h"
-#include "net/goodput.h"
-#include "net/testbed.h"
+#include "lab/goodput.h"
+#include "lab/testbed.h"
 
 namespace edgecut {
 

@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <mutex>
 
-#include "net/netns.h"
+#include "lab/netns.h"
 
 namespace edgecut {
 namespace {

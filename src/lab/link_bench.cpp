@@ -1,4 +1,4 @@
-#include "net/link_bench.h"
+#include "lab/link_bench.h"
 
 namespace edgecut {
 

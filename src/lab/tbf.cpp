@@ -1,4 +1,4 @@
-#include "net/tbf.h"
+#include "lab/tbf.h"
 
 #include <algorithm>
 #include <charconv>

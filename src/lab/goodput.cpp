@@ -1,4 +1,4 @@
-#include "net/goodput.h"
+#include "lab/goodput.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -10,7 +10,7 @@
 #include <cstring>
 #include <vector>
 
-#include "net/netns.h"
+#include "lab/netns.h"
 
 namespace edgecut {
 namespace {
