@@ -89,14 +89,11 @@ Status configure(const RunArgs& a, const graph::Graph& g, runtime::EdgeOptions* 
     }
     return Status::ok();
   }
-  static const std::vector<std::string> kAlgos = {"qdmp",      "dads",       "dads-fixed", "neurosurgeon",
-                                                  "edge-only", "cloud-only", "dsh"};
   o->control.throughput = throughput_objective(a);
-  if (std::find(kAlgos.begin(), kAlgos.end(), a.algo) == kAlgos.end()) {
-    return error(Code::kInvalidArgument,
-                 "--algo '{}': use qdmp, dads, dads-fixed, neurosurgeon, dsh, edge-only, "
-                 "cloud-only or fixed:PLANS.json",
-                 a.algo);
+  const auto& names = runtime::Controller::algorithm_names(o->control.throughput);  // the one list
+  if (std::find(names.begin(), names.end(), a.algo) == names.end()) {
+    return error(Code::kInvalidArgument, "--algo '{}': use {} or fixed:PLANS.json{}", a.algo,
+                 fmt::join(names, ", "), o->control.throughput ? "" : " (dsh: with --mode stream)");
   }
   o->control.algo = a.algo;
   return Status::ok();

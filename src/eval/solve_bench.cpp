@@ -29,6 +29,34 @@ Expected<SolveBenchSetup> solve_bench_setup(const graph::Graph& g) {
   return s;
 }
 
+namespace {
+
+// SolveTimes::rebuild_*: the envelope the controller rebuilds after a
+// correction, with and without a new structure analysis.
+Status bench_rebuild(const partition::CostModel& cm, const std::shared_ptr<const partition::QdmpStructure>& s,
+                     const partition::Network& net, double min_ms, SolveTimes* row) {
+  std::vector<partition::CostModel> corrected;
+  for (auto [fe, fc] : {std::pair{1.25, 0.8}, std::pair{0.8, 1.25}}) {
+    EDGECUT_ASSIGN_OR_RETURN(partition::CostModel c, cm.scaled(fe, fc));
+    corrected.push_back(std::move(c));
+  }
+  row->rebuild_analyze = time_calls_us(
+      [&](int i) {
+        partition::Qdmp fresh(corrected[i]);
+        (void)partition::Envelope::build(fresh, net, 1e5, 1e9);
+      },
+      2, min_ms);
+  row->rebuild_reprice = time_calls_us(
+      [&](int i) {
+        partition::Qdmp fresh(corrected[i], s);
+        (void)partition::Envelope::build(fresh, net, 1e5, 1e9);
+      },
+      2, min_ms);
+  return Status::ok();
+}
+
+}  // namespace
+
 Expected<SolveTimes> bench_solve(const graph::Graph& g, const std::string& label, double min_ms) {
   EDGECUT_ASSIGN_OR_RETURN(SolveBenchSetup setup, solve_bench_setup(g));
   const partition::CostModel& cm = setup.cm;
@@ -37,7 +65,8 @@ Expected<SolveTimes> bench_solve(const graph::Graph& g, const std::string& label
   SolveTimes row;
   row.model = g.name;
   row.nodes = g.num_nodes();
-  partition::Qdmp q(cm);
+  const auto structure = partition::QdmpStructure::analyze(g);
+  partition::Qdmp q(cm, structure);
   row.cut_vertices = static_cast<int>(q.structure().cut_vertices().size());
   // Exactness guard: the benchmark refuses to time a wrong answer.
   for (size_t i = 0; i < nets.size(); ++i) {
@@ -57,9 +86,19 @@ Expected<SolveTimes> bench_solve(const graph::Graph& g, const std::string& label
         (void)p;
       },
       period, min_ms);
+  row.qdmp_cold = time_calls_us(
+      [&](int i) {
+        partition::Qdmp fresh(cm, structure);
+        (void)fresh.solve(nets[i]);
+      },
+      period, min_ms);
   row.qdmp_redecide = time_calls_us([&](int i) { (void)q.solve(nets[i]); }, period, min_ms);
+  row.analyze = time_calls_us([&](int) { (void)partition::QdmpStructure::analyze(g); }, 1, min_ms);
   row.dads_fixed = time_calls_us(
       [&](int i) { (void)partition::solve_dads(cm, nets[i], cm.rates(nets[i]), true); }, period, min_ms);
+  row.dads_fixed_shared = time_calls_us(
+      [&](int i) { (void)partition::solve_dads(cm, nets[i], cm.rates(nets[i]), true, structure->st); },
+      period, min_ms);
   row.neurosurgeon = time_calls_us(
       [&](int i) { (void)partition::solve_neurosurgeon(cm, nets[i], cm.rates(nets[i])); }, period, min_ms);
   // The same whole-graph networks through LEMON's Preflow instead of our Dinic.
@@ -83,6 +122,7 @@ Expected<SolveTimes> bench_solve(const graph::Graph& g, const std::string& label
   row.envelope_build =
       std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
   row.envelope_pieces = static_cast<int>(env.pieces().size());
+  EDGECUT_RETURN_IF_ERROR(bench_rebuild(cm, structure, nets[0], min_ms, &row));
   std::vector<double> probes(1024);
   std::mt19937_64 rng(7);
   for (double& b : probes) b = 1e5 * std::pow(1e4, static_cast<double>(rng() % 100000) / 100000.0);
@@ -105,14 +145,21 @@ nlohmann::json to_json(const SolveTimes& r) {
           {"nodes", r.nodes},
           {"cut_vertices", r.cut_vertices},
           {"qdmp_scratch_us", r.qdmp_scratch},
+          {"qdmp_cold_us", r.qdmp_cold},
           {"qdmp_redecide_us", r.qdmp_redecide},
+          {"analyze_us", r.analyze},
           {"dads_fixed_us", r.dads_fixed},
+          {"dads_fixed_shared_us", r.dads_fixed_shared},
           {"dads_fixed_lemon_us", r.dads_fixed_lemon},
           {"neurosurgeon_us", r.neurosurgeon},
           {"envelope_build_us", r.envelope_build},
           {"envelope_pieces", r.envelope_pieces},
           {"envelope_lookup_us", r.envelope_lookup},
-          {"ratio_dads_fixed_over_qdmp", r.dads_fixed / r.qdmp_scratch}};
+          {"rebuild_analyze_us", r.rebuild_analyze},
+          {"rebuild_reprice_us", r.rebuild_reprice},
+          {"ratio_dads_fixed_over_qdmp", r.dads_fixed / r.qdmp_scratch},
+          {"ratio_dads_fixed_over_qdmp_cold", r.dads_fixed / r.qdmp_cold},
+          {"ratio_dads_fixed_shared_over_qdmp_cold", r.dads_fixed_shared / r.qdmp_cold}};
 }
 
 }  // namespace edgecut::eval

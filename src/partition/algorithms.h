@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "graph/structure.h"
 #include "partition/plan.h"
 
 namespace edgecut::partition {
@@ -34,6 +35,9 @@ Plan solve_brute(const CostModel& cm, const Network& net, const Rates& rates);
 Plan solve_neurosurgeon(const CostModel& cm, const Network& net, const Rates& rates);
 // precedence = false: published DADS; true: dads-fixed.
 Plan solve_dads(const CostModel& cm, const Network& net, const Rates& rates, bool precedence);
+// The same on the extended DAG analysed before (graph::analyze(cm.graph())).
+Plan solve_dads(const CostModel& cm, const Network& net, const Rates& rates, bool precedence,
+                const graph::Structure& st);
 Plan solve_edge_only(const CostModel& cm, const Network& net, const Rates& rates);
 Plan solve_cloud_only(const CostModel& cm, const Network& net, const Rates& rates);
 

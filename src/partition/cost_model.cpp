@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
+
+#include "graph/segment.h"
 
 namespace edgecut::partition {
 
@@ -74,6 +77,80 @@ CostModel::Crossing CostModel::crossing(ValueId x, const Rates& rates) const {
     c = {o.name, o.bytes, o.encode_ns + o.decode_ns};
   }
   return c;
+}
+
+PlanLine CostModel::line(const std::vector<char>& on_edge,
+                         const std::vector<std::pair<ValueId, std::string>>& sent_as) const {
+  const Graph& g = *g_;
+  PlanLine l;
+  for (NodeId v = 0; v < num_nodes(); ++v) {
+    if (on_edge[v]) {
+      l.edge_ns += te_ns[v];
+    } else {
+      l.cloud_ns += tc_ns[v];
+      l.remote = true;
+    }
+  }
+  const graph::Crossings c = graph::crossings(g, on_edge);
+  for (ValueId x : c.up) {
+    const int64_t raw = g.values[x].bytes;
+    l.raw_up_bytes += raw;
+    double bytes = static_cast<double>(raw);
+    for (const auto& [y, name] : sent_as) {
+      if (y != x || name == "fp32") continue;
+      l.encodings.emplace_back(x, name);
+      // The calibrated size and codec time; without a table entry, the raw size.
+      if (!encodings || static_cast<size_t>(x) >= encodings->options.size()) break;
+      for (const EncodingOption& opt : encodings->options[x]) {
+        if (opt.name != name) continue;
+        bytes = opt.bytes;
+        l.codec_ns += opt.encode_ns + opt.decode_ns;
+        break;
+      }
+      break;
+    }
+    l.up_bytes += bytes;
+  }
+  for (ValueId x : c.down) l.down_bytes += g.values[x].bytes;
+  for (ValueId x : g.outputs) {
+    const NodeId u = g.values[x].producer;
+    if (u != graph::kNoNode && !on_edge[u]) l.down_bytes += g.values[x].bytes;
+  }
+  return l;
+}
+
+Expected<CostModel> CostModel::scaled(double edge_factor, double cloud_factor) const {
+  CostModel cm = *this;
+  for (auto [f, side, ns] :
+       {std::tuple{edge_factor, "edge", &cm.te_ns}, std::tuple{cloud_factor, "cloud", &cm.tc_ns}}) {
+    if (!std::isfinite(f) || f < 0) {
+      return error(Code::kInvalidArgument,
+                   "cost model for '{}': {} factor {} is not a finite non-negative number", g_->name, side,
+                   f);
+    }
+    for (size_t v = 0; v < ns->size(); ++v) {
+      const double t = static_cast<double>((*ns)[v]) * f;
+      if (t > 1e15) {
+        return error(Code::kInvalidArgument, "node '{}': {} time {} ms x {} is over 1e9 ms",
+                     g_->nodes[v].name, side, ms_from_ns((*ns)[v]), f);
+      }
+      (*ns)[v] = std::llround(t);
+    }
+  }
+  return cm;
+}
+
+Breakdown price(const PlanLine& line, const Network& net, double edge_factor, double cloud_factor) {
+  // Saturates (a zero bandwidth, a runaway factor) instead of overflowing.
+  auto ns = [](double t) { return t < 1e18 ? std::llround(t) : int64_t{1'000'000'000'000'000'000}; };
+  Breakdown b;
+  b.edge_ns = ns(static_cast<double>(line.edge_ns) * edge_factor);
+  b.cloud_ns = ns(static_cast<double>(line.cloud_ns) * cloud_factor);
+  b.uplink_ns = ns(line.up_bytes * 8e9 / net.uplink_bps) + line.codec_ns;
+  b.downlink_ns = ns(static_cast<double>(line.down_bytes) * 8e9 / net.down_bps());
+  b.rtt_ns = line.remote ? ns_from_ms(net.rtt_ms) : 0;
+  b.total_ns = b.edge_ns + b.cloud_ns + b.uplink_ns + b.downlink_ns + b.rtt_ns;
+  return b;
 }
 
 bool CostModel::is_closed(const std::vector<char>& on_edge) const {

@@ -46,6 +46,23 @@ struct Rates {
   std::vector<int16_t> up_choice;
 };
 
+// A plan's price as a line in 1 / B, the encodings of its crossing tensors
+// fixed (what the runtime compares at the bandwidth it measures):
+//   T(B) = edge + cloud + codec + up_bytes * 8 / B_up + down_bytes * 8 / B_down + [remote] rtt
+// CostModel::line() builds it from a plan; at() prices it at a network, with
+// the edge and cloud terms scaled by the runtime's drift corrections.
+struct PlanLine {
+  int64_t edge_ns = 0;
+  int64_t cloud_ns = 0;
+  int64_t codec_ns = 0;      // encode + decode of the encoded crossing tensors
+  double up_bytes = 0;       // per frame on the wire, encodings applied
+  int64_t raw_up_bytes = 0;  // the same tensors as fp32
+  int64_t down_bytes = 0;    // graph outputs made in the cloud (+ cloud -> edge tensors: invalid plans)
+  bool remote = false;       // some node runs in the cloud: the frame pays rtt
+  // The crossing tensors sent encoded, by value (fp32 ones are not listed).
+  std::vector<std::pair<ValueId, std::string>> encodings;
+};
+
 struct Breakdown {
   int64_t edge_ns = 0;
   int64_t uplink_ns = 0;
@@ -68,6 +85,14 @@ class CostModel {
   Rates rates(const Network& net) const;
   // The oracle. on_edge: one flag per node; any set, closed or not.
   Breakdown evaluate(const std::vector<char>& on_edge, const Rates& rates) const;
+  // The plan's line with these encodings of its crossing tensors (others, and
+  // names the table lacks, go as fp32 at their raw size). O(V + E).
+  PlanLine line(const std::vector<char>& on_edge,
+                const std::vector<std::pair<ValueId, std::string>>& sent_as = {}) const;
+  // The same costs with every edge time times edge_factor and every cloud
+  // time times cloud_factor (the runtime's drift corrections), encodings
+  // shared. Fails as create() does when a scaled time leaves the range.
+  Expected<CostModel> scaled(double edge_factor, double cloud_factor) const;
   // True iff every predecessor of an edge node is on the edge.
   bool is_closed(const std::vector<char>& on_edge) const;
 
@@ -88,6 +113,11 @@ class CostModel {
  private:
   const Graph* g_ = nullptr;
 };
+
+// `line` at `net`, edge_ns x edge_factor and cloud_ns x cloud_factor. It
+// agrees with evaluate() on the same plan and encodings up to evaluate()'s
+// rounding of each tensor's price to the nanosecond. O(1).
+Breakdown price(const PlanLine& line, const Network& net, double edge_factor = 1, double cloud_factor = 1);
 
 int64_t ns_from_ms(double ms);
 double ms_from_ns(int64_t ns);

@@ -6,7 +6,11 @@
 namespace edgecut::partition {
 
 Plan solve_dads(const CostModel& cm, const Network& net, const Rates& rates, bool precedence) {
-  graph::Structure st = graph::analyze(cm.graph());
+  return solve_dads(cm, net, rates, precedence, graph::analyze(cm.graph()));
+}
+
+Plan solve_dads(const CostModel& cm, const Network& net, const Rates& rates, bool precedence,
+                const graph::Structure& st) {
   RegionCut region(cm, st);
   std::vector<int32_t> all(st.order.begin() + 1, st.order.end() - 1);
   RegionResult r = region.solve(all, st.source(), st.sink(), rates, precedence);

@@ -9,7 +9,7 @@ constexpr int kC = 1;  // cloud terminal (sink of the flow)
 }  // namespace
 
 void RegionCut::add_value_arcs(ValueId x, int from, const Rates& rates, int64_t* constant) {
-  const graph::Value& val = cm_.graph().values[x];
+  const graph::Value& val = cm_->graph().values[x];
   const int64_t up = rates.up_ns[x];
   targets_.clear();
   for (graph::NodeId w : val.consumers) {
@@ -42,8 +42,8 @@ void RegionCut::add_value_arcs(ValueId x, int from, const Rates& rates, int64_t*
 
 RegionResult RegionCut::solve(std::span<const int32_t> interior, int32_t head, int32_t tail,
                               const Rates& rates, bool precedence) {
-  const Graph& g = cm_.graph();
-  const int n = st_.n;
+  const Graph& g = cm_->graph();
+  const int n = st_->n;
   if (local_.size() != static_cast<size_t>(n + 2)) local_.assign(n + 2, -1);
   mf_.reset(2 + static_cast<int>(interior.size()));
   inf_arcs_.clear();
@@ -55,20 +55,20 @@ RegionResult RegionCut::solve(std::span<const int32_t> interior, int32_t head, i
   int64_t constant = 0;
   for (int32_t v : interior) {
     const int lv = local_[v];
-    int64_t tc = cm_.tc_ns[v];
+    int64_t tc = cm_->tc_ns[v];
     for (ValueId x : g.nodes[v].outputs) {
-      if (cm_.is_output[x]) tc += rates.down_ns[x];
+      if (cm_->is_output[x]) tc += rates.down_ns[x];
     }
     mf_.add_arc(kE, lv, tc);
-    mf_.add_arc(lv, kC, cm_.te_ns[v]);
-    finite_sum_ += tc + cm_.te_ns[v];
+    mf_.add_arc(lv, kC, cm_->te_ns[v]);
+    finite_sum_ += tc + cm_->te_ns[v];
     if (precedence) {
-      for (int32_t u : st_.pred(v)) {
+      for (int32_t u : st_->pred(v)) {
         if (local_[u] >= 2) inf_arcs_.emplace_back(lv, local_[u]);
       }
     }
   }
-  if (head == st_.source()) {
+  if (head == st_->source()) {
     for (ValueId x : g.inputs) add_value_arcs(x, kE, rates, &constant);
   } else {
     for (ValueId x : g.nodes[head].outputs) add_value_arcs(x, kE, rates, &constant);

@@ -29,7 +29,10 @@ struct RegionResult {
 
 class RegionCut {
  public:
-  RegionCut(const CostModel& cm, const graph::Structure& st) : cm_(cm), st_(st) {}
+  // cm and st must outlive this object.
+  RegionCut(const CostModel& cm, const graph::Structure& st) : cm_(&cm), st_(&st) {}
+  // New costs for the same graph (Qdmp::reprice).
+  void set_cost_model(const CostModel& cm) { cm_ = &cm; }
   RegionResult solve(std::span<const int32_t> interior, int32_t head, int32_t tail, const Rates& rates,
                      bool precedence);
   const MaxFlow& flow() const { return mf_; }
@@ -37,8 +40,8 @@ class RegionCut {
  private:
   void add_value_arcs(ValueId x, int from, const Rates& rates, int64_t* constant);
 
-  const CostModel& cm_;
-  const graph::Structure& st_;
+  const CostModel* cm_;
+  const graph::Structure* st_;
   MaxFlow mf_;
   std::vector<int32_t> local_;  // extended vertex -> flow vertex (-1: not in region)
   std::vector<int32_t> targets_;

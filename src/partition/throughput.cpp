@@ -19,7 +19,7 @@ enum Side : signed char { kFree = 0, kEdge = 1, kCloud = 2 };
 struct BlockSearch {
   const CostModel& cm;
   const Rates& rates;
-  const ThroughputSolver::Block& b;
+  const ThroughputBlock& b;
   const std::vector<int32_t>& local_of;
   const std::vector<int64_t>& dn;  // per interior node: result download if it runs in the cloud
   int32_t head;
@@ -155,9 +155,57 @@ std::vector<std::vector<int>> descendants(const std::vector<std::vector<int>>& p
 
 }  // namespace
 
+std::shared_ptr<const ThroughputStructure> ThroughputStructure::analyze(const Graph& g) {
+  auto out = std::make_shared<ThroughputStructure>();
+  out->st = graph::analyze(g);
+  const graph::Structure& st = out->st;
+  for (int k = 0; k < st.num_blocks(); ++k) {
+    ThroughputBlock b;
+    b.p0 = st.cut_pos[k];
+    b.p1 = st.cut_pos[k + 1];
+    const bool real_tail = st.order[b.p1] < st.n;
+    for (int p = b.p0 + 1; p < b.p1; ++p) {
+      const int32_t v = st.order[p];
+      const int local = static_cast<int>(b.nodes.size());
+      b.nodes.push_back(v);
+      b.preds.emplace_back();
+      for (int32_t q : st.pred(v)) {
+        if (st.pos[q] > b.p0) b.preds[local].push_back(st.pos[q] - b.p0 - 1);
+      }
+      b.ins.emplace_back();
+      for (ValueId x : g.nodes[v].inputs) {
+        if (!g.values[x].is_weight) b.ins[local].push_back(x);
+      }
+      for (ValueId x : g.nodes[v].outputs) {
+        if (!real_tail || g.values[x].consumers.empty()) continue;
+        if (b.min_value < 0 || g.values[x].bytes < g.values[b.min_value].bytes) b.min_value = x;
+      }
+    }
+    if (real_tail) {
+      for (ValueId x : g.nodes[st.order[b.p1]].inputs) {
+        if (!g.values[x].is_weight) b.tail_ins.push_back(x);
+      }
+    }
+    b.desc = descendants(b.preds);
+    out->blocks.push_back(std::move(b));
+  }
+  for (ValueId x : g.outputs) {
+    if (g.values[x].producer != graph::kNoNode) out->out_pos.emplace_back(st.pos[g.values[x].producer], x);
+  }
+  return out;
+}
+
 ThroughputSolver::ThroughputSolver(const CostModel& cm, int64_t node_budget)
-    : cm_(cm), st_(graph::analyze(cm.graph())), budget_(node_budget) {
-  const Graph& g = cm.graph();
+    : ThroughputSolver(cm, ThroughputStructure::analyze(cm.graph()), node_budget) {}
+
+ThroughputSolver::ThroughputSolver(const CostModel& cm, std::shared_ptr<const ThroughputStructure> s,
+                                   int64_t node_budget)
+    : cm_(cm),
+      s_(std::move(s)),
+      st_(s_->st),
+      blocks_(s_->blocks),
+      out_pos_(s_->out_pos),
+      budget_(node_budget) {
   const int total = st_.n + 2;
   pre_e_.assign(total, 0);
   suf_c_.assign(total + 1, 0);
@@ -169,39 +217,9 @@ ThroughputSolver::ThroughputSolver(const CostModel& cm, int64_t node_budget)
     const int32_t v = st_.order[i];
     suf_c_[i] = suf_c_[i + 1] + (v < st_.n ? cm.tc_ns[v] : 0);
   }
-  for (int k = 0; k < st_.num_blocks(); ++k) {
-    Block b;
-    b.p0 = st_.cut_pos[k];
-    b.p1 = st_.cut_pos[k + 1];
-    const bool real_tail = st_.order[b.p1] < st_.n;
-    for (int p = b.p0 + 1; p < b.p1; ++p) {
-      const int32_t v = st_.order[p];
-      const int local = static_cast<int>(b.nodes.size());
-      b.nodes.push_back(v);
-      b.preds.emplace_back();
-      for (int32_t q : st_.pred(v)) {
-        if (st_.pos[q] > b.p0) b.preds[local].push_back(st_.pos[q] - b.p0 - 1);
-      }
-      b.ins.emplace_back();
-      for (ValueId x : g.nodes[v].inputs) {
-        if (!g.values[x].is_weight) b.ins[local].push_back(x);
-      }
-      b.min_sum += std::min(cm.te_ns[v], cm.tc_ns[v]);
-      for (ValueId x : g.nodes[v].outputs) {
-        if (!real_tail || g.values[x].consumers.empty()) continue;
-        if (b.min_value < 0 || g.values[x].bytes < g.values[b.min_value].bytes) b.min_value = x;
-      }
-    }
-    if (real_tail) {
-      for (ValueId x : g.nodes[st_.order[b.p1]].inputs) {
-        if (!g.values[x].is_weight) b.tail_ins.push_back(x);
-      }
-    }
-    b.desc = descendants(b.preds);
-    blocks_.push_back(std::move(b));
-  }
-  for (ValueId x : g.outputs) {
-    if (g.values[x].producer != graph::kNoNode) out_pos_.emplace_back(st_.pos[g.values[x].producer], x);
+  block_min_sum_.assign(blocks_.size(), 0);
+  for (size_t k = 0; k < blocks_.size(); ++k) {
+    for (int32_t v : blocks_[k].nodes) block_min_sum_[k] += std::min(cm.te_ns[v], cm.tc_ns[v]);
   }
 }
 
@@ -222,7 +240,7 @@ void ThroughputSolver::search_blocks(const Rates& rates, Best* best) {
     if (b.nodes.empty()) continue;
     ++stats_.blocks;
     const int64_t e0 = pre_e_[b.p0], c0 = suf_c_[b.p1];
-    int64_t lb = std::max({e0, c0, down_from(rates, b.p1), (e0 + c0 + b.min_sum + 1) / 2});
+    int64_t lb = std::max({e0, c0, down_from(rates, b.p1), (e0 + c0 + block_min_sum_[k] + 1) / 2});
     if (st_.order[b.p1] < st_.n) {
       const int64_t head_out = outputs_up_ns(g, st_, st_.order[b.p0], rates);
       lb = std::max(lb, b.min_value >= 0 ? std::min(head_out, rates.up_ns[b.min_value]) : head_out);
@@ -253,7 +271,7 @@ void ThroughputSolver::search_blocks(const Rates& rates, Best* best) {
     s.e = pre_e_[b.p0];
     s.c = suf_c_[b.p1];
     s.d = down_from(rates, b.p1);
-    s.rem_min = b.min_sum;
+    s.rem_min = block_min_sum_[k];
     s.best = best->ns;
     s.run(0);
     best->lower = std::min(best->lower, s.open_lb);

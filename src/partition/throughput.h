@@ -47,6 +47,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "graph/structure.h"
@@ -61,36 +62,52 @@ struct ThroughputStats {
   bool exact = true;
 };
 
+// Per-block data, independent of costs and bandwidth.
+struct ThroughputBlock {
+  int p0 = 0, p1 = 0;                     // positions of c_k and c_k+1
+  std::vector<int32_t> nodes;             // interior, in topological order
+  std::vector<std::vector<int>> preds;    // per interior node: interior preds (local)
+  std::vector<std::vector<int>> desc;     // per interior node: interior descendants (local)
+  std::vector<std::vector<ValueId>> ins;  // per interior node: activation inputs
+  std::vector<ValueId> tail_ins;          // inputs of c_k+1 (empty for the sink)
+  ValueId min_value = -1;                 // smallest tensor made inside that is read
+};
+
+// The solver's cost-independent half: analyse once per model, share freely.
+// O(V + E + sum of block^2).
+struct ThroughputStructure {
+  graph::Structure st;
+  std::vector<ThroughputBlock> blocks;
+  std::vector<std::pair<int32_t, ValueId>> out_pos;  // (producer position, value) per graph output
+  // Precondition: g is finalized.
+  static std::shared_ptr<const ThroughputStructure> analyze(const Graph& g);
+};
+
 class ThroughputSolver {
  public:
   static constexpr int64_t kDefaultBudget = 2'000'000;
-  // cm (and its graph) must outlive this object. O(V + E + sum of block^2).
+  using Block = ThroughputBlock;
+  // cm (and its graph) must outlive this object. Analyses the structure.
   explicit ThroughputSolver(const CostModel& cm, int64_t node_budget = kDefaultBudget);
+  // Shares a structure analysed from cm.graph() before: O(V) to price it.
+  ThroughputSolver(const CostModel& cm, std::shared_ptr<const ThroughputStructure> s,
+                   int64_t node_budget = kDefaultBudget);
   Plan solve(const Network& net);
   Plan solve(const Network& net, const Rates& rates);
   const graph::Structure& structure() const { return st_; }
+  const std::shared_ptr<const ThroughputStructure>& shared_structure() const { return s_; }
   const CostModel& cost_model() const { return cm_; }
   const ThroughputStats& stats() const { return stats_; }
 
-  // Per-block data, independent of bandwidth (public for the search helper).
-  struct Block {
-    int p0 = 0, p1 = 0;                     // positions of c_k and c_k+1
-    std::vector<int32_t> nodes;             // interior, in topological order
-    std::vector<std::vector<int>> preds;    // per interior node: interior preds (local)
-    std::vector<std::vector<int>> desc;     // per interior node: interior descendants (local)
-    std::vector<std::vector<ValueId>> ins;  // per interior node: activation inputs
-    std::vector<ValueId> tail_ins;          // inputs of c_k+1 (empty for the sink)
-    int64_t min_sum = 0;                    // sum over interior of min(te, tc)
-    ValueId min_value = -1;                 // smallest tensor made inside that is read
-  };
-
  private:
   const CostModel& cm_;
-  graph::Structure st_;
+  std::shared_ptr<const ThroughputStructure> s_;
+  const graph::Structure& st_;  // s_'s parts (on the heap: stable across moves)
+  const std::vector<Block>& blocks_;
+  const std::vector<std::pair<int32_t, ValueId>>& out_pos_;
   int64_t budget_;
   std::vector<int64_t> pre_e_, suf_c_;
-  std::vector<Block> blocks_;
-  std::vector<std::pair<int32_t, ValueId>> out_pos_;  // (producer position, value) per graph output
+  std::vector<int64_t> block_min_sum_;  // per block: sum over interior of min(te, tc)
   ThroughputStats stats_;
 
   struct Best {

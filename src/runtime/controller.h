@@ -1,15 +1,23 @@
 // Controller: which plan each frame runs, for the bandwidth measured now.
 //
 // Holds the candidate plans of one algorithm over a bandwidth range and
-// prices each as a line in 1/B with the side corrections applied:
-//   T(S, B) = fe * E(S) + fc * C(S) + up(S) * 8 / B + [C(S) > 0] (rtt + down(S) * 8 / Bd)
+// prices each through partition::CostModel (one pricing: the plan's line
+// CostModel::line(), priced by partition::price() with the side corrections):
+//   T(S, B) = fe * E(S) + fc * C(S) + up(S) * 8 / B + [S sends] (rtt + down(S) * 8 / Bd)
 // where E / C are the profiles' edge and cloud times of the plan and fe / fc
 // the running ratios of measured to profiled time per side (machines drift:
 // a profile minutes old can be 20% off). For qdmp the candidates are the
-// bandwidth envelope (partition/envelope.h), rebuilt when a correction moves
-// by more than `rebuild_shift`; for the baselines, the algorithm's own plan
-// on a log-spaced bandwidth grid, looked up at the nearest grid point, so a
-// baseline behaves at run time exactly as it decides.
+// bandwidth envelope (partition/envelope.h) of the corrected costs, rebuilt
+// when a correction moves by more than `rebuild_shift`; the structure
+// analysis (cut vertices, blocks) is made once at create() and reused by
+// every rebuild, which only re-prices it (O(V) plus the envelope's solves).
+// For the baselines, the algorithm's own plan on a log-spaced bandwidth
+// grid, looked up at the nearest grid point, so a baseline behaves at run
+// time exactly as it decides.
+//
+// A rebuild is transactional: it builds into locals and swaps them in on
+// success; on failure the active plans and the corrections stay as they
+// were and the error is returned (correct(), correct_load(), calibrate()).
 //
 // Pipelined (throughput), the period is the slowest of edge, up, cloud and
 // down, the edge stage including the CPU that sending takes there
@@ -19,14 +27,18 @@
 // Hysteresis: a frame keeps the current plan unless another is predicted
 // faster by more than `hysteresis` (relative) at the current estimate, so
 // noise in the estimate does not make the plan flap. choose() is O(plans).
+// Not thread-safe: one owner calls it (the edge session's lock).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
 #include "graph/graph.h"
 #include "partition/cost_model.h"
+#include "partition/qdmp.h"
+#include "partition/throughput.h"
 
 namespace edgecut::runtime {
 
@@ -44,11 +56,13 @@ struct Candidate {
   std::vector<std::pair<graph::ValueId, std::string>> encodings;
   double codec_ms = 0;
   int64_t raw_up_bytes = 0;
-  bool has_cloud() const { return cloud_ms > 0 || up_bytes > 0; }
+  // The same plan as the cost model prices it (the fields above come from it).
+  partition::PlanLine line;
+  bool has_cloud() const { return line.remote; }
 };
 
 struct ControllerOptions {
-  std::string algo = "qdmp";  // qdmp, dads, dads-fixed, neurosurgeon, edge-only, cloud-only, fixed
+  std::string algo = "qdmp";  // one of Controller::algorithm_names(throughput), or "fixed"
   std::vector<std::vector<graph::NodeId>> fixed_plans;  // for "fixed"
   // Per fixed plan (may be shorter): its tensors' encodings from the plan file.
   std::vector<std::vector<std::pair<graph::ValueId, std::string>>> fixed_encodings;
@@ -80,24 +94,38 @@ class Controller {
                                      std::vector<double> cloud_ms, const ControllerOptions& options,
                                      double rtt_ms);
 
+  // The algorithms create() accepts besides "fixed": partition's (latency or
+  // throughput), less brute force; in throughput "qdmp" is the exact
+  // bottleneck solver. The one list the CLI's --algo checks against.
+  static const std::vector<std::string>& algorithm_names(bool throughput);
+
   const std::vector<Candidate>& candidates() const { return candidates_; }
+  // Indices of the candidates of the current build (choose() picks among them).
+  const std::vector<int>& active() const { return build_.active; }
   // Index of the plan to run at `bps`, with hysteresis against `current` (-1: none yet).
   int choose(double bps, int current) const;
-  // The plan's predicted latency at `bps`; corrected = false uses the raw profiles.
+  // The plan's predicted latency at `bps` (at least 1 kbit/s); corrected =
+  // false uses the raw profiles.
   Prediction predict(int plan, double bps, bool corrected = true) const;
 
   // Measured head / tail times of `plan` (tail: the server's engine time;
   // queue: its wait for a slot); update the corrections. The cloud factor is
   // compute drift x (1 + queue / compute): an overloaded server looks slower,
   // so plans move toward the edge. Returns true when the candidates were
-  // rebuilt (new plans may need preparing).
-  bool observe(int plan, double head_ms, double tail_ms, double queue_ms = 0);
+  // rebuilt (new plans may need preparing); an error for a bad plan index, a
+  // non-finite time, or a failed rebuild (then nothing changed).
+  Expected<bool> correct(int plan, double head_ms, double tail_ms, double queue_ms = 0);
   // The server's reported load (waiting requests per slot) while no tail
   // runs there: the queue part of the cloud factor follows it, so plans come
-  // back when the load ends. Returns true when rebuilt.
+  // back when the load ends. Returns true when rebuilt; errors as correct().
+  Expected<bool> correct_load(double load);
+  // The same, for callers that only want "rebuilt": an error returns false
+  // and is kept in last_error() (ok after the next success).
+  bool observe(int plan, double head_ms, double tail_ms, double queue_ms = 0);
   bool observe_load(double load);
+  const Status& last_error() const { return last_error_; }
   // Sets the corrections outright (from timing the whole model on each side
-  // at start) and rebuilds the candidates.
+  // at start) and rebuilds the candidates; on failure nothing changes.
   Status calibrate(double edge_factor, double cloud_factor);
   void set_rtt(double rtt_ms) { rtt_ms_ = rtt_ms; }
   // What sending costs the edge's own CPU, in wall ms of its edge stage:
@@ -114,8 +142,8 @@ class Controller {
   double total_edge_ms() const;
   double total_cloud_ms() const;
   double rtt_ms() const { return rtt_ms_; }
-  double edge_factor() const { return fe_; }
-  double cloud_factor() const { return fc_; }
+  double edge_factor() const { return k_.fe; }
+  double cloud_factor() const { return k_.fc(); }
   // Index of the candidate with exactly this edge set, or -1.
   int find(const std::vector<graph::NodeId>& edge_nodes) const;
   // ... and these encodings.
@@ -123,26 +151,47 @@ class Controller {
            const std::vector<std::pair<graph::ValueId, std::string>>& encodings) const;
 
  private:
+  // The drift corrections: fe, and fc = fcc * (1 + queue).
+  struct Corrections {
+    double fe = 1;     // edge drift
+    double fcc = 1;    // cloud compute drift
+    double queue = 0;  // cloud queue wait / compute time (EWMA)
+    double fc() const { return fcc * (1 + queue); }
+  };
+  // What one rebuild makes; swapped in whole.
+  struct Build {
+    std::vector<int> active;       // candidates of this build
+    std::vector<double> grid_bps;  // baselines: grid_plan[i] is the plan at grid_bps[i]
+    std::vector<int> grid_plan;
+    Corrections at;  // the corrections it was built with
+  };
+  // New candidates a build adds, appended to candidates_ only on success.
+  struct Pending {
+    const std::vector<Candidate>& known;
+    std::vector<Candidate> added;
+    Build build;
+    int add(Candidate c);  // index in known + added; marks it active
+  };
+
   Status rebuild();
+  Status build_plans(Pending* out) const;
+  Status build_grid(const partition::CostModel& cm, partition::Network net, Pending* out) const;
+  Expected<bool> apply(const Corrections& before);
   Candidate describe(std::vector<graph::NodeId> edge, std::string origin,
                      std::vector<std::pair<graph::ValueId, std::string>> encodings = {}) const;
-  int add(Candidate c);
 
   const graph::Graph* g_ = nullptr;
-  std::vector<double> te_, tc_;
   ControllerOptions o_;
   double rtt_ms_ = 0;
-  bool maybe_rebuild();
-
-  double send_request_ms_ = 0, send_byte_ms_ = 0;  // set_send_cost
-  double fe_ = 1, fc_ = 1;                         // fc_ = fcc_ * (1 + queue_)
-  double fcc_ = 1;                                 // cloud compute drift
-  double queue_ = 0;                               // cloud queue wait / compute time (EWMA)
-  double built_fe_ = 1, built_fc_ = 1;
+  // The profiles' costs, uncorrected (shared: addresses survive a move).
+  std::shared_ptr<const partition::CostModel> profile_;
+  std::shared_ptr<const partition::QdmpStructure> structure_;         // qdmp (latency): analysed once
+  std::shared_ptr<const partition::ThroughputStructure> tstructure_;  // qdmp (throughput): the same
+  double send_request_ms_ = 0, send_byte_ms_ = 0;                     // set_send_cost
+  Corrections k_;
+  Build build_;
   std::vector<Candidate> candidates_;  // only grows: indices stay valid across rebuilds
-  std::vector<int> active_;            // candidates of the current build
-  std::vector<double> grid_bps_;       // baselines: grid_plan_[i] is the plan at grid_bps_[i]
-  std::vector<int> grid_plan_;
+  Status last_error_;
 };
 
 }  // namespace edgecut::runtime

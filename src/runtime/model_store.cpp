@@ -1,6 +1,7 @@
 #include "runtime/model_store.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "graph/segment.h"
 #include "net/tail_name.h"
@@ -55,10 +56,9 @@ Expected<std::shared_ptr<const Servable>> ModelStore::find(const std::string& na
   if (auto it = bases_.find(name); it != bases_.end())
     return std::shared_ptr<const Servable>(it->second->whole);
   if (auto it = tails_.find(name); it != tails_.end()) {
-    std::lock_guard<std::mutex> l(lru_mu_);  // readers share mu_; the LRU list has its own lock
-    lru_.remove(name);
-    lru_.push_front(name);
-    return std::shared_ptr<const Servable>(it->second);
+    std::lock_guard<std::mutex> l(lru_mu_);           // readers share mu_; the LRU order has its own lock
+    lru_.splice(lru_.begin(), lru_, it->second.lru);  // O(1); iterators stay valid
+    return std::shared_ptr<const Servable>(it->second.servable);
   }
   std::string served;
   for (const auto& [n, b] : bases_) served += (served.empty() ? "" : ", ") + n;
@@ -103,25 +103,39 @@ Status ModelStore::load_tail(const std::string& name, const std::string& edge_no
   tail->base = model;
   std::unique_lock lock(mu_);
   tail_bytes_ += tail->weight_bytes;
-  tails_.emplace(name, std::move(tail));
   {
     std::lock_guard<std::mutex> l(lru_mu_);
     lru_.push_front(name);
+    tails_.emplace(name, Tail{std::move(tail), lru_.begin()});
   }
   evict_locked();
   return Status::ok();
 }
 
-void ModelStore::evict_locked() {
-  while (tail_bytes_ > options_.tail_cache_bytes && lru_.size() > 1) {
+void ModelStore::erase_locked(std::map<std::string, Tail>::iterator it) {
+  tail_bytes_ -= it->second.servable->weight_bytes;
+  {
     std::lock_guard<std::mutex> l(lru_mu_);
-    const std::string victim = lru_.back();
-    lru_.pop_back();
-    auto it = tails_.find(victim);
-    if (it == tails_.end()) continue;
-    tail_bytes_ -= it->second->weight_bytes;
-    tails_.erase(it);  // a running request keeps its shared_ptr
+    lru_.erase(it->second.lru);
   }
+  tails_.erase(it);
+}
+
+void ModelStore::evict_locked() {
+  if (tail_bytes_ <= options_.tail_cache_bytes || lru_.size() < 2) return;
+  // Oldest first; the newest (front) stays. With mu_ held exclusively no
+  // find() can hand out a new reference, so a use count of 1 (the store's)
+  // means nobody holds the tail; a request ending meanwhile only makes this
+  // keep a tail it could have dropped.
+  std::vector<std::string> victims;
+  int64_t bytes = tail_bytes_;
+  for (auto it = std::prev(lru_.end()); it != lru_.begin() && bytes > options_.tail_cache_bytes; --it) {
+    const Tail& t = tails_.at(*it);
+    if (t.servable.use_count() > 1) continue;  // a request holds it
+    bytes -= t.servable->weight_bytes;
+    victims.push_back(*it);
+  }
+  for (const std::string& v : victims) erase_locked(tails_.find(v));
 }
 
 Status ModelStore::unload(const std::string& name) {
@@ -132,10 +146,8 @@ Status ModelStore::unload(const std::string& name) {
       return error(Code::kFailedPrecondition, "'{}' is a served model, not a tail", name);
     return error(Code::kNotFound, "tail '{}' is not loaded", name);
   }
-  tail_bytes_ -= it->second->weight_bytes;
-  tails_.erase(it);
-  std::lock_guard<std::mutex> l(lru_mu_);
-  lru_.remove(name);
+  erase_locked(it);
+  evict_locked();  // tails held at the last load may be free now
   return Status::ok();
 }
 

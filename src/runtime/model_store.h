@@ -4,13 +4,20 @@
 //
 // A tail is built once from the model the server already holds (never from
 // bytes a client sent), on its own executor, so that evicting it frees its
-// weights. The cache is bounded by the tails' weight bytes; the least recently
-// used tail not in use by a request goes first (a request holds a shared_ptr,
-// so eviction never pulls a tail from under a running call). A tail evicted
-// and asked for again answers NOT_FOUND, and the client loads it again.
+// weights. The cache is bounded by the tails' weight bytes (tail_cache_bytes,
+// `serve --cache-mb`): after each load, the least recently used tails go
+// first, skipping every tail a request holds (find() hands out a shared_ptr:
+// a tail is in use while anyone but the store holds one) and the tail just
+// loaded. So the bound can be exceeded in two cases only: one tail larger
+// than the bound alone, and tails held by running requests; in both the
+// excess is evicted by the next load or unload once nobody holds them
+// (cached_tail_bytes() says how far over it is). A tail evicted and asked for
+// again answers NOT_FOUND, and the client loads it again.
 //
-// Thread-safe: lookups take a shared lock; a tail is built outside the lock
-// (a concurrent load of the same tail waits for the first build).
+// Thread-safe: lookups take a shared lock and touch the LRU order in O(1)
+// (a list and an iterator per tail) under a small lock of its own; a tail is
+// built outside the map's lock (a concurrent load of the same tail waits for
+// the first build). Eviction is O(#tails) per load.
 #pragma once
 
 #include <condition_variable>
@@ -86,14 +93,22 @@ class ModelStore {
   Expected<std::shared_ptr<Servable>> build(const std::string& name, const Base& base,
                                             std::vector<graph::NodeId> nodes,
                                             std::vector<graph::NodeId> edge) const;
+  struct Tail {
+    std::shared_ptr<Servable> servable;
+    std::list<std::string>::iterator lru;  // its place in lru_
+  };
+  // Drops LRU tails no request holds, newest kept, until the bound holds. Holds mu_ exclusively.
   void evict_locked();
+  void erase_locked(std::map<std::string, Tail>::iterator it);
 
   StoreOptions options_;
   mutable std::shared_mutex mu_;
   std::map<std::string, std::unique_ptr<Base>> bases_;
-  std::map<std::string, std::shared_ptr<Servable>> tails_;
+  std::map<std::string, Tail> tails_;
   mutable std::mutex lru_mu_;
-  mutable std::list<std::string> lru_;  // most recent first; guarded by lru_mu_
+  // Most recent first. The list's shape changes under mu_ held exclusively;
+  // find() reorders it (splice) under a shared mu_ plus lru_mu_.
+  mutable std::list<std::string> lru_;
   int64_t tail_bytes_ = 0;
   std::mutex build_mu_;  // one tail build at a time: builds are CPU-bound anyway
 };
