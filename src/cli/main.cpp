@@ -6,6 +6,10 @@
 #include "common/status.h"
 
 namespace edgecut::cli {
+void register_trace(CLI::App& app);  // cmd_trace.cpp
+}  // namespace edgecut::cli
+
+namespace edgecut::cli {
 
 int report_error(const char* cmd, const Status& status) {
   std::fprintf(stderr, "edgecut %s: error: %s\n", cmd, status.message().c_str());
@@ -33,6 +37,7 @@ int main(int argc, char** argv) {
   edgecut::cli::register_demo(app);
   edgecut::cli::register_export_tails(app);
   edgecut::cli::register_certs(app);
+  edgecut::cli::register_trace(app);
   edgecut::cli::add_model_options(app);  // --input-shape wherever a model is taken
   try {
     app.parse(argc, argv);

@@ -1,3 +1,5 @@
+// size: one experiment (or test) reads top to bottom: its grid, the runs, then the files and the
+// prose that cite them; splitting it would scatter the numbers from the sentences about them.
 // Trace replay on the real testbed (root; skipped otherwise): a generated
 // cellular trace with a stretch at 0.1 Mbit/s and an outage is played on the
 // uplink's tbf at 100 ms steps while one TCP stream of numbered frames runs
@@ -124,6 +126,11 @@ TEST(TraceReplay, GoodputFollowsTheTraceAndNoFrameIsLost) {
   EXPECT_FALSE(bad_order);
   EXPECT_GT(next_tx, 100u);
   EXPECT_EQ(next_rx, next_tx) << "frames lost or stuck: the link wedged";
+  std::cout << "second, trace Mbit/s, goodput Mbit/s\n";
+  for (size_t s = 0; s + 1 < per_s.size() && static_cast<double>(s) < trace.duration_s(); ++s) {
+    std::cout << s << ", " << trace.mean_bps(static_cast<double>(s), static_cast<double>(s + 1)) / 1e6 << ", "
+              << per_s[s] / 1e6 << "\n";
+  }
   int checked = 0;
   for (int s = 1; s < 16; ++s) {
     // Seconds whose rate, and the second's before it, stay at 1 Mbit/s or more.
