@@ -10,6 +10,7 @@ void register_bench_wire(CLI::App* bench);      // cmd_bench_wire.cpp
 void register_bench_load(CLI::App* bench);      // cmd_bench_load.cpp
 void register_bench_stream(CLI::App* bench);    // cmd_bench_stream.cpp
 void register_bench_engines(CLI::App* bench);   // cmd_bench_engines.cpp
+void register_bench_paper(CLI::App* bench);     // cmd_bench_paper.cpp
 
 void register_bench(CLI::App& app) {
   CLI::App* bench = app.add_subcommand("bench", "Benchmarks that print ratios against the baselines");
@@ -20,6 +21,7 @@ void register_bench(CLI::App& app) {
   register_bench_load(bench);
   register_bench_stream(bench);
   register_bench_engines(bench);
+  register_bench_paper(bench);
 }
 
 }  // namespace edgecut::cli

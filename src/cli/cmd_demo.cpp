@@ -1,4 +1,5 @@
 // edgecut demo [--model M] [--source S] [--phases 25s@50Mbps,25s@5Mbps,25s@20Mbps] [--edge-fraction F]
+//              [--edge-speed 10x] [--trace FILE|preset:NAME|gen:SEED] [--downlink-trace ...]
 //
 // The whole system on this machine (eval/demo.h): server and edge client in
 // two network namespaces over a shaped link whose bandwidth changes mid-run.
@@ -8,9 +9,11 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "common/edge_speed.h"
 #include "common/subprocess.h"
 #include "common/units.h"
 #include "eval/demo.h"
+#include "lab/trace.h"
 
 namespace edgecut::cli {
 namespace {
@@ -19,6 +22,7 @@ struct DemoArgs {
   eval::DemoOptions demo;
   std::string phases = "25s@50Mbps,25s@5Mbps,25s@20Mbps";
   bool json = false;
+  std::string trace, downlink_trace, edge_speed;
 };
 
 Expected<std::vector<eval::RatePhase>> parse_phases(const std::string& text) {
@@ -45,6 +49,22 @@ int run_demo_cmd(DemoArgs& a) {
   auto phases = parse_phases(a.phases);
   if (!phases) return report_error("demo", phases.status());
   a.demo.phases = *phases;
+  if (!a.edge_speed.empty()) {
+    auto sp = parse_edge_speed(a.edge_speed);
+    if (!sp) return report_error("demo", sp.status());
+    a.demo.edge_fraction = sp->edge_fraction();
+    a.demo.edge_speed = sp->label();
+  }
+  for (auto [spec, slot] :
+       {std::pair{&a.trace, &a.demo.uplink_trace}, std::pair{&a.downlink_trace, &a.demo.downlink_trace}}) {
+    if (spec->empty()) continue;
+    auto t = trace_arg(*spec);
+    if (!t) return report_error("demo", t.status());
+    *slot = std::move(*t);
+  }
+  if (a.demo.downlink_trace && !a.demo.uplink_trace) {
+    return report_error("demo", Status(Code::kInvalidArgument, "--downlink-trace needs --trace"));
+  }
   auto self = self_executable();
   if (!self) return report_error("demo", self.status());
   a.demo.exe = *self;
@@ -73,6 +93,16 @@ void register_demo(CLI::App& app) {
   cmd->add_option("--edge-fraction", a->demo.edge_fraction, "Edge speed as a share of one core (CPU quota)")
       ->capture_default_str()
       ->check(CLI::Range(0.01, 1.0));
+  cmd->add_option(
+      "--edge-speed", a->edge_speed,
+      "Edge:cloud speed ratio instead of --edge-fraction: 5x, 10x, 30x (edge quota 1/ratio of a core)");
+  cmd->add_option("--trace", a->trace,
+                  "Replay an uplink trace instead of --phases: mahimahi or t_s,mbps CSV file, preset:NAME "
+                  "(cat1, 3g, 4g, wifi) or gen:SEED; one pass, 100 ms steps");
+  cmd->add_option("--downlink-trace", a->downlink_trace, "Downlink trace (default: the uplink's)");
+  cmd->add_option("--trace-window", a->demo.trace_window_s, "Seconds per summary phase under --trace")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 3600.0));
   cmd->add_option("--algo", a->demo.algo, "Partitioner for the edge client")->capture_default_str();
   cmd->add_option("--out", a->demo.out_dir, "Folder for the frame log, server log and SVG timeline")
       ->capture_default_str();

@@ -7,6 +7,10 @@
 #include "common/status.h"
 
 namespace edgecut::cli {
+void register_trace(CLI::App& app);  // cmd_trace.cpp
+}  // namespace edgecut::cli
+
+namespace edgecut::cli {
 
 int report_error(const char* cmd, const Status& status) {
   std::fprintf(stderr, "edgecut %s: error: %s\n", cmd, status.message().c_str());
@@ -62,6 +66,7 @@ int main(int argc, char** argv) {
   edgecut::cli::register_demo(app);
   edgecut::cli::register_export_tails(app);
   edgecut::cli::register_certs(app);
+  edgecut::cli::register_trace(app);
   edgecut::cli::add_model_options(app);  // --input-shape wherever a model is taken
   if (const std::string unknown = edgecut::cli::unknown_subcommand(app, argc, argv); !unknown.empty()) {
     std::fprintf(stderr, "edgecut: error: %s\n", unknown.c_str());

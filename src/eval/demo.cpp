@@ -18,6 +18,7 @@
 #include "eval/timeline_svg.h"
 #include "lab/paced_relay.h"
 #include "lab/testbed.h"
+#include "lab/trace_replay.h"
 #include "profile/stats.h"
 #include "runtime/frame_log.h"
 #include "runtime/frame_report.h"
@@ -122,9 +123,10 @@ struct Link {
   std::optional<CpuQuotaGroup> edge_cpu;
   std::string mode;
 
-  Status set_rate(double mbps) {
-    if (tb) return tb->set_rate(mbps * 1e6, mbps * 1e6);
-    relay->set_rate(mbps * 1e6, mbps * 1e6);
+  Status set_rate(double mbps) { return set_bps(mbps * 1e6, mbps * 1e6); }
+  Status set_bps(double up, double down) {
+    if (tb) return tb->set_rate(up, down);
+    relay->set_rate(up, down);
     return Status::ok();
   }
   std::vector<std::string> prefix(Side side) const {
@@ -157,9 +159,56 @@ Expected<Link> make_link(const DemoOptions& o) {
   return l;
 }
 
+// --- trace replay (issue 21) ---
+// One phase per window of the uplink trace, at the trace's mean rate there.
+std::vector<RatePhase> trace_windows(const RateTrace& t, double window_s) {
+  std::vector<RatePhase> out;
+  for (double from = 0; from < t.duration_s() - 1e-9; from += window_s) {
+    const double to = std::min(t.duration_s(), from + window_s);
+    out.push_back({to - from, t.mean_bps(from, to) / 1e6});
+  }
+  return out;
+}
+
+// With a trace, its windows become the phases.
+Status trace_phases(DemoOptions& o) {
+  if (!o.uplink_trace) return Status::ok();
+  if (o.downlink_trace && o.downlink_trace->step_s != o.uplink_trace->step_s) {
+    return error(Code::kInvalidArgument, "the uplink and downlink traces need the same step");
+  }
+  o.phases = trace_windows(*o.uplink_trace, o.trace_window_s);
+  return Status::ok();
+}
+
+// nullptr without a trace.
+Expected<std::unique_ptr<TraceReplayer>> start_replay(const DemoOptions& o, Link& link, std::ostream& out) {
+  if (!o.uplink_trace) return std::unique_ptr<TraceReplayer>();
+  out << fmt::format("demo: replaying {} ({:.0f} s) on the link\n", o.uplink_trace->name,
+                     o.uplink_trace->duration_s())
+      << std::flush;
+  const RateTrace& up = *o.uplink_trace;
+  const RateTrace* down = o.downlink_trace ? &*o.downlink_trace : &up;
+  if (link.tb) EDGECUT_RETURN_IF_ERROR(link.tb->use_mtu_packets());
+  auto steps = plan_steps(up, down, 0);
+  Link* l = &link;
+  return TraceReplayer::start(std::move(steps), std::max(up.duration_s(), down->duration_s()),
+                              [l](double u, double d) { return l->set_bps(u, d); });
+}
+
+std::vector<RateStep> trace_steps(const RateTrace& t, double offset_s) {
+  std::vector<RateStep> out;
+  for (size_t k = 0; k < t.bps.size(); ++k) {
+    if (k == 0 || t.bps[k] != t.bps[k - 1]) out.push_back({offset_s + t.step_s * k, t.bps[k] / 1e6});
+  }
+  return out;
+}
+// --- end trace replay ---
+
 }  // namespace
 
-Expected<DemoReport> run_demo(const DemoOptions& o, std::ostream& out) {
+Expected<DemoReport> run_demo(const DemoOptions& options, std::ostream& out) {
+  DemoOptions o = options;
+  EDGECUT_RETURN_IF_ERROR(trace_phases(o));
   if (o.phases.empty()) return error(Code::kInvalidArgument, "the demo needs at least one bandwidth phase");
   std::error_code ec;
   std::filesystem::create_directories(o.out_dir, ec);
@@ -170,6 +219,9 @@ Expected<DemoReport> run_demo(const DemoOptions& o, std::ostream& out) {
   EDGECUT_ASSIGN_OR_RETURN(Link link, make_link(o));
   DemoReport r;
   r.mode = link.mode;
+  r.edge_fraction = o.edge_fraction;
+  r.edge_speed = o.edge_speed;
+  r.trace = o.uplink_trace ? o.uplink_trace->name : "";
   r.log_path = o.out_dir + "/frames.jsonl";
   r.svg_path = o.out_dir + "/timeline.svg";
   std::filesystem::remove(r.log_path, ec);
@@ -202,8 +254,9 @@ Expected<DemoReport> run_demo(const DemoOptions& o, std::ostream& out) {
   std::vector<RateStep> steps;
   std::vector<double> starts;
   const double t0 = unix_now();
+  EDGECUT_ASSIGN_OR_RETURN(std::unique_ptr<TraceReplayer> replay, start_replay(o, link, out));
   for (size_t i = 0; i < o.phases.size(); ++i) {
-    if (i > 0) {
+    if (i > 0 && !replay) {
       EDGECUT_RETURN_IF_ERROR(link.set_rate(o.phases[i].mbps));
       out << fmt::format("demo: link now {} Mbit/s\n", o.phases[i].mbps) << std::flush;
     }
@@ -216,6 +269,11 @@ Expected<DemoReport> run_demo(const DemoOptions& o, std::ostream& out) {
     }
   }
   const double t_end = unix_now();
+  if (replay) {
+    r.trace_changes = replay->changes();
+    EDGECUT_RETURN_IF_ERROR(replay->stop());
+    steps = trace_steps(*o.uplink_trace, starts[0] - t0);
+  }
   client.terminate();
   server.terminate();
   EDGECUT_ASSIGN_OR_RETURN(const std::vector<runtime::FrameLog> log, runtime::read_frame_log(r.log_path));
@@ -246,11 +304,21 @@ nlohmann::json DemoReport::to_json() const {
                   {"stale_frames", p.stale_frames},
                   {"plans", p.plans}});
   }
-  return {{"mode", mode}, {"phases", ph}, {"log", log_path}, {"svg", svg_path}};
+  return {{"mode", mode},
+          {"edge_fraction", edge_fraction},
+          {"edge_speed", edge_speed},
+          {"trace", trace},
+          {"trace_changes", trace_changes},
+          {"phases", ph},
+          {"log", log_path},
+          {"svg", svg_path}};
 }
 
 std::string DemoReport::describe() const {
-  std::string s = fmt::format("demo summary ({}):\n", mode);
+  std::string s =
+      fmt::format("demo summary ({}):\n  edge {} of a core{}{}\n", mode, edge_fraction,
+                  edge_speed.empty() ? "" : " (edge:cloud speed " + edge_speed + ")",
+                  trace.empty() ? "" : fmt::format("; replayed {} ({} rate changes)", trace, trace_changes));
   s += "  shaped Mbps | frames | estimate Mbps (err) | latency p50 ms | predicted p50 ms (err) | steady plan "
        "adopted "
        "after | plans\n";

@@ -1,6 +1,6 @@
 // The demo: `edgecut demo`, the whole system on one machine, end to end.
 //
-// As root: two network namespaces joined by a veth pair (net/testbed.h), the
+// As root: two network namespaces joined by a veth pair (lab/testbed.h), the
 // link shaped by tbf and re-shaped mid-run following `phases` (50 -> 5 -> 20
 // Mbit/s by default); `edgecut serve` in the cloud namespace pinned to one
 // core, `edgecut run` in the edge namespace on the other core under a CPU
@@ -11,11 +11,13 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
+#include "lab/trace.h"
 
 namespace edgecut::eval {
 
@@ -35,6 +37,13 @@ struct DemoOptions {
   std::string out_dir = "edgecut-demo";
   double ready_timeout_s = 180;  // for the edge client's first frame (slow edges prepare many plans)
   bool quiet = false;            // the client's per-frame lines go to OUT/client.log instead of `out`
+  // Trace replay (lab/trace_replay.h) instead of `phases`: the uplink follows
+  // `uplink_trace` at its step for one pass, the downlink `downlink_trace`
+  // (or the uplink's trace when absent); the summary has one phase per
+  // `trace_window_s` with the trace's mean rate there.
+  std::optional<RateTrace> uplink_trace, downlink_trace;
+  double trace_window_s = 10;
+  std::string edge_speed;  // the edge:cloud speed preset that set edge_fraction ("10x"), for the record
 };
 
 struct PhaseReport {
@@ -57,7 +66,11 @@ struct PhaseReport {
 };
 
 struct DemoReport {
-  std::string mode;  // "network namespaces + tbf" or why not
+  std::string mode;
+  double edge_fraction = 0;
+  std::string edge_speed;     // "10x" when given as a preset
+  std::string trace;          // the replayed trace's name, or ""
+  int64_t trace_changes = 0;  // "network namespaces + tbf" or why not
   std::vector<PhaseReport> phases;
   std::string log_path, svg_path;
   nlohmann::json to_json() const;

@@ -2,8 +2,8 @@
 // what plain TCP achieves on the same shaped link (issue: "our uplink time for
 // a tensor is at most 3% above bytes / goodput").
 //
-// Model. On a testbed link shaped to R both ways (net/testbed.h), a plain TCP
-// stream's goodput G (net/link_bench.h) gives the best time to move N bytes:
+// Model. On a testbed link shaped to R both ways (lab/testbed.h), a plain TCP
+// stream's goodput G (lab/link_bench.h) gives the best time to move N bytes:
 // ideal = N * 8 / G. Our uplink time for one tensor is the round trip of a
 // ModelInfer carrying N raw bytes to the server's built-in probe model
 // (net::kProbeModel, which answers with no outputs) minus the RTT (the least

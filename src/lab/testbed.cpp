@@ -88,7 +88,8 @@ Testbed::Testbed(Testbed&& other) noexcept
       uplink_bps_(other.uplink_bps_),
       downlink_bps_(other.downlink_bps_),
       max_queue_s_(other.max_queue_s_),
-      handle_(other.handle_) {}
+      handle_(other.handle_),
+      mtu_packets_(other.mtu_packets_) {}
 
 Testbed& Testbed::operator=(Testbed&& other) noexcept {
   if (this != &other) {
@@ -101,6 +102,7 @@ Testbed& Testbed::operator=(Testbed&& other) noexcept {
     downlink_bps_ = other.downlink_bps_;
     max_queue_s_ = other.max_queue_s_;
     handle_ = other.handle_;
+    mtu_packets_ = other.mtu_packets_;
   }
   return *this;
 }
@@ -125,10 +127,21 @@ Status Testbed::set_rate(double uplink_bps, double downlink_bps) {
   if (edge_ns_.empty()) return error(Code::kFailedPrecondition, "set_rate on a destroyed testbed");
   EDGECUT_ASSIGN_OR_RETURN(TbfParams up, tbf_params(uplink_bps, max_queue_s_));
   EDGECUT_ASSIGN_OR_RETURN(TbfParams down, tbf_params(downlink_bps, max_queue_s_));
-  EDGECUT_RETURN_IF_ERROR(shape(Side::kEdge, up));
+  // A side whose rate stays is left alone: tbf refills its bucket on every
+  // change (lab/trace_replay.h), which a trace's one-sided steps must not do.
+  if (uplink_bps != uplink_bps_) EDGECUT_RETURN_IF_ERROR(shape(Side::kEdge, up));
   uplink_bps_ = uplink_bps;  // kept true to the kernel even if the second change fails
-  EDGECUT_RETURN_IF_ERROR(shape(Side::kCloud, down));
+  if (downlink_bps != downlink_bps_) EDGECUT_RETURN_IF_ERROR(shape(Side::kCloud, down));
   downlink_bps_ = downlink_bps;
+  return Status::ok();
+}
+
+Status Testbed::use_mtu_packets() {
+  for (Side side : {Side::kEdge, Side::kCloud}) {
+    EDGECUT_RETURN_IF_ERROR(
+        run({"ip", "-n", netns(side), "link", "set", "dev", device(side), "gso_max_segs", "1"}));
+  }
+  mtu_packets_ = true;
   return Status::ok();
 }
 
@@ -139,7 +152,7 @@ Status Testbed::shape(Side side, const TbfParams& p) {
   // first shaping that rate is 0, which tbf_params refuses: nothing to swap.
   const int i = static_cast<int>(side);
   const auto old = tbf_params(side == Side::kEdge ? uplink_bps_ : downlink_bps_, max_queue_s_);
-  const int handle = old && p.burst_bytes < old->burst_bytes ? 3 - handle_[i] : handle_[i];
+  const int handle = !mtu_packets_ && old && p.burst_bytes < old->burst_bytes ? 3 - handle_[i] : handle_[i];
   EDGECUT_RETURN_IF_ERROR(run(tbf_replace_argv(netns(side), device(side), p, handle)));
   handle_[i] = handle;
   return Status::ok();

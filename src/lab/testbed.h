@@ -2,10 +2,10 @@
 //
 // Models the network between an edge device and a cloud server as two network
 // namespaces, edge and cloud, joined by a veth pair, with a token-bucket
-// shaper (tc tbf, see net/tbf.h) on each direction's egress: the uplink
+// shaper (tc tbf, see lab/tbf.h) on each direction's egress: the uplink
 // (edge -> cloud) on the edge's end, the downlink (cloud -> edge) on the
 // cloud's end. Programs run inside a namespace through exec_prefix(); threads
-// enter one with net/netns.h's enter_netns().
+// enter one with lab/netns.h's enter_netns().
 //
 // Addresses: cloud 10.77.0.1/30, edge 10.77.0.2/30. They exist only inside
 // the two namespaces we create, so testbeds of concurrent processes never
@@ -45,7 +45,7 @@ struct TestbedOptions {
   bool install_signal_handlers = true;  // remove the namespaces on SIGINT/SIGTERM/SIGHUP/exit
 };
 
-struct TbfParams;  // net/tbf.h
+struct TbfParams;  // lab/tbf.h
 
 class Testbed {
  public:
@@ -68,8 +68,17 @@ class Testbed {
 
   // Changes both shapers (tc qdisc replace): flows keep running. Where the
   // burst shrinks, the shaper is swapped for a new one and its queue dropped
-  // (TCP resends it), as tbf_replace_argv says why.
+  // (TCP resends it), as tbf_replace_argv says why. A side whose rate is
+  // unchanged is not touched.
   Status set_rate(double uplink_bps, double downlink_bps);
+  // Trace replay (lab/trace_replay.h): makes both veth ends send MTU-sized
+  // packets only (gso_max_segs 1), so that no queued packet is ever longer
+  // than tbf's smallest burst, and from then on changes every rate in place
+  // (no qdisc swap: each would drop the queue, and a trace cuts the rate
+  // every other 100 ms step; TCP then lost 15-25% of a 3-6 Mbit/s trace).
+  // The packet path differs from the default testbed's (GSO), so the
+  // measured tables of other runs are not comparable with replay runs.
+  Status use_mtu_packets();
   double uplink_bps() const { return uplink_bps_; }
   double downlink_bps() const { return downlink_bps_; }
 
@@ -101,6 +110,7 @@ class Testbed {
   double uplink_bps_ = 0, downlink_bps_ = 0;
   double max_queue_s_ = 0.5;
   std::array<int, 2> handle_ = {1, 1};  // per side (Side as index): the root qdisc's handle, 1 or 2
+  bool mtu_packets_ = false;            // use_mtu_packets() ran: rate changes in place
   Status shape(Side side, const TbfParams& p);
 };
 
