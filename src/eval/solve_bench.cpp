@@ -1,3 +1,5 @@
+// size: bench_solve times each solver in one sequence so their timings interleave on a noisy machine; split,
+// the interleaving would be lost.
 #include "eval/solve_bench.h"
 
 #include <algorithm>

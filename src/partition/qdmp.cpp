@@ -1,3 +1,5 @@
+// size: Qdmp::solve is one pass over the blocks (bounds, then max-flow on the blocks that can win); split,
+// its shared locals would travel as a struct of nine fields.
 #include "partition/qdmp.h"
 
 #include <algorithm>
