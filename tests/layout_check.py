@@ -18,7 +18,7 @@ import sys
 # A stage may include itself and the stages before it, never one after it.
 # net (KServe v2 gRPC protocol, wire format, bandwidth estimator) and runtime
 # (cloud server, edge client, plan controller) are to come.
-ORDER = ["common", "graph", "zoo", "exec", "codec", "engine", "profile", "partition", "net", "runtime", "eval", "cli"]
+ORDER = ["common", "graph", "zoo", "exec", "task", "codec", "engine", "profile", "partition", "net", "runtime", "eval", "cli"]
 TEST_DIRS_NOT_STAGES = {"fixtures"}
 MAX_FUNCTION_LINES = 80
 MAX_FILE_LINES = 400

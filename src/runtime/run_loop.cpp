@@ -55,14 +55,18 @@ struct Tally {
   }
 };
 
-std::string frame_line(const FrameLog& log, const std::vector<exec::Tensor>& outs) {
+std::string frame_line(const FrameLog& log, const std::vector<exec::Tensor>& outs, const std::string& task) {
   std::string line = fmt::format(
       "frame {:4d} {:<16} edge {:3d} nodes, up {:8.1f} KB, {:7.1f} ms (pred {:7.1f}), est {:7.2f} Mbps",
       log.frame, log.origin, log.edge_nodes, log.up_bytes / 1e3, log.total_ms, log.pred.total_ms,
       log.est_bps / 1e6);
   if (log.switched) line += " SWITCH";
   if (log.fallback) line += fmt::format(" FALLBACK ({})", log.note);
-  if (!outs.empty()) line += " | " + summarise_output(outs[0]).line;
+  if (!task.empty()) {
+    line += " | " + task;
+  } else if (!outs.empty()) {
+    line += " | " + summarise_output(outs[0]).line;
+  }
   return line;
 }
 
@@ -101,8 +105,13 @@ Expected<RunSummary> run_frames(FrameSource& source, EdgeClient& client, const g
     FrameLog log;
     EDGECUT_ASSIGN_OR_RETURN(std::vector<exec::Tensor> outs, client.infer({x}, &log));
     tally.add(log);
+    nlohmann::json j = nlohmann::json::object();
+    std::string task;
+    if (options.task) {
+      EDGECUT_ASSIGN_OR_RETURN(task, options.task->frame(frame->bgr, outs, log, log_file ? &j : nullptr));
+    }
     if (log_file) {
-      nlohmann::json j = log.to_json();
+      j.update(log.to_json());
       j["outputs_digest"] = outputs_digest(outs);
       // Wall-clock time, so that logs line up with events in other processes.
       j["unix_s"] =
@@ -110,7 +119,7 @@ Expected<RunSummary> run_frames(FrameSource& source, EdgeClient& client, const g
       log_file << j.dump() << "\n";
       log_file.flush();
     }
-    if (options.print_frames) out << frame_line(log, outs) << "\n" << std::flush;
+    if (options.print_frames) out << frame_line(log, outs, task) << "\n" << std::flush;
   }
   tally.s.skipped = source.skipped();
   return tally.finish(std::chrono::duration<double>(Clock::now() - start).count());

@@ -16,6 +16,7 @@
 #include "runtime/edge_client.h"
 #include "runtime/preprocess.h"
 #include "runtime/source.h"
+#include "runtime/task_sink.h"
 
 namespace edgecut::runtime {
 
@@ -24,6 +25,9 @@ struct RunOptions {
   std::string log_path;  // JSON lines, one per frame ("" = none)
   bool print_frames = true;
   PreprocessOptions preprocess;
+  // The model's task: decoded outputs per frame line and log, --annotate
+  // (latency mode; stream mode prints the outputs' summary only). May be null.
+  std::shared_ptr<TaskSink> task;
 };
 
 struct RunSummary {
