@@ -210,13 +210,22 @@ Expected<Reference> make_reference(exec::Executor& ex, const graph::Model& model
   r.match = match;
   r.norm = image_norm(c);
   EDGECUT_ASSIGN_OR_RETURN(exec::SplitPlan whole, exec::prepare_split(ex, g, {}));
+  // The default card guesses a classifier: a model whose output is no score
+  // vector is judged by its tensors alone; a card the user gave must decode.
+  const bool guessed = c.source.rfind("default", 0) == 0;
+  bool decodes = true;
   for (const auto& x : frames) {
     EDGECUT_ASSIGN_OR_RETURN(exec::SplitResult out, exec::run_split(ex, g, whole, {x}));
     r.first.push_back(out.outputs[0].clone());
-    EDGECUT_ASSIGN_OR_RETURN(task::TaskOutput t, d.decode(out.outputs));
-    r.task.push_back(std::move(t));
+    auto t = d.decode(out.outputs);
+    if (!t && guessed) {
+      decodes = false;
+      continue;
+    }
+    if (!t) return t.status().with_context("decoding the uncut model's output");
+    r.task.push_back(std::move(*t));
   }
-  r.decoder = std::move(d);
+  if (decodes) r.decoder = std::move(d);
   return r;
 }
 
