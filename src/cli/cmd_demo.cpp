@@ -23,6 +23,7 @@ struct DemoArgs {
   std::string phases = "25s@50Mbps,25s@5Mbps,25s@20Mbps";
   bool json = false;
   std::string trace, downlink_trace, edge_speed;
+  bool annotate = false;  // the client draws its output and plans into OUT/annotated.avi
 };
 
 Expected<std::vector<eval::RatePhase>> parse_phases(const std::string& text) {
@@ -68,6 +69,8 @@ int run_demo_cmd(DemoArgs& a) {
   auto self = self_executable();
   if (!self) return report_error("demo", self.status());
   a.demo.exe = *self;
+  if (a.annotate)
+    a.demo.run_args.insert(a.demo.run_args.end(), {"--annotate", a.demo.out_dir + "/annotated.avi"});
   auto r = eval::run_demo(a.demo, a.json ? std::cerr : std::cout);
   if (!r) return report_error("demo", r.status());
   if (a.json) {
@@ -85,7 +88,9 @@ void register_demo(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "demo",
       "Edge client and cloud server on this machine over a shaped link whose bandwidth changes (root)");
-  cmd->add_option("--model", a->demo.model, "Model (ONNX file or zoo:NAME)")->capture_default_str();
+  cmd->add_option("--model", a->demo.model,
+                  "Model (ONNX file, zoo:NAME, or npm:NAME for a pretrained one, e.g. npm:mlsd-tiny-320)")
+      ->capture_default_str();
   cmd->add_option("--source", a->demo.source,
                   "Video source (default: opencv-doc's vtest.avi, else synthetic)");
   cmd->add_option("--phases", a->phases, "Link bandwidth over time, DURATION@BANDWIDTH,...")
@@ -108,6 +113,9 @@ void register_demo(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--run-arg", a->demo.run_args, "Extra argument for `edgecut run` (repeat)");
   cmd->add_flag("--json", a->json, "Print the summary as JSON");
+  cmd->add_flag("--annotate", a->annotate,
+                "Draw the model's output (npm: models: segments, faces) and each frame's plan into "
+                "OUT/annotated.avi");
   cmd->add_flag("-q,--quiet", a->demo.quiet, "Client's per-frame lines to OUT/client.log, not the terminal");
   cmd->callback([a] { finish(run_demo_cmd(*a)); });
 }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 #include "cli/commands.h"
 #include "cli/costs_arg.h"
@@ -276,6 +277,35 @@ void print_envelope(const nlohmann::json& env) {
   }
 }
 
+// What the encodings of the plans shown cost in fidelity, as calibrated
+// against the uncut fp32 model (partition/encodings.h).
+void print_encoding_fidelity(const graph::Graph& g, const partition::EncodingTable* table, const Solved& s) {
+  if (!table) return;
+  std::set<std::pair<graph::ValueId, std::string>> used;
+  for (const auto& row : s.table) {
+    for (const partition::Plan& p : row) {
+      for (size_t i = 0; i < p.cut_values.size() && i < p.cut_encodings.size(); ++i) {
+        if (p.cut_encodings[i] != "fp32") used.insert({p.cut_values[i], p.cut_encodings[i]});
+      }
+    }
+  }
+  if (used.empty()) {
+    fmt::print("\nfidelity: every plan shown sends fp32 (exact)\n");
+    return;
+  }
+  fmt::print("\nfidelity the plans' encodings cost (calibrated against the uncut fp32 model):\n");
+  for (const auto& [x, name] : used) {
+    for (const partition::EncodingOption& o : table->options[static_cast<size_t>(x)]) {
+      if (o.name != name) continue;
+      const partition::Fidelity& f = o.fidelity;
+      fmt::print("  {} as {}: {} F1 {:.3f} (worst frame {:.3f}), top-1 {:.3f}, cosine {:.5f}\n",
+                 g.values[x].name, name, f.task.empty() ? "task" : f.task,
+                 f.task.empty() ? f.top1 : f.task_f1,
+                 f.task.empty() ? (f.top1 >= 1 ? 1.0 : 0.0) : f.task_min_f1, f.top1, f.cosine);
+    }
+  }
+}
+
 int run(const PlanArgs& a) {
   auto model = load_model_arg(a.model);
   if (!model) return report_error("plan", model.status());
@@ -316,6 +346,7 @@ int run(const PlanArgs& a) {
     print_sweep(g, algos, *bandwidths, *solved);
   }
   if (a.envelope) print_envelope(solved->envelope);
+  print_encoding_fidelity(g, cm->encodings.get(), *solved);
   if (!a.svg.empty()) fmt::print("\nplot written to {}\n", a.svg);
   if (!a.out.empty()) fmt::print("plans written to {}\n", a.out);
   return 0;

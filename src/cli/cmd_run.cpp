@@ -16,6 +16,7 @@
 #include "cli/engine_arg.h"
 #include "cli/model_arg.h"
 #include "cli/security_args.h"
+#include "codec/encoding.h"
 #include "common/units.h"
 #include "partition/plan_io.h"
 #include "runtime/run_loop.h"
@@ -39,6 +40,7 @@ struct RunArgs {
   int threads = 1;
   EngineArgs engine;
   std::string log;
+  std::string annotate;  // draw the task's output and the plan on the frames (runtime/task_sink.h)
   bool json = false;
   bool quiet = false;
   CostArgs costs;
@@ -99,6 +101,46 @@ Status configure(const RunArgs& a, const graph::Graph& g, runtime::EdgeOptions* 
   return Status::ok();
 }
 
+// The server normalises a uint8 / JPEG frame with the ImageNet convention
+// (net/wire.cpp): a model whose card says otherwise sends its input as floats.
+void drop_frame_encodings(const task::ModelCard& card, const graph::Graph& g, runtime::EdgeOptions* o) {
+  const task::Preprocess imagenet;
+  const auto& p = card.preprocess;
+  if (!o->control.encodings || !p ||
+      (p->channels == imagenet.channels && p->scale == imagenet.scale && p->mean == imagenet.mean &&
+       p->std == imagenet.std)) {
+    return;
+  }
+  auto table = std::make_shared<partition::EncodingTable>(*o->control.encodings);
+  for (graph::ValueId x : g.inputs) {
+    if (static_cast<size_t>(x) >= table->options.size()) continue;
+    auto& opts = table->options[static_cast<size_t>(x)];
+    std::erase_if(opts, [](const partition::EncodingOption& e) {
+      auto enc = codec::parse_encoding(e.name);
+      return enc && enc->image_only();
+    });
+  }
+  o->control.encodings = std::move(table);
+}
+
+// The model's card: its preprocessing for the frames, its decoder for the
+// outputs (and --annotate). Only the ImageNet convention goes to the wire as
+// a uint8 / JPEG frame: the server normalises frames that way.
+Status configure_task(const RunArgs& a, const graph::Model& model, const task::ModelCard& card,
+                      runtime::RunOptions* ro, std::ostream& out) {
+  if (card.preprocess) ro->preprocess = runtime::options_from(*card.preprocess);
+  if (!a.annotate.empty() && a.mode == "stream") {
+    return error(Code::kInvalidArgument, "--annotate draws frames in --mode latency only");
+  }
+  if (card.task.kind != task::TaskKind::kNone) {
+    EDGECUT_ASSIGN_OR_RETURN(task::Decoder d, task::Decoder::make(card, model));
+    EDGECUT_ASSIGN_OR_RETURN(auto sink, runtime::TaskSink::make(std::move(d), a.annotate, a.fps));
+    ro->task = std::move(sink);
+  }
+  out << fmt::format("  model card: {} (task {})\n", card.source, task::task_name(card.task.kind));
+  return Status::ok();
+}
+
 int run_run(const RunArgs& a) {
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
   auto cpu = apply_emulation(a.emulation);
@@ -108,8 +150,12 @@ int run_run(const RunArgs& a) {
   const graph::Graph& g = model->graph;
   auto costs = load_costs(a.costs, g);
   if (!costs) return report_error("run", costs.status());
+  auto card = load_card_arg(a.model, *model);
+  if (!card) return report_error("run", card.status());
   runtime::EdgeOptions opts;
   if (Status st = configure(a, g, &opts); !st.is_ok()) return report_error("run", st);
+  drop_frame_encodings(*card, g, &opts);
+  const std::string allowed = describe_allowed(opts.control.encodings.get(), g);
   runtime::SourceOptions so;
   so.max_frames = a.frames;
   so.loop = a.loop;
@@ -118,6 +164,9 @@ int run_run(const RunArgs& a) {
   std::ostream& out = a.json ? std::cerr : std::cout;
   out << fmt::format("edgecut run: {} ({} nodes) on {}, cloud {}, algo {}; costs: {}; {}\n", g.name,
                      g.num_nodes(), (*source)->name(), a.cloud, a.algo, costs->source, cpu->describe());
+  if (!allowed.empty()) {
+    out << "  encodings allowed (task F1 kept in calibration, against the uncut fp32 model):\n" << allowed;
+  }
   auto client = runtime::EdgeClient::create(*model, costs->edge_ms, costs->cloud_ms, opts);
   if (!client) return report_error("run", client.status());
   runtime::EdgeClient& edge = **client;
@@ -140,6 +189,7 @@ int run_run(const RunArgs& a) {
     return 0;
   });
   runtime::RunOptions ro;
+  if (Status st = configure_task(a, *model, *card, &ro, out); !st.is_ok()) return report_error("run", st);
   ro.fps = a.fps;
   ro.log_path = a.log;
   ro.print_frames = !a.quiet && !a.json;
@@ -180,6 +230,10 @@ void register_run(CLI::App& app) {
   cmd->add_option("--threads", a->threads, "Engine threads on the edge")->capture_default_str();
   add_engine_options(cmd, &a->engine);
   cmd->add_option("--log", a->log, "Write one JSON line per frame to this file");
+  cmd->add_option(
+      "--annotate", a->annotate,
+      "Draw the task's output (segments, faces, classes) and each frame's plan: OUT.avi / OUT.mp4 "
+      "(a video) or a directory of PNG frames");
   cmd->add_option("--mode", a->mode,
                   "latency: one frame at a time; stream: pipelined edge / uplink / cloud stages, frames out "
                   "in order")

@@ -1,5 +1,7 @@
 #include "cli/encodings_arg.h"
 
+#include <fmt/format.h>
+
 #include "codec/encoding.h"
 
 namespace edgecut::cli {
@@ -49,6 +51,23 @@ Expected<std::shared_ptr<const partition::EncodingTable>> load_encodings(const E
   }
   auto table = std::make_shared<partition::EncodingTable>(partition::make_table(cal, g, allowed, bound));
   return std::shared_ptr<const partition::EncodingTable>(std::move(table));
+}
+
+std::string describe_allowed(const partition::EncodingTable* table, const graph::Graph& g) {
+  if (!table) return "";
+  std::string out;
+  for (size_t x = 0; x < table->options.size(); ++x) {
+    if (table->options[x].empty()) continue;
+    std::string line;
+    for (const auto& o : table->options[x]) {
+      const auto& f = o.fidelity;
+      line += fmt::format("{}{} (F1 {:.3f}, worst {:.3f})", line.empty() ? "" : ", ", o.name,
+                          f.task.empty() ? f.top1 : f.task_f1,
+                          f.task.empty() ? (f.top1 >= 1 ? 1.0 : 0.0) : f.task_min_f1);
+    }
+    out += fmt::format("    {}: {}\n", g.values[x].name, line);
+  }
+  return out;
 }
 
 }  // namespace edgecut::cli

@@ -24,4 +24,8 @@ void add_encoding_options(CLI::App* sub, EncodingArgs* args);
 Expected<std::shared_ptr<const partition::EncodingTable>> load_encodings(const EncodingArgs& a,
                                                                          const graph::Graph& g);
 
+// One line per tensor that may be sent encoded: its allowed encodings and the
+// worst-frame task F1 each kept in calibration ("" when only fp32 is allowed).
+std::string describe_allowed(const partition::EncodingTable* table, const graph::Graph& g);
+
 }  // namespace edgecut::cli

@@ -2,7 +2,9 @@
 
 #include <charconv>
 
+#include "common/file.h"
 #include "engine/shape_probe.h"
+#include "task/npm_models.h"
 #include "zoo/zoo.h"
 
 namespace edgecut::cli {
@@ -12,6 +14,12 @@ namespace {
 std::vector<std::string>& input_shape_specs() {
   static std::vector<std::string> specs;
   return specs;
+}
+
+// --card of this process's one subcommand.
+std::string& card_path() {
+  static std::string path;
+  return path;
 }
 
 Expected<graph::Model> load_zoo(const std::string& spec, const graph::ImportOptions& io) {
@@ -77,6 +85,9 @@ void add_model_options(CLI::App& app) {
       sub->add_option("--input-shape", input_shape_specs(),
                       "Bind a model input's symbolic dims: NAME=DxDx... (e.g. input=1x3x640x640); repeatable")
           ->allow_extra_args(false);
+      sub->add_option("--card", card_path(),
+                      "Model card JSON (preprocessing and task; default: built-in for npm:, else MODEL.json "
+                      "beside the model, else ImageNet classification)");
     }
     add_model_options(*sub);
   }
@@ -86,8 +97,31 @@ Expected<graph::Model> load_model_arg(const std::string& spec) {
   graph::ImportOptions io;
   EDGECUT_ASSIGN_OR_RETURN(io.input_shapes, parse_input_shapes(input_shape_specs()));
   if (spec.rfind("zoo:", 0) == 0) return load_zoo(spec, io);
-  EDGECUT_ASSIGN_OR_RETURN(onnx::ModelProto proto, graph::read_model_file(spec, io));
-  return engine::import_resolving_shapes(std::move(proto), spec, io);
+  std::string path = spec;
+  if (spec.rfind("npm:", 0) == 0) {
+    EDGECUT_ASSIGN_OR_RETURN(path, task::npm_model_path(spec.substr(4)));
+  }
+  EDGECUT_ASSIGN_OR_RETURN(onnx::ModelProto proto, graph::read_model_file(path, io));
+  EDGECUT_ASSIGN_OR_RETURN(graph::Model m, engine::import_resolving_shapes(std::move(proto), spec, io));
+  if (spec.rfind("npm:", 0) == 0) m.graph.name = spec.substr(4);
+  return m;
+}
+
+Expected<task::ModelCard> load_card_arg(const std::string& spec, const graph::Model& model) {
+  task::ModelCard card;
+  if (!card_path().empty()) {
+    EDGECUT_ASSIGN_OR_RETURN(std::string text, read_bounded_file(card_path(), "model card", 1 << 20));
+    EDGECUT_ASSIGN_OR_RETURN(card, task::parse_card_text(text, card_path()));
+  } else if (spec.rfind("npm:", 0) == 0) {
+    EDGECUT_ASSIGN_OR_RETURN(card, task::npm_model_card(spec.substr(4)));
+  } else if (spec.rfind("zoo:", 0) == 0) {
+    card = task::default_card(model);
+  } else {
+    EDGECUT_ASSIGN_OR_RETURN(auto side, task::read_sidecar(spec));
+    card = side ? *side : task::default_card(model);
+  }
+  EDGECUT_RETURN_IF_ERROR(task::check_card(card, model));
+  return card;
 }
 
 }  // namespace edgecut::cli

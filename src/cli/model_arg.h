@@ -1,7 +1,13 @@
 // MODEL arguments: a path to an .onnx file, or "zoo:NAME[@SIZE][/DIV]" for a
 // built-in model (e.g. zoo:resnet50, zoo:googlenet@96, zoo:resnet1001/4:
 // channel widths divided by 4, same nodes, 16x smaller weights), so that
-// every subcommand runs without files to fetch.
+// every subcommand runs without files to fetch; or "npm:NAME" for a
+// pretrained model fetched by scripts/models.sh (task/npm_models.h, e.g.
+// npm:mlsd-tiny-320, npm:blazeface-front-128).
+//
+// A model's card (task/model_card.h: preprocessing and task) comes from
+// --card FILE, else the built-in table (npm:), else the sidecar MODEL.json
+// beside the file, else the ImageNet classification default.
 //
 // Every command that takes a model also takes --input-shape NAME=DxDxD
 // (repeatable; added to all of them in one place, add_model_options), which
@@ -17,10 +23,13 @@
 
 #include "common/status.h"
 #include "graph/onnx_import.h"
+#include "task/model_card.h"
 
 namespace edgecut::cli {
 
 Expected<graph::Model> load_model_arg(const std::string& spec);
+// The card for a model loaded from `spec` (see above), checked against it.
+Expected<task::ModelCard> load_card_arg(const std::string& spec, const graph::Model& model);
 
 // Adds --input-shape to every subcommand of `app` (at any depth) with a
 // positional "model" or "models" argument. Call once, after registering them.
@@ -31,6 +40,7 @@ Expected<std::map<std::string, std::vector<int64_t>>> parse_input_shapes(
     const std::vector<std::string>& specs);
 
 inline constexpr const char* kModelHelp =
-    "ONNX file, or zoo:NAME[@IMAGE_SIZE][/WIDTH_DIVISOR] for a built-in model (see `edgecut zoo --list`)";
+    "ONNX file, zoo:NAME[@IMAGE_SIZE][/WIDTH_DIVISOR] for a built-in random-weight model (see `edgecut zoo "
+    "--list`), or npm:NAME for a pretrained one (npm:mlsd-tiny-320, npm:blazeface-front-128, ...)";
 
 }  // namespace edgecut::cli

@@ -61,13 +61,36 @@ void FidelityAcc::add(std::span<const float> y, std::span<const float> ref) {
   top5 += top_k(y, 5) == top_k(ref, 5);
 }
 
+void FidelityAcc::add_task(const task::Match& m) {
+  ++task_frames;
+  f1_sum += m.f1();
+  f1_min = std::min(f1_min, m.f1());
+}
+
 partition::Fidelity FidelityAcc::result() const {
   if (frames == 0) return {};
-  return {max_rel_err, min_cosine, static_cast<double>(top1) / frames, static_cast<double>(top5) / frames};
+  partition::Fidelity f;
+  f.max_rel_err = max_rel_err;
+  f.cosine = min_cosine;
+  f.top1 = static_cast<double>(top1) / frames;
+  f.top5 = static_cast<double>(top5) / frames;
+  if (task_frames > 0) {
+    f.task = task;
+    f.task_f1 = f1_sum / task_frames;
+    f.task_min_f1 = f1_min;
+  }
+  return f;
+}
+
+codec::ImageNorm image_norm(const std::optional<task::ModelCard>& card) {
+  codec::ImageNorm n;
+  if (card && card->preprocess) n = {card->preprocess->scale, card->preprocess->mean, card->preprocess->std};
+  return n;
 }
 
 Expected<std::vector<exec::Tensor>> calibration_frames(const graph::Model& model, const std::string& source,
-                                                       int skip, int frames) {
+                                                       int skip, int frames,
+                                                       const runtime::PreprocessOptions& pre) {
   const graph::Graph& g = model.graph;
   if (g.inputs.size() != 1) {
     return error(Code::kUnsupported, "model '{}' has {} inputs; calibration feeds one camera frame", g.name,
@@ -83,7 +106,7 @@ Expected<std::vector<exec::Tensor>> calibration_frames(const graph::Model& model
     EDGECUT_ASSIGN_OR_RETURN(auto f, src->next());
     if (!f) break;
     if (seen++ < skip) continue;
-    EDGECUT_ASSIGN_OR_RETURN(exec::Tensor x, runtime::preprocess(f->bgr, g.values[g.inputs[0]]));
+    EDGECUT_ASSIGN_OR_RETURN(exec::Tensor x, runtime::preprocess(f->bgr, g.values[g.inputs[0]], pre));
     out.push_back(std::move(x));
   }
   if (static_cast<int>(out.size()) < frames) {
@@ -156,26 +179,75 @@ double median(std::vector<double> v) {
   return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
+// The whole model's answer on the calibration frames, and how to judge another.
+struct Reference {
+  std::vector<exec::Tensor> first;     // first output per frame
+  std::vector<task::TaskOutput> task;  // decoded outputs per frame
+  std::optional<task::Decoder> decoder;
+  task::MatchOptions match;
+  codec::ImageNorm norm;
+  // One frame's outputs against the reference's, into `acc`.
+  Status judge(size_t f, const std::vector<exec::Tensor>& outs, FidelityAcc* acc) const {
+    acc->add(outs[0].as<float>(), first[f].as<float>());
+    if (!decoder) return Status::ok();
+    EDGECUT_ASSIGN_OR_RETURN(task::TaskOutput o, decoder->decode(outs));
+    EDGECUT_ASSIGN_OR_RETURN(task::Match m, task::match(o, task[f], match));
+    acc->task = task::task_name(o.kind);
+    acc->add_task(m);
+    return Status::ok();
+  }
+};
+
+Expected<Reference> make_reference(exec::Executor& ex, const graph::Model& model,
+                                   const std::vector<exec::Tensor>& frames,
+                                   const std::optional<task::ModelCard>& card, task::MatchOptions match) {
+  const graph::Graph& g = model.graph;
+  Reference r;
+  const task::ModelCard c = card ? *card : task::default_card(model);
+  EDGECUT_ASSIGN_OR_RETURN(task::Decoder d, task::Decoder::make(c, model));
+  match.input_w = d.input_width();
+  match.input_h = d.input_height();
+  r.match = match;
+  r.norm = image_norm(c);
+  EDGECUT_ASSIGN_OR_RETURN(exec::SplitPlan whole, exec::prepare_split(ex, g, {}));
+  // The default card guesses a classifier: a model whose output is no score
+  // vector is judged by its tensors alone; a card the user gave must decode.
+  const bool guessed = c.source.rfind("default", 0) == 0;
+  bool decodes = true;
+  for (const auto& x : frames) {
+    EDGECUT_ASSIGN_OR_RETURN(exec::SplitResult out, exec::run_split(ex, g, whole, {x}));
+    r.first.push_back(out.outputs[0].clone());
+    auto t = d.decode(out.outputs);
+    if (!t && guessed) {
+      decodes = false;
+      continue;
+    }
+    if (!t) return t.status().with_context("decoding the uncut model's output");
+    r.task.push_back(std::move(*t));
+  }
+  if (decodes) r.decoder = std::move(d);
+  return r;
+}
+
 struct TensorRun {
   exec::Executor& ex;
   const graph::Graph& g;
   const std::vector<exec::Tensor>& frames;
-  const std::vector<exec::Tensor>& refs;  // whole-model first output per frame
+  const Reference& ref;
   const std::vector<codec::Encoding>& encs;
   const CalibrateOptions& o;
 };
 
-// The tail's first graph output when x is replaced by `decoded`.
-Expected<exec::Tensor> run_tail(const TensorRun& r, const exec::SplitPlan& plan,
-                                std::vector<exec::Tensor> pool, const exec::Tensor& decoded) {
+// The tail's graph outputs when x is replaced by `decoded`.
+Expected<std::vector<exec::Tensor>> run_tail(const TensorRun& r, const exec::SplitPlan& plan,
+                                             std::vector<exec::Tensor> pool, const exec::Tensor& decoded) {
   for (auto& t : pool) {
     if (t.name() == decoded.name()) t = decoded;
   }
   std::vector<exec::Tensor> outs;
   EDGECUT_RETURN_IF_ERROR(r.ex.run(plan.tail, pool, &outs).with_context("tail"));
   for (auto& t : outs) pool.push_back(std::move(t));
-  EDGECUT_ASSIGN_OR_RETURN(auto picked, exec::pick(r.g, {r.g.outputs[0]}, pool));
-  return picked[0];
+  return exec::pick(r.g, r.g.outputs, pool);
 }
 
 // One frame of tensor x: every encoding's size and times; one tail run per lossy base.
@@ -192,11 +264,11 @@ Status one_frame(const TensorRun& r, const exec::SplitPlan& plan, size_t f, grap
   for (size_t k = 0; k < r.encs.size(); ++k) {
     const codec::Encoding& e = r.encs[k];
     auto t0 = Clock::now();
-    EDGECUT_ASSIGN_OR_RETURN(codec::Encoded enc, codec::encode(t, e));
+    EDGECUT_ASSIGN_OR_RETURN(codec::Encoded enc, codec::encode(t, e, r.ref.norm));
     (*acc)[k].enc_ms.push_back(ms_since(t0) * r.o.edge_slowdown);
     (*acc)[k].bytes += static_cast<double>(enc.payload.size());
     t0 = Clock::now();
-    EDGECUT_ASSIGN_OR_RETURN(exec::Tensor dec, codec::decode(enc));
+    EDGECUT_ASSIGN_OR_RETURN(exec::Tensor dec, codec::decode(enc, r.ref.norm));
     (*acc)[k].dec_ms.push_back(ms_since(t0));
     // Lossless coders give their base's tensor back: reuse its tail run.
     size_t same = k;
@@ -206,13 +278,17 @@ Status one_frame(const TensorRun& r, const exec::SplitPlan& plan, size_t f, grap
         break;
       }
     }
-    if (e.base == codec::Base::kFp32) {
-      (*acc)[k].fid.add(r.refs[f].as<float>(), r.refs[f].as<float>());
-    } else if (same != k) {
+    if (same != k) {
       (*acc)[k].fid = (*acc)[same].fid;
+    } else if (e.base == codec::Base::kFp32) {  // exact: the reference itself
+      (*acc)[k].fid.add(r.ref.first[f].as<float>(), r.ref.first[f].as<float>());
+      if (r.ref.decoder) {
+        (*acc)[k].fid.task = task::task_name(r.ref.task[f].kind);
+        (*acc)[k].fid.add_task(*task::match(r.ref.task[f], r.ref.task[f], r.ref.match));
+      }
     } else {
-      EDGECUT_ASSIGN_OR_RETURN(exec::Tensor y, run_tail(r, plan, pool, dec));
-      (*acc)[k].fid.add(y.as<float>(), r.refs[f].as<float>());
+      EDGECUT_ASSIGN_OR_RETURN(std::vector<exec::Tensor> y, run_tail(r, plan, pool, dec));
+      EDGECUT_RETURN_IF_ERROR(r.ref.judge(f, y, &(*acc)[k].fid));
     }
   }
   return Status::ok();
@@ -233,7 +309,7 @@ Expected<partition::CalibratedTensor> calibrate_tensor(const TensorRun& r, graph
       usable.push_back(e);
     }
   }
-  TensorRun rx{r.ex, r.g, r.frames, r.refs, usable, r.o};
+  TensorRun rx{r.ex, r.g, r.frames, r.ref, usable, r.o};
   std::vector<Acc> acc(usable.size());
   for (size_t f = 0; f < r.frames.size(); ++f) {
     EDGECUT_RETURN_IF_ERROR(
@@ -252,15 +328,15 @@ Expected<partition::CalibratedTensor> calibrate_tensor(const TensorRun& r, graph
 Expected<partition::Fidelity> plan_fidelity(
     const graph::Model& model, const std::vector<graph::NodeId>& edge_nodes,
     const std::vector<std::pair<graph::ValueId, std::string>>& encodings,
-    const std::vector<exec::Tensor>& frames, const std::string& engine) {
+    const std::vector<exec::Tensor>& frames, const std::string& engine,
+    const std::optional<task::ModelCard>& card) {
   const graph::Graph& g = model.graph;
   EDGECUT_ASSIGN_OR_RETURN(auto ex, engine::make_executor(model, engine, 1));
-  EDGECUT_ASSIGN_OR_RETURN(exec::SplitPlan whole, exec::prepare_split(*ex, g, {}));
+  EDGECUT_ASSIGN_OR_RETURN(Reference ref, make_reference(*ex, model, frames, card, {}));
   EDGECUT_ASSIGN_OR_RETURN(exec::SplitPlan plan, exec::prepare_split(*ex, g, edge_nodes));
   FidelityAcc acc;
-  for (const auto& x : frames) {
-    EDGECUT_ASSIGN_OR_RETURN(exec::SplitResult ref, exec::run_split(*ex, g, whole, {x}));
-    std::vector<exec::Tensor> pool{x};
+  for (size_t f = 0; f < frames.size(); ++f) {
+    std::vector<exec::Tensor> pool{frames[f]};
     if (plan.head >= 0) {
       std::vector<exec::Tensor> outs;
       EDGECUT_RETURN_IF_ERROR(ex->run(plan.head, pool, &outs).with_context("head"));
@@ -271,31 +347,28 @@ Expected<partition::Fidelity> plan_fidelity(
         for (const auto& [v, name] : encodings) {
           if (g.values[v].name != t.name() || name == "fp32") continue;
           EDGECUT_ASSIGN_OR_RETURN(codec::Encoding e, codec::parse_encoding(name));
-          EDGECUT_ASSIGN_OR_RETURN(codec::Encoded enc, codec::encode(t, e));
-          EDGECUT_ASSIGN_OR_RETURN(t, codec::decode(enc));
+          EDGECUT_ASSIGN_OR_RETURN(codec::Encoded enc, codec::encode(t, e, ref.norm));
+          EDGECUT_ASSIGN_OR_RETURN(t, codec::decode(enc, ref.norm));
         }
       }
       std::vector<exec::Tensor> outs;
       EDGECUT_RETURN_IF_ERROR(ex->run(plan.tail, pool, &outs).with_context("tail"));
       for (auto& t : outs) pool.push_back(std::move(t));
     }
-    EDGECUT_ASSIGN_OR_RETURN(auto y, exec::pick(g, {g.outputs[0]}, pool));
-    acc.add(y[0].as<float>(), ref.outputs[0].as<float>());
+    EDGECUT_ASSIGN_OR_RETURN(auto y, exec::pick(g, g.outputs, pool));
+    EDGECUT_RETURN_IF_ERROR(ref.judge(f, y, &acc));
   }
   return acc.result();
 }
 
 Expected<partition::Calibration> calibrate(const graph::Model& model, const CalibrateOptions& o) {
   const graph::Graph& g = model.graph;
+  runtime::PreprocessOptions pre;
+  if (o.card && o.card->preprocess) pre = runtime::options_from(*o.card->preprocess);
   EDGECUT_ASSIGN_OR_RETURN(std::vector<exec::Tensor> frames,
-                           calibration_frames(model, o.source, o.skip, o.frames));
+                           calibration_frames(model, o.source, o.skip, o.frames, pre));
   EDGECUT_ASSIGN_OR_RETURN(auto ex, engine::make_executor(model, o.engine, o.threads));
-  EDGECUT_ASSIGN_OR_RETURN(exec::SplitPlan whole, exec::prepare_split(*ex, g, {}));
-  std::vector<exec::Tensor> refs;
-  for (const auto& x : frames) {
-    EDGECUT_ASSIGN_OR_RETURN(exec::SplitResult r, exec::run_split(*ex, g, whole, {x}));
-    refs.push_back(r.outputs[0].clone());
-  }
+  EDGECUT_ASSIGN_OR_RETURN(Reference refs, make_reference(*ex, model, frames, o.card, o.match));
   const std::vector<codec::Encoding> encs = o.encodings.empty() ? default_encodings() : o.encodings;
   partition::Calibration cal;
   cal.model = g.name;

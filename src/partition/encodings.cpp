@@ -11,6 +11,7 @@ namespace edgecut::partition {
 
 Expected<FidelityBound> parse_fidelity_bound(const std::string& text) {
   FidelityBound b;
+  b.min_f1 = 0;  // an explicit bound replaces the safe default
   for (const std::string& item : split_list(text)) {
     const size_t eq = item.find('=');
     const std::string key = eq == std::string::npos ? "top1" : item.substr(0, eq);
@@ -28,9 +29,14 @@ Expected<FidelityBound> parse_fidelity_bound(const std::string& text) {
       b.cosine = v;
     } else if (key == "max_rel_err") {
       b.max_rel_err = v;
+    } else if (key == "f1") {
+      b.f1 = v;
+    } else if (key == "min_f1") {
+      b.min_f1 = v;
     } else {
       return error(Code::kInvalidArgument,
-                   "--min-fidelity '{}': unknown measure '{}' (top1, top5, cosine, max_rel_err)", text, key);
+                   "--min-fidelity '{}': unknown measure '{}' (top1, top5, cosine, max_rel_err, f1, min_f1)",
+                   text, key);
     }
   }
   return b;
@@ -49,6 +55,11 @@ nlohmann::json calibration_to_json(const Calibration& c, const graph::Graph& g) 
                       {"cosine", o.fidelity.cosine},
                       {"top1", o.fidelity.top1},
                       {"top5", o.fidelity.top5}});
+      if (!o.fidelity.task.empty()) {
+        encs.back().update({{"task", o.fidelity.task},
+                            {"task_f1", o.fidelity.task_f1},
+                            {"task_min_f1", o.fidelity.task_min_f1}});
+      }
     }
     tensors.push_back({{"value", g.values[t.value].name}, {"fp32_bytes", t.fp32_bytes}, {"encodings", encs}});
   }
@@ -99,6 +110,12 @@ Expected<EncodingOption> read_option(const nlohmann::json& e, const std::string&
     return error(Code::kParseError, "{}: \"cosine\" must be a finite number", at);
   }
   o.fidelity.cosine = cos->get<double>();
+  if (auto t = e.find("task"); t != e.end()) {  // older files have no task measures
+    if (!t->is_string()) return error(Code::kParseError, "{}: \"task\" must be a string", at);
+    o.fidelity.task = t->get<std::string>();
+    EDGECUT_ASSIGN_OR_RETURN(o.fidelity.task_f1, number(e, "task_f1", at));
+    EDGECUT_ASSIGN_OR_RETURN(o.fidelity.task_min_f1, number(e, "task_min_f1", at));
+  }
   return o;
 }
 

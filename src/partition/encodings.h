@@ -33,19 +33,34 @@ struct Fidelity {
   double cosine = 1;       // min over frames of cos(y, y_fp32)
   double top1 = 1;         // share of frames whose top-1 class agrees
   double top5 = 1;         // share of frames whose top-5 sets agree
+  // The task's own output (task/metrics.h) against the uncut fp32 model's:
+  // mean and minimum over frames of the per-frame F1 (segments, face boxes;
+  // top-1 agreement for classification). min_f1 == 1: every frame kept.
+  std::string task;  // "line_segments", "face_boxes", "classification"; "" unmeasured
+  double task_f1 = 1;
+  double task_min_f1 = 1;
 };
 
-// --min-fidelity: every field that is set must hold.
+// --min-fidelity: every field that is set must hold. The default (no
+// --min-fidelity) is the safe one: the task's output kept on every
+// calibration frame (min_f1 = 1; for a calibration without task measures,
+// top-1 kept on every frame).
 struct FidelityBound {
   double top1 = 0;
   double top5 = 0;
   double cosine = -1;
   double max_rel_err = 1e300;
+  double f1 = 0;      // mean task F1 over frames
+  double min_f1 = 1;  // task F1 on the worst frame
   bool admits(const Fidelity& f) const {
-    return f.top1 >= top1 && f.top5 >= top5 && f.cosine >= cosine && f.max_rel_err <= max_rel_err;
+    const double fmin = f.task.empty() ? (f.top1 >= 1 ? 1.0 : 0.0) : f.task_min_f1;
+    const double fmean = f.task.empty() ? f.top1 : f.task_f1;
+    return f.top1 >= top1 && f.top5 >= top5 && f.cosine >= cosine && f.max_rel_err <= max_rel_err &&
+           fmean >= f1 && fmin >= min_f1;
   }
 };
-// "0.99" (top-1 agreement) or "top1=0.99,cosine=0.999,top5=1,max_rel_err=0.05".
+// "0.99" (top-1 agreement) or "top1=0.99,cosine=0.999,top5=1,max_rel_err=0.05,f1=0.9,min_f1=0.5";
+// an explicit bound replaces the default (min_f1=1) unless it names min_f1.
 Expected<FidelityBound> parse_fidelity_bound(const std::string& text);
 
 struct EncodingOption {

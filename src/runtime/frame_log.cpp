@@ -73,6 +73,8 @@ class Fields {
     if (!sub.st_.is_ok()) st_ = sub.st_;
     return st_.is_ok();
   }
+  // A field read elsewhere (not by get / nested).
+  void allow(const char* key) { seen_.insert(key); }
   void check_all() {
     if (!st_.is_ok() || !j_.is_object()) return;
     for (const auto& [k, v] : j_.items()) {
@@ -152,6 +154,7 @@ nlohmann::json FrameLog::to_json() const {
                       {"outputs_digest", outputs_digest},
                       {"unix_s", unix_s}};
   if (stream) j["stream"] = stream_json(*stream);
+  if (task) j["task"] = *task;
   return j;
 }
 
@@ -190,6 +193,11 @@ Expected<FrameLog> FrameLog::from_json(const nlohmann::json& j, const std::strin
   f.get("unix_s", &l.unix_s);
   StreamRecord s;
   if (f.nested("stream", true, [&](Fields& sub) { read_stream(sub, &s); })) l.stream = s;
+  if (auto it = j.find("task"); it != j.end()) {
+    if (!it->is_object()) return error(Code::kParseError, "{}: field 'task' is not an object", where);
+    l.task = *it;
+  }
+  f.allow("task");
   f.check_all();
   if (!f.status().is_ok()) return f.status();
   return l;

@@ -53,6 +53,9 @@ struct FrameLog {
   std::string outputs_digest;  // FNV-1a of the outputs (runtime/frame_report.h)
   double unix_s = 0;           // wall clock when the frame was written, to line up with other processes
   std::optional<StreamRecord> stream;
+  // The task's decoded output (runtime/task_sink.h: segments, faces, classes),
+  // kept as the decoder wrote it; the runtime never reads it back.
+  std::optional<nlohmann::json> task;
 
   nlohmann::json to_json() const;
   // Strict inverse of to_json(); `where` names the line in errors.

@@ -4,6 +4,10 @@
 // the BGR frame to the input's H x W (bilinear), BGR -> RGB, x / 255, then
 // (x - mean) / std per channel. The layout comes from the input's shape:
 // [1,3,H,W] is NCHW, [1,H,W,3] is NHWC (a [1,3,H,3] shape is read as NCHW).
+// A model card (task/model_card.h) sets other conventions: options_from()
+// gives BGR order, 4 channels (RGBA / BGRA: the alpha channel holds the
+// constant `alpha`; the uint8 frame carries 255 there), other value ranges
+// and resize filters; the channel count then comes from the options.
 //
 // The work is split in two so that an encoding can send the small uint8
 // frame and normalise on the cloud: to_uint8() is the edge half (resize +
@@ -20,6 +24,7 @@
 #include "common/status.h"
 #include "exec/tensor.h"
 #include "graph/graph.h"
+#include "task/model_card.h"
 
 namespace edgecut::runtime {
 
@@ -29,7 +34,13 @@ struct PreprocessOptions {
   // Per channel of the model's input, in its channel order (RGB by default).
   std::array<float, 3> mean = {0.485f, 0.456f, 0.406f};
   std::array<float, 3> std = {0.229f, 0.224f, 0.225f};
+  int channels = 3;    // 3, or 4 with an alpha channel last
+  float alpha = 1.0f;  // the alpha channel's model value
+  task::Resize resize = task::Resize::kBilinear;
 };
+
+// The options a model card's preprocessing asks for.
+PreprocessOptions options_from(const task::Preprocess& p);
 
 enum class Layout { kNCHW, kNHWC };
 
@@ -41,6 +52,8 @@ struct InputGeometry {
   int width = 0;
 };
 Expected<InputGeometry> input_geometry(const graph::Value& input);
+// The same with the options' channel count (3 or 4) and the card's layout.
+Expected<InputGeometry> input_geometry(const graph::Value& input, const PreprocessOptions& options);
 
 // The float32 model input for a frame, named and shaped like `input`.
 // Preconditions: bgr is CV_8UC3 and non-empty; input.dtype is float32; every

@@ -13,14 +13,18 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string frame_line(const FrameLog& log, const std::vector<exec::Tensor>& outs) {
+std::string frame_line(const FrameLog& log, const std::vector<exec::Tensor>& outs, const std::string& task) {
   std::string line = fmt::format(
       "frame {:4d} {:<16} edge {:3d} nodes, up {:8.1f} KB, {:7.1f} ms (pred {:7.1f}), est {:7.2f} Mbps",
       log.frame, log.origin, log.edge_nodes, log.up_bytes / 1e3, log.total_ms, log.pred.total_ms,
       log.est_bps / 1e6);
   if (log.switched) line += " SWITCH";
   if (log.fallback) line += fmt::format(" FALLBACK ({})", log.note);
-  if (!outs.empty()) line += " | " + summarise_output(outs[0]).line;
+  if (!task.empty()) {
+    line += " | " + task;
+  } else if (!outs.empty()) {
+    line += " | " + summarise_output(outs[0]).line;
+  }
   return line;
 }
 
@@ -56,8 +60,14 @@ Expected<RunSummary> run_frames(FrameSource& source, EdgeClient& client, const g
     FrameLog log;
     EDGECUT_ASSIGN_OR_RETURN(std::vector<exec::Tensor> outs, client.infer({x}, &log));
     summary.add(log);
+    std::string task;
+    if (options.task) {
+      nlohmann::json j = nlohmann::json::object();
+      EDGECUT_ASSIGN_OR_RETURN(task, options.task->frame(frame->bgr, outs, log, &j));
+      if (j.contains("task")) log.task = j["task"];
+    }
     writer.write(log, outs);
-    if (options.print_frames) out << frame_line(log, outs) << "\n" << std::flush;
+    if (options.print_frames) out << frame_line(log, outs, task) << "\n" << std::flush;
   }
   return summary.finish(std::chrono::duration<double>(Clock::now() - start).count(), source.skipped(), false);
 }

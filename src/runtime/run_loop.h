@@ -14,6 +14,7 @@
 #include "runtime/frame_report.h"
 #include "runtime/preprocess.h"
 #include "runtime/source.h"
+#include "runtime/task_sink.h"
 
 namespace edgecut::runtime {
 
@@ -22,6 +23,9 @@ struct RunOptions {
   std::string log_path;  // JSON lines, one per frame ("" = none)
   bool print_frames = true;
   PreprocessOptions preprocess;
+  // The model's task: decoded outputs per frame line and log, --annotate
+  // (latency mode; stream mode prints the outputs' summary only). May be null.
+  std::shared_ptr<TaskSink> task;
 };
 
 Expected<RunSummary> run_frames(FrameSource& source, EdgeClient& client, const graph::Graph& g,

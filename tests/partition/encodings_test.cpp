@@ -136,8 +136,8 @@ TEST(Calibration, RoundTripsAndRefusesAnotherModel) {
   CalibratedTensor t;
   t.value = g.inputs[0];
   t.fp32_bytes = g.values[t.value].bytes;
-  t.encodings.push_back({"uint8", 3072.0, 10000, 20000, {0.01, 0.999, 1.0, 1.0}});
-  t.encodings.push_back({"jpeg50", 900.0, 30000, 40000, {0.2, 0.98, 0.75, 1.0}});
+  t.encodings.push_back({"uint8", 3072.0, 10000, 20000, {0.01, 0.999, 1.0, 1.0, "", 1, 1}});
+  t.encodings.push_back({"jpeg50", 900.0, 30000, 40000, {0.2, 0.98, 0.75, 1.0, "", 1, 1}});
   c.tensors.push_back(t);
   const std::string path = ::testing::TempDir() + "/cal.json";
   ASSERT_TRUE(write_calibration(path, c, g).is_ok());
