@@ -155,6 +155,7 @@ Expected<std::vector<exec::Tensor>> EdgeClient::infer(const std::vector<exec::Te
 }
 
 Expected<EdgeFrame> EdgeClient::start_frame(std::vector<exec::Tensor> inputs) {
+  link_->maybe_probe();  // on the edge thread, between frames
   EdgeFrame f = path_->begin(std::move(inputs), frames_++);
   EDGECUT_RETURN_IF_ERROR(path_->head(&f));
   return f;
