@@ -123,6 +123,7 @@ int run_run(const RunArgs& a) {
                      g.num_nodes(), (*source)->name(), a.cloud, a.algo, costs->source, cpu->describe());
   auto client = runtime::EdgeClient::create(*model, costs->edge_ms, costs->cloud_ms, opts);
   if (!client) return report_error("run", client.status());
+  for (const auto& n : (*client)->start_notes()) fmt::print(stderr, "edgecut run: {}\n", n);
   out << fmt::format("  {} candidate plan(s) prepared (heads here, tails on the server); rtt {:.2f} ms\n",
                      (*client)->controller().candidates().size(), (*client)->controller().rtt_ms());
   if (opts.control.throughput) {

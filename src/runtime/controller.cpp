@@ -62,6 +62,13 @@ Candidate Controller::describe(std::vector<NodeId> edge, std::string origin,
 }
 
 int Controller::add(Candidate c) {
+  if (o_.unavailable) {  // the server cannot give its tail: edge-only instead
+    if (std::string why = o_.unavailable(c); !why.empty()) {
+      std::string d = fmt::format("{}, {} edge nodes: {}", c.origin, c.edge_nodes.size(), why);
+      if (std::find(dropped_.begin(), dropped_.end(), d) == dropped_.end()) dropped_.push_back(std::move(d));
+      c = describe(graph::all_nodes(*g_), "edge-only");
+    }
+  }
   int i = find(c.edge_nodes, c.encodings);
   if (i < 0) {
     candidates_.push_back(std::move(c));

@@ -21,6 +21,7 @@
 // noise in the estimate does not make the plan flap. choose() is O(plans).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,10 @@ struct ControllerOptions {
   // "qdmp" then means the exact bottleneck solver's envelope, "dsh" DADS's
   // heavy-load plan.
   bool throughput = false;
+  // "" when the server can give a candidate's tail, else why not
+  // (runtime/server_view.h); such a candidate is replaced by edge-only and
+  // listed in dropped(). Null: every candidate is available.
+  std::function<std::string(const Candidate&)> unavailable;
 };
 
 struct Prediction {
@@ -116,6 +121,9 @@ class Controller {
   double rtt_ms() const { return rtt_ms_; }
   double edge_factor() const { return fe_; }
   double cloud_factor() const { return fc_; }
+  // Plans dropped because the server cannot give their tails, each once:
+  // "<origin>, <n> edge nodes: <why>".
+  const std::vector<std::string>& dropped() const { return dropped_; }
   // Index of the candidate with exactly this edge set, or -1.
   int find(const std::vector<graph::NodeId>& edge_nodes) const;
   // ... and these encodings.
@@ -143,6 +151,7 @@ class Controller {
   std::vector<int> active_;            // candidates of the current build
   std::vector<double> grid_bps_;       // baselines: grid_plan_[i] is the plan at grid_bps_[i]
   std::vector<int> grid_plan_;
+  std::vector<std::string> dropped_;
 };
 
 }  // namespace edgecut::runtime

@@ -95,24 +95,31 @@ Expected<std::unique_ptr<EdgeClient>> EdgeClient::create(const graph::Model& mod
       last = ms.status();
   }
   if (!std::isfinite(rtt)) return last.with_context("cannot reach the cloud server");
-  EDGECUT_ASSIGN_OR_RETURN(Controller ctl, Controller::create(model.graph, std::move(edge_ms),
-                                                              std::move(cloud_ms), options.control, rtt));
+  ControllerOptions control = options.control;
+  EDGECUT_ASSIGN_OR_RETURN(auto view, discover_server(*client, model, options, &control));
+  EDGECUT_ASSIGN_OR_RETURN(
+      Controller ctl, Controller::create(model.graph, std::move(edge_ms), std::move(cloud_ms), control, rtt));
   std::unique_ptr<EdgeClient> e(new EdgeClient(model, std::move(ctl), options));
   if (e->options_.model_name.empty()) e->options_.model_name = model.graph.name;
   e->client_ = std::move(client);
+  e->view_ = std::move(view);
   e->start_ = Clock::now();
   e->rtt_.add(rtt / 1e3, 0);
   EDGECUT_ASSIGN_OR_RETURN(e->executor_, engine::make_executor(model, options.engine_name, options.engine));
   EDGECUT_ASSIGN_OR_RETURN(e->whole_, e->executor_->prepare(graph::all_nodes(model.graph)));
   EDGECUT_RETURN_IF_ERROR(e->calibrate());
   EDGECUT_RETURN_IF_ERROR(e->prepare_new_plans());
-  if (options.fixed_bps <= 0) e->initial_probes();
+  if (options.fixed_bps <= 0 && e->view_->builds) e->initial_probes();
+  e->collect_notes();
   e->bg_ = std::thread([p = e.get()] { p->background(); });
   return e;
 }
 
 Status EdgeClient::load_tail(const Prepared& p) {
   if (p.split.tail < 0 || p.split.edge_nodes.empty()) return Status::ok();  // edge-only / whole model
+  bool done = false;
+  EDGECUT_RETURN_IF_ERROR(load_held_tail(p, &done));
+  if (done) return Status::ok();
   return client_->load(p.tail_name,
                        {{net::kEdgeNodesParam, net::format_node_ranges(p.split.edge_nodes)},
                         {net::kModelHashParam, model_.graph.structure_hash()}},
@@ -177,7 +184,7 @@ Status EdgeClient::calibrate() {
     send_cpu_ms = process_cpu_ms() - c1;
     cloud_ms = reply->compute_ms;
   }
-  if (options_.control.throughput)
+  if (options_.control.throughput && view_->builds)  // the send cost is measured with edgecut's probe model
     EDGECUT_RETURN_IF_ERROR(measure_send_cost(x, edge_ms, edge_cpu_ms, send_cpu_ms));
   return controller_.calibrate(edge_ms / std::max(controller_.total_edge_ms(), 1e-6),
                                cloud_ms / std::max(controller_.total_cloud_ms(), 1e-6));
@@ -266,8 +273,7 @@ Status EdgeClient::run_cloud(const Prepared& p, const std::vector<exec::Tensor>&
   log->down_bytes = reply->response_bytes;
   const double down_ms =
       8e3 * static_cast<double>(reply->response_bytes) / (log->est_bps * options_.control.downlink_ratio);
-  log->up_ms =
-      reply->round_trip_ms - reply->compute_ms - reply->queue_ms - reply->decode_ms - log->rtt_ms - down_ms;
+  log->up_ms = reply->round_trip_ms - server_ms(*reply, *log) - log->rtt_ms - down_ms;
   {
     std::lock_guard lock(mu_);
     bw_.add(up_bytes, log->up_ms / 1e3, now_s());
@@ -372,7 +378,7 @@ double EdgeClient::probe_once(int64_t bytes) {
 }
 
 void EdgeClient::maybe_probe() {
-  if (!probing_ || cloud_down_ || !options_.probe || options_.fixed_bps > 0) return;
+  if (!probing_ || cloud_down_ || !options_.probe || options_.fixed_bps > 0 || !view_->builds) return;
   std::optional<int64_t> bytes;
   {
     std::lock_guard lock(mu_);
@@ -450,6 +456,7 @@ bool EdgeClient::reload_tails() {
 void EdgeClient::check_load() {
   // The plan sends nothing to the cloud, so no reply says how loaded it is:
   // ask with a one-byte probe.
+  if (!view_->builds) return;  // a stock server has no probe model and reports no load
   auto payload = exec::Tensor::make("payload", graph::DType::kUInt8, {1});
   if (!payload) return;
   auto reply = client_->infer(net::kProbeModel, {*payload}, Millis(1000));

@@ -34,6 +34,7 @@
 #include "net/client.h"
 #include "net/estimator.h"
 #include "runtime/controller.h"
+#include "runtime/server_view.h"
 
 namespace edgecut::runtime {
 
@@ -109,6 +110,10 @@ class EdgeClient {
   const Controller& controller() const { return controller_; }
   double estimate_bps() const;
   std::string executor_name() const { return executor_->name(); }
+  // What to say once at start (runtime/server_view.h): the plans dropped
+  // because the server cannot give their tails, and a server that reports
+  // no timing. Empty against edgecut's own server with every tail.
+  const std::vector<std::string>& start_notes() const { return notes_; }
 
  private:
   struct Prepared {
@@ -142,6 +147,16 @@ class EdgeClient {
   // The chosen plan and its predictions, into a frame's log.
   void log_plan(int plan, const Prepared& p, FrameLog* log);
   double now_s() const;
+  // Discovery hooks (runtime/edge_client_discovery.cpp).
+  static Expected<std::shared_ptr<const ServerView>> discover_server(net::Client& client,
+                                                                     const graph::Model& model,
+                                                                     const EdgeOptions& options,
+                                                                     ControllerOptions* control);
+  // A ready or held tail: loaded without parameters, its tensors checked. *done: handled here.
+  Status load_held_tail(const Prepared& p, bool* done);
+  // The server's part of a call: its reported times, or the predicted cloud time.
+  double server_ms(const net::InferReply& r, const FrameLog& log) const;
+  void collect_notes();
 
   const graph::Model& model_;
   EdgeOptions options_;
@@ -169,8 +184,10 @@ class EdgeClient {
   std::atomic<double> pending_load_{-1};
   std::atomic<bool> stop_{false};
   std::thread bg_;
-  std::mutex stream_mu_;                   // controller_ and current_ while streaming
-  std::atomic<bool> need_prepare_{false};  // a cloud thread's observe() rebuilt the candidates
+  std::mutex stream_mu_;                    // controller_ and current_ while streaming
+  std::atomic<bool> need_prepare_{false};   // a cloud thread's observe() rebuilt the candidates
+  std::shared_ptr<const ServerView> view_;  // what the server gives; set in create()
+  std::vector<std::string> notes_;
 };
 
 }  // namespace edgecut::runtime
