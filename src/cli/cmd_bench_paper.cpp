@@ -69,6 +69,7 @@ void register_bench_paper(CLI::App* bench) {
   sub->add_option("--repeats", a->o.repeats, "Measured runs per point (full mode)")
       ->capture_default_str()
       ->check(CLI::Range(1, 20));
+  sub->add_option("--models", a->o.models, "Models for E1-E4 instead of each experiment's own list");
   sub->callback([a, sub] {
     std::string cmd = "edgecut bench paper";
     for (const auto& id : a->ids) cmd += " " + id;
@@ -76,6 +77,7 @@ void register_bench_paper(CLI::App* bench) {
     if (a->o.quick) cmd += " --quick";
     cmd += " -o " + a->o.out_dir + " --edge-speed " + a->edge_speed;
     for (const auto& t : a->o.traces) cmd += " --trace " + t;
+    for (const auto& m : a->o.models) cmd += " --models " + m;
     if (sub->count("--repeats")) cmd += fmt::format(" --repeats {}", a->o.repeats);
     a->o.command = cmd;
     finish(run(*a));

@@ -30,7 +30,8 @@ int run_export(const ExportArgs& a) {
   const std::string name = a.name.empty() ? model->graph.name : a.name;
   auto tails = runtime::export_tails(*model, name, sets, a.out, encodings);
   if (!tails) return report_error("export-tails", tails.status());
-  fmt::print("{} tail(s) of {} plan(s) written to {}\n", tails->size(), sets.size(), a.out);
+  fmt::print("{} model(s) (the whole model and the tails of {} plan(s)) written to {}\n", tails->size(),
+             sets.size(), a.out);
   for (const auto& t : *tails) {
     fmt::print("  {}  {} nodes, {} input(s), {} output(s)\n", t.name, t.nodes, t.inputs, t.outputs);
   }

@@ -169,6 +169,7 @@ int run_run(const RunArgs& a) {
   }
   auto client = runtime::EdgeClient::create(*model, costs->edge_ms, costs->cloud_ms, opts);
   if (!client) return report_error("run", client.status());
+  for (const auto& n : (*client)->start_notes()) fmt::print(stderr, "edgecut run: {}\n", n);
   runtime::EdgeClient& edge = **client;
   const size_t prepared = edge.session().prepared_count();  // not under with_controller: one lock
   edge.session().with_controller([&](const runtime::Controller& c) {

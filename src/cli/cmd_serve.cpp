@@ -1,4 +1,5 @@
-// edgecut serve MODEL... --listen HOST:PORT [--workers N] [--threads N]
+// edgecut serve [MODEL...] [--repository DIR [--model-control-mode none|explicit]]
+//               --listen HOST:PORT [--workers N] [--threads N]
 //
 // The cloud half: a KServe v2 gRPC server for each MODEL (under its graph name,
 // or --name) and for the tails edge clients ask it to build. Prints one line
@@ -15,7 +16,9 @@
 #include "cli/engine_arg.h"
 #include "cli/model_arg.h"
 #include "cli/security_args.h"
+#include "net/metrics_http.h"
 #include "runtime/cloud_server.h"
+#include "runtime/repository.h"
 
 namespace edgecut::cli {
 namespace {
@@ -29,6 +32,8 @@ struct ServeArgs {
   int64_t cache_mb = 4096;
   EmulationArgs emulation;
   ServerSecurityArgs security;
+  std::string repository, model_control = "none";
+  int metrics_port = -1;
 };
 
 // Blocks SIGINT / SIGTERM in every thread (gRPC's included, so call first)
@@ -40,6 +45,17 @@ sigset_t block_stop_signals() {
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return set;
+}
+
+// --repository: Triton's layout and model control (runtime/repository.h).
+Status open_repository(const std::string& dir, const std::string& mode_text, runtime::ModelStore* store) {
+  EDGECUT_ASSIGN_OR_RETURN(runtime::ModelControl mode, runtime::parse_model_control(mode_text));
+  EDGECUT_ASSIGN_OR_RETURN(std::shared_ptr<runtime::Repository> repo, runtime::Repository::open(dir, mode));
+  store->set_repository(repo);
+  if (mode == runtime::ModelControl::kNone) EDGECUT_RETURN_IF_ERROR(repo->load_all(store));
+  fmt::print(stderr, "edgecut serve: repository {}: {} model(s), model control mode {}\n", dir,
+             repo->names().size(), runtime::model_control_name(mode));
+  return Status::ok();
 }
 
 int run_serve(const ServeArgs& a) {
@@ -64,6 +80,24 @@ int run_serve(const ServeArgs& a) {
     Status st = store->add_model(name, std::move(*model));
     if (!st.is_ok()) return report_error("serve", st.with_context(a.models[i]));
   }
+  if (a.models.empty() && a.repository.empty()) {
+    return report_error("serve",
+                        error(Code::kInvalidArgument, "give MODEL files, --repository DIR, or both"));
+  }
+  if (!a.repository.empty()) {
+    Status st = open_repository(a.repository, a.model_control, store.get());
+    if (!st.is_ok()) return report_error("serve", st);
+  }
+  std::unique_ptr<net::MetricsHttpServer> metrics_http;
+  if (a.metrics_port >= 0) {
+    server.metrics = std::make_shared<net::Metrics>();
+    server.metrics->set_tail_cache_bytes([store] { return store->cached_tail_bytes(); });
+    const std::string host = server.listen.substr(0, server.listen.rfind(':'));
+    auto m =
+        net::MetricsHttpServer::start(host, a.metrics_port, [mt = server.metrics] { return mt->text(); });
+    if (!m) return report_error("serve", m.status());
+    metrics_http = std::move(*m);
+  }
   auto started = runtime::CloudServer::start(store, server);
   if (!started) return report_error("serve", started.status());
   std::string models;
@@ -71,6 +105,11 @@ int run_serve(const ServeArgs& a) {
   fmt::print("listening on {} (models: {}; {} worker(s) x {} thread(s); {}; {})\n", (*started)->address(),
              models, a.server.workers, a.threads,
              describe_server_security(a.security, !server.token.empty(), server.listen), cpu->describe());
+  if (metrics_http) {  // after the line scripts wait for first
+    fmt::print("metrics on http://{}/metrics\n",
+               (*started)->address().substr(0, (*started)->address().rfind(':')) + ":" +
+                   std::to_string(metrics_http->port()));
+  }
   std::fflush(stdout);
   std::thread watcher([&] {
     int sig = 0;
@@ -90,7 +129,15 @@ void register_serve(CLI::App& app) {
   auto a = std::make_shared<ServeArgs>();
   CLI::App* cmd =
       app.add_subcommand("serve", "Cloud server: KServe v2 gRPC inference for models and their tails");
-  cmd->add_option("models", a->models, kModelHelp)->required();
+  cmd->add_option("models", a->models, kModelHelp);
+  cmd->add_option(
+      "--repository", a->repository,
+      "Serve a Triton model repository (NAME/config.pbtxt, NAME/1/model.onnx; export-tails writes one)");
+  cmd->add_option("--model-control-mode", a->model_control,
+                  "Triton's model control for --repository: none (load all at start) or explicit (load on "
+                  "RepositoryModelLoad)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"none", "explicit"}));
   cmd->add_option("--name", a->names, "Serve the models under these names (default: the graph name)");
   cmd->add_option("--listen", a->server.listen, "Address to listen on, HOST:PORT (port 0: any free port)")
       ->capture_default_str();
@@ -110,6 +157,11 @@ void register_serve(CLI::App& app) {
   cmd->add_option("--max-message-bytes", a->server.limits.max_message_bytes,
                   "Largest message in bytes; larger ones are refused before allocation")
       ->capture_default_str();
+  cmd->add_option(
+         "--metrics-port", a->metrics_port,
+         "Serve Prometheus metrics (Triton's names) at http://HOST:P/metrics, HOST as in --listen; 0: any "
+         "free port")
+      ->check(CLI::Range(0, 65535));
   add_emulation_options(cmd, &a->emulation);
   add_server_security_options(cmd, &a->security);
   cmd->callback([a] { finish(run_serve(*a)); });

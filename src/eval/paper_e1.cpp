@@ -54,15 +54,16 @@ Expected<ExperimentResult> run_paper_e1(const PaperOptions& o, std::ostream& pro
     r.markdown = "## E1: latency vs bandwidth\n\nSkipped: " + st.message() + "\n";
     return r;
   }
-  const std::vector<std::string> models = !o.models.empty() ? o.models
-                                          : o.quick
-                                              ? std::vector<std::string>{"zoo:resnet18/8@64"}
-                                              : std::vector<std::string>{"zoo:googlenet", "zoo:resnet50"};
+  const std::vector<std::string> models =
+      !o.models.empty() ? o.models
+      : o.quick         ? std::vector<std::string>{"zoo:resnet18@128/4"}
+                // One model by default keeps the full run under an hour (--models adds more).
+                : std::vector<std::string>{"zoo:googlenet"};
   std::vector<double> rates;
   for (const auto& p : rate_presets()) rates.push_back(p.mbps);
   if (o.quick) rates = {5.85};
   const int repeats = o.quick ? 1 : o.repeats;
-  const double seconds = o.quick ? 6 : 20;
+  const double seconds = o.quick ? 6 : 12;
   std::vector<std::vector<std::string>> csv;
   std::string md = fmt::format(
       "## E1: latency vs bandwidth\n\nOne frame at a time on the shaped link (edge {:.3g} of a core, cloud "
@@ -101,9 +102,10 @@ Expected<ExperimentResult> run_paper_e1(const PaperOptions& o, std::ostream& pro
         for (int rep = 0; rep < repeats; ++rep) {
           progress << fmt::format("  E1: {} at {} Mbit/s, {} (run {})\n", model, mbps, s.name, rep + 1)
                    << std::flush;
-          std::string dir = fmt::format("{}/e1-runs/{}-{}Mbps-{}-{}", o.out_dir,
-                                        model.substr(model.find(':') + 1), mbps, s.algo, rep);
-          std::replace(dir.begin() + static_cast<std::ptrdiff_t>(o.out_dir.size()) + 1, dir.end(), '/', '_');
+          std::string name = model.substr(model.find(':') + 1);
+          std::replace(name.begin(), name.end(), '/', '_');
+          const std::string dir =
+              fmt::format("{}/e1-runs/{}-{}Mbps-{}-{}", o.out_dir, name, mbps, s.algo, rep);
           EDGECUT_ASSIGN_OR_RETURN(PaperRun run, run_strategy(o.exe, model, s, 1 / o.edge_ratio, mbps,
                                                               seconds, std::nullopt, dir));
           std::vector<double> ms, pred;

@@ -46,14 +46,14 @@ Expected<ExperimentResult> run_paper_e2(const PaperOptions& o, std::ostream& pro
   sb.edge_fraction = 1 / o.edge_ratio;
   sb.out_dir = o.out_dir + "/e2-runs";
   if (o.quick) {
-    sb.models = {"zoo:resnet18/8@64"};
+    sb.models = {"zoo:resnet18@128/4"};
     sb.mbps = {5.85};
     sb.methods = {"dads", "dads+dsh", "ours"};
     sb.seconds = 6;
   } else {
-    sb.models = {"zoo:googlenet", "zoo:resnet50"};
+    sb.models = o.models.empty() ? std::vector<std::string>{"zoo:googlenet"} : o.models;
     sb.mbps = {1.1, 5.85, 18.88};
-    sb.seconds = 20;
+    sb.seconds = 12;
   }
   const int repeats = o.quick ? 1 : o.repeats;
   std::vector<StreamRun> runs;

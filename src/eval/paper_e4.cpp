@@ -39,7 +39,7 @@ Expected<ExperimentResult> run_paper_e4(const PaperOptions& o, std::ostream& pro
   r.title = "prediction error";
   const std::vector<std::string> models = !o.models.empty() ? o.models
                                           : o.quick
-                                              ? std::vector<std::string>{"zoo:googlenet/8@64"}
+                                              ? std::vector<std::string>{"zoo:googlenet@64/8"}
                                               : std::vector<std::string>{"zoo:googlenet", "zoo:resnet50"};
   std::vector<Config> configs;
   for (const std::string& e : {std::string("opencv"), std::string("ort")}) {

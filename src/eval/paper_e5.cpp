@@ -61,7 +61,7 @@ Expected<ExperimentResult> run_paper_e5(const PaperOptions& o, std::ostream& pro
       traces.push_back(std::move(t));
     }
   }
-  const std::string model = o.quick ? "zoo:resnet18/8@64" : "zoo:googlenet";
+  const std::string model = o.quick ? "zoo:resnet18@128/4" : "zoo:googlenet";
   std::vector<std::vector<std::string>> csv, frames_csv;
   std::string md = fmt::format(
       "## E5: a changing network\n\n{} on the shaped link (edge {:.3g} of a core) while the uplink follows "

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "lab/unique_fd.h"
+#include "common/unique_fd.h"
 
 namespace edgecut {
 

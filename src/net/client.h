@@ -60,6 +60,9 @@ class Client {
   // RepositoryModelLoad with string parameters.
   Status load(const std::string& model, const std::map<std::string, std::string>& params, Millis deadline);
   Status unload(const std::string& model, Millis deadline);
+  // Discovery (net/client_repository.cpp): ModelReady, RepositoryIndex.
+  Expected<bool> model_ready(const std::string& model, Millis deadline);
+  Expected<inference::RepositoryIndexResponse> repository_index(Millis deadline);
   Expected<InferReply> infer(const std::string& model, const std::vector<exec::Tensor>& inputs,
                              Millis deadline, const std::string& request_id = "");
   // Encoded inputs (net/wire.h, add_encoded_input): payloads are moved into

@@ -85,7 +85,7 @@ class CloudServer::Service final : public inference::GRPCInferenceService::Servi
     r->set_name("edgecut");
     r->set_version("0.2");
     r->add_extensions("model_repository");
-    r->add_extensions("edgecut_tails");
+    if (store_->builds_tails()) r->add_extensions("edgecut_tails");
     return grpc::Status::OK;
   }
   grpc::Status ModelReady(grpc::ServerContext* ctx, const inference::ModelReadyRequest* q,
@@ -114,15 +114,15 @@ class CloudServer::Service final : public inference::GRPCInferenceService::Servi
       m->set_name(e.name);
       m->set_version("1");
       m->set_state(e.state);
+      m->set_reason(e.reason);
     }
     return grpc::Status::OK;
   }
   grpc::Status RepositoryModelLoad(grpc::ServerContext* ctx, const inference::RepositoryModelLoadRequest* q,
                                    inference::RepositoryModelLoadResponse*) override {
     if (!authorized(ctx)) return unauthenticated();
-    if (store_->find(q->model_name()).has_value()) return grpc::Status::OK;  // served or loaded
-    return to_grpc(store_->load_tail(q->model_name(), string_param(q->parameters(), net::kEdgeNodesParam),
-                                     string_param(q->parameters(), net::kModelHashParam)));
+    return to_grpc(store_->load(q->model_name(), string_param(q->parameters(), net::kEdgeNodesParam),
+                                string_param(q->parameters(), net::kModelHashParam)));
   }
   grpc::Status RepositoryModelUnload(grpc::ServerContext* ctx,
                                      const inference::RepositoryModelUnloadRequest* q,
@@ -132,6 +132,13 @@ class CloudServer::Service final : public inference::GRPCInferenceService::Servi
   }
   grpc::Status ModelInfer(grpc::ServerContext* ctx, const inference::ModelInferRequest* q,
                           inference::ModelInferResponse* r) override;
+  // What ModelInfer did, for the metrics: the model it found, its times (us).
+  struct Timing {
+    std::string model;
+    int64_t queue_us = 0, compute_us = 0;
+  };
+  grpc::Status infer(grpc::ServerContext* ctx, const inference::ModelInferRequest* q,
+                     inference::ModelInferResponse* r, Timing* timing);
 
   grpc::Status probe(const inference::ModelInferRequest& q, inference::ModelInferResponse* r) {
     if (q.inputs_size() != 1 || q.raw_input_contents_size() != 1 || q.inputs(0).datatype() != "UINT8" ||
@@ -166,12 +173,34 @@ class CloudServer::Service final : public inference::GRPCInferenceService::Servi
 
 grpc::Status CloudServer::Service::ModelInfer(grpc::ServerContext* ctx, const inference::ModelInferRequest* q,
                                               inference::ModelInferResponse* r) {
+  if (!options_.metrics) {
+    Timing unused;
+    return infer(ctx, q, r, &unused);
+  }
+  const auto t_enter = Clock::now();
+  ++options_.metrics->inflight();
+  Timing t;
+  grpc::Status st = infer(ctx, q, r, &t);
+  --options_.metrics->inflight();
+  if (t.model.empty()) return st;  // no model: unknown name, probe, unauthenticated
+  net::ModelCounters& c = options_.metrics->model(t.model);
+  ++(st.ok() ? c.success : c.failure);
+  if (!st.ok()) return st;
+  c.request_us += std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t_enter).count();
+  c.queue_us += t.queue_us;
+  c.compute_us += t.compute_us;
+  return st;
+}
+
+grpc::Status CloudServer::Service::infer(grpc::ServerContext* ctx, const inference::ModelInferRequest* q,
+                                         inference::ModelInferResponse* r, Timing* timing) {
   const auto t_enter = Clock::now();
   if (!authorized(ctx)) return unauthenticated();
   if (q->model_name() == net::kProbeModel) return probe(*q, r);
   auto found = store_->find(q->model_name());
   if (!found) return to_grpc(found.status());
   const Servable& s = **found;
+  timing->model = s.name;
   // Encoded inputs are decoded here (net/wire.h); timed apart from the queue.
   const auto t_decode = Clock::now();
   auto inputs = net::read_inputs(*q, s.inputs, options_.limits);
@@ -201,10 +230,10 @@ grpc::Status CloudServer::Service::ModelInfer(grpc::ServerContext* ctx, const in
     net::add_output(r, *it);
   }
   using us = std::chrono::microseconds;
-  net::set_param(r->mutable_parameters(), net::kComputeUs,
-                 std::chrono::duration_cast<us>(t_end - t_start).count());
-  net::set_param(r->mutable_parameters(), net::kQueueUs,
-                 std::chrono::duration_cast<us>(t_start - t_enter - decode).count());
+  timing->compute_us = std::chrono::duration_cast<us>(t_end - t_start).count();
+  timing->queue_us = std::chrono::duration_cast<us>(t_start - t_enter - decode).count();
+  net::set_param(r->mutable_parameters(), net::kComputeUs, timing->compute_us);
+  net::set_param(r->mutable_parameters(), net::kQueueUs, timing->queue_us);
   net::set_param(r->mutable_parameters(), net::kDecodeUs, std::chrono::duration_cast<us>(decode).count());
   set_load(r);
   return grpc::Status::OK;

@@ -25,6 +25,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "net/metrics.h"
 #include "runtime/model_store.h"
 
 namespace edgecut::runtime {
@@ -38,6 +39,8 @@ struct ServerOptions {
   // net::check_listen_address() first (the CLI does).
   std::shared_ptr<grpc::ServerCredentials> credentials;
   std::string token;  // every call must carry it as a bearer token; "" none
+  // Per-model request counters and durations (net/metrics.h); null: none kept.
+  std::shared_ptr<net::Metrics> metrics;
 };
 
 // A bounded counting semaphore with a bounded wait queue.

@@ -74,6 +74,14 @@ Candidate Controller::describe(std::vector<NodeId> edge, std::string origin, Enc
   c.encodings = c.line.encodings;
   c.codec_ms = partition::ms_from_ns(c.line.codec_ns);
   c.raw_up_bytes = c.line.raw_up_bytes;
+  if (o_.unavailable && c.edge_nodes.size() < g_->nodes.size()) {
+    // The server cannot give its tail (runtime/server_view.h): edge-only instead, said once.
+    if (std::string why = o_.unavailable(c); !why.empty()) {
+      std::string d = fmt::format("{}, {} edge nodes: {}", c.origin, c.edge_nodes.size(), why);
+      if (std::find(dropped_.begin(), dropped_.end(), d) == dropped_.end()) dropped_.push_back(std::move(d));
+      return describe(graph::all_nodes(*g_), "edge-only");
+    }
+  }
   return c;
 }
 

@@ -30,6 +30,7 @@
 // Not thread-safe: one owner calls it (the edge session's lock).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -80,6 +81,10 @@ struct ControllerOptions {
   // "qdmp" then means the exact bottleneck solver's envelope, "dsh" DADS's
   // heavy-load plan.
   bool throughput = false;
+  // "" when the server can give a candidate's tail, else why not
+  // (runtime/server_view.h); such a candidate is replaced by edge-only and
+  // listed in dropped(). Null: every candidate is available.
+  std::function<std::string(const Candidate&)> unavailable;
 };
 
 struct Prediction {
@@ -124,6 +129,9 @@ class Controller {
   bool observe(int plan, double head_ms, double tail_ms, double queue_ms = 0);
   bool observe_load(double load);
   const Status& last_error() const { return last_error_; }
+  // Plans dropped because the server cannot give their tails, each once:
+  // "<origin>, <n> edge nodes: <why>".
+  const std::vector<std::string>& dropped() const { return dropped_; }
   // Sets the corrections outright (from timing the whole model on each side
   // at start) and rebuilds the candidates; on failure nothing changes.
   Status calibrate(double edge_factor, double cloud_factor);
@@ -192,6 +200,9 @@ class Controller {
   Build build_;
   std::vector<Candidate> candidates_;  // only grows: indices stay valid across rebuilds
   Status last_error_;
+  // A log, not state: describe() (const, called while building) notes there
+  // what it replaced by edge-only.
+  mutable std::vector<std::string> dropped_;
 };
 
 }  // namespace edgecut::runtime

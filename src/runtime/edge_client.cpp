@@ -50,9 +50,14 @@ Expected<std::unique_ptr<EdgeClient>> EdgeClient::create(const graph::Model& mod
     rtt = std::min(rtt, *ms);
   }
   const bool up = std::isfinite(rtt);
+  ControllerOptions control = options.control;
+  control.unavailable = [slot = e->view_, name = e->options_.model_name](const Candidate& c) {
+    return *slot ? (*slot)->unavailable(name, c) : std::string();
+  };
+  if (up) EDGECUT_RETURN_IF_ERROR(e->discover());
   EDGECUT_ASSIGN_OR_RETURN(Controller ctl,
-                           Controller::create(model.graph, std::move(edge_ms), std::move(cloud_ms),
-                                              options.control, up ? rtt : options.assumed_rtt_ms));
+                           Controller::create(model.graph, std::move(edge_ms), std::move(cloud_ms), control,
+                                              up ? rtt : options.assumed_rtt_ms));
   e->session_ = std::make_unique<EdgeSession>(model, *e->executor_, *e->client_, std::move(ctl),
                                               e->options_.model_name, options.control.throughput);
   LinkOptions lo;
@@ -62,6 +67,7 @@ Expected<std::unique_ptr<EdgeClient>> EdgeClient::create(const graph::Model& mod
   lo.probe = options.probe;
   lo.downlink_ratio = options.control.downlink_ratio;
   e->link_ = std::make_unique<LinkMonitor>(*e->client_, lo);
+  if (up) e->apply_view();
   if (up) e->link_->add_rtt(rtt);
   e->path_ =
       std::make_unique<FramePath>(model, *e->executor_, e->whole_, *e->session_, *e->link_, *e->client_,
@@ -75,6 +81,7 @@ Expected<std::unique_ptr<EdgeClient>> EdgeClient::create(const graph::Model& mod
     EDGECUT_RETURN_IF_ERROR(e->calibrate_cloud(x));
     EDGECUT_RETURN_IF_ERROR(e->session_->prepare_all());
     e->joined_ = true;
+    e->collect_notes();
   }
   e->link_->start(up, [p = e.get()] { return p->join(); });
   if (up) e->link_->initial_probes();
@@ -107,8 +114,11 @@ Status EdgeClient::calibrate_cloud(const std::vector<exec::Tensor>& x) {
     if (!reply) return reply.status().with_context("calibrating the cloud with the whole model");
     send_cpu_ms = process_cpu_ms() - c1;
     cloud_ms = reply->compute_ms;
+    cloud_timed_ = reply->server_timed;
   }
-  if (options_.control.throughput) EDGECUT_RETURN_IF_ERROR(measure_send_cost(x, send_cpu_ms));
+  // The send cost is measured with edgecut's probe model, which stock servers lack.
+  const bool builds = *view_ && (*view_)->builds;
+  if (options_.control.throughput && builds) EDGECUT_RETURN_IF_ERROR(measure_send_cost(x, send_cpu_ms));
   return session_->with_controller([&](Controller& c) {
     return c.calibrate(edge_factor_, cloud_ms / std::max(c.total_cloud_ms(), 1e-6));
   });
@@ -142,7 +152,8 @@ bool EdgeClient::join() {
   if (joined_) return session_->reload_tails();  // back after a fault: tails may be gone
   // First contact with a cloud that was unreachable at start.
   auto x = exec::random_tensors(model_.graph, model_.graph.inputs, 1);
-  if (!x || !calibrate_cloud(*x).is_ok() || !session_->prepare_all().is_ok()) return false;
+  if (!x || !discover().is_ok() || !calibrate_cloud(*x).is_ok() || !session_->prepare_all().is_ok())
+    return false;
   joined_ = true;
   return true;
 }

@@ -30,6 +30,7 @@
 #include "runtime/frame.h"
 #include "runtime/frame_log.h"
 #include "runtime/link_monitor.h"
+#include "runtime/server_view.h"
 
 namespace edgecut::runtime {
 
@@ -76,11 +77,22 @@ class EdgeClient {
   std::string executor_name() const { return executor_->name(); }
   EdgeSession& session() { return *session_; }
   const LinkMonitor& link() const { return *link_; }
+  // What to say once at start (runtime/server_view.h): the plans dropped
+  // because the server cannot give their tails, and a server that reports
+  // no timing. Empty against edgecut's own server with every tail.
+  const std::vector<std::string>& start_notes() const { return notes_; }
 
  private:
   EdgeClient(const graph::Model& model, const EdgeOptions& options);
   Status time_edge(const std::vector<exec::Tensor>& x);
-  bool join();  // the cloud answered: calibrate it, prepare the plans
+  bool join();  // the cloud answered: discover it, calibrate it, prepare the plans
+  // Asks the server what it gives (edge_client_discovery.cpp): the
+  // controller's availability check reads it; apply_view() hands it to the
+  // session (how tails are obtained) and the link monitor (no probes where
+  // the server has no probe model).
+  Status discover();
+  void apply_view();
+  void collect_notes();
   Status calibrate_cloud(const std::vector<exec::Tensor>& x);
   Status measure_send_cost(const std::vector<exec::Tensor>& inputs, double big_cpu_ms);
 
@@ -94,6 +106,11 @@ class EdgeClient {
   std::unique_ptr<FramePath> path_;
   double edge_factor_ = 1, edge_ms_ = 0, edge_cpu_ms_ = 0;  // from timing the whole model here
   bool joined_ = false;                                     // the cloud side has been calibrated once
+  bool cloud_timed_ = true;  // the server's replies carry its compute time (edgecut serve does)
+  // Read by the controller's availability check (under the session's lock).
+  std::shared_ptr<std::shared_ptr<const ServerView>> view_ =
+      std::make_shared<std::shared_ptr<const ServerView>>();
+  std::vector<std::string> notes_;
   std::atomic<int64_t> frames_{0};
 };
 

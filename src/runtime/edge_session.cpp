@@ -31,8 +31,27 @@ EdgeSession::~EdgeSession() {
   worker_.join();
 }
 
+void EdgeSession::set_view(std::shared_ptr<const ServerView> view) {
+  std::lock_guard lock(mu_);
+  view_ = std::move(view);
+}
+
 Status EdgeSession::load_tail(const PreparedPlan& p) {
   if (p.split.tail < 0 || p.split.edge_nodes.empty()) return Status::ok();  // edge-only / whole model
+  std::shared_ptr<const ServerView> view;
+  {
+    std::lock_guard lock(mu_);
+    view = view_;
+  }
+  // A server that builds tails gets the edge set every time: its load is
+  // idempotent and survives eviction and restarts, which a snapshot of its
+  // index taken at start does not see. Others give what they hold.
+  const TailSource src = !view || view->builds ? TailSource::kBuild : view->source(p.tail_name);
+  if (src == TailSource::kReady || src == TailSource::kLoad) {
+    if (src == TailSource::kLoad) EDGECUT_RETURN_IF_ERROR(client_.load(p.tail_name, {}, Millis(60000)));
+    // Held by the server, not built for this plan here: its tensors must be the plan's.
+    return check_tail_inputs(client_, p.tail_name, model_.graph, p.crossing, Millis(10000));
+  }
   return client_.load(p.tail_name,
                       {{net::kEdgeNodesParam, net::format_node_ranges(p.split.edge_nodes)},
                        {net::kModelHashParam, model_.graph.structure_hash()}},

@@ -29,6 +29,7 @@
 #include "graph/onnx_import.h"
 #include "net/client.h"
 #include "runtime/controller.h"
+#include "runtime/server_view.h"
 
 namespace edgecut::runtime {
 
@@ -79,6 +80,9 @@ class EdgeSession {
     return f(controller_);
   }
 
+  // What the server gives (null: edgecut's own server, tails built on request).
+  void set_view(std::shared_ptr<const ServerView> view);
+
   // Prepared plans so far (tests, logs).
   size_t prepared_count() const;
   const std::string& model_name() const { return model_name_; }
@@ -101,7 +105,8 @@ class EdgeSession {
   std::mutex prep_mu_;  // one preparation at a time (worker or prepare_all)
   std::condition_variable cv_;
   bool want_prepare_ = false, stop_ = false;
-  std::string prepare_error_;  // the last failed preparation, for the log
+  std::string prepare_error_;               // the last failed preparation, for the log
+  std::shared_ptr<const ServerView> view_;  // under mu_
   std::thread worker_;
 };
 

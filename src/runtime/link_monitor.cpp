@@ -111,7 +111,7 @@ double LinkMonitor::probe_once(int64_t bytes) {
 void LinkMonitor::maybe_probe() {
   // Probes go between frames, on the frame thread: on a slow edge a probe
   // that competes with the head for the CPU measures the CPU, not the link.
-  if (!idle_ || !up_ || !options_.probe || options_.fixed_bps > 0) return;
+  if (!idle_ || !up_ || stock_ || !options_.probe || options_.fixed_bps > 0) return;
   std::optional<int64_t> bytes;
   {
     std::lock_guard lock(mu_);
@@ -134,7 +134,7 @@ void LinkMonitor::maybe_probe() {
 }
 
 void LinkMonitor::initial_probes() {
-  if (options_.fixed_bps > 0 || !up_) return;
+  if (options_.fixed_bps > 0 || !up_ || stock_) return;
   int64_t bytes = pacer_.probe_bytes(estimate_bps()) * 2;
   for (int i = 0; i < 8 && samples() < 3; ++i) {
     const double got = probe_once(bytes);
@@ -163,7 +163,7 @@ void LinkMonitor::background(std::function<bool()> on_reachable) {
     if (ms && up_) add_rtt(*ms);  // a ping that waited for a reconnect is no RTT
     if (ms && !up_) {
       up_ = on_reachable();
-    } else if (ms && idle_) {
+    } else if (ms && idle_ && !stock_) {
       poll_load();
     }
     if (!up_) {

@@ -74,6 +74,10 @@ class LinkMonitor {
   };
   std::optional<Sample> last_sample() const;
 
+  // The server has no probe model and reports no load (a stock v2 server):
+  // no probes, no load polls.
+  void set_stock_server() { stock_ = true; }
+
   // Whether the current plan sends nothing (then probes and load polls run).
   void set_idle(bool idle) { idle_ = idle; }
   // Between frames, on the frame thread: a probe when one is due.
@@ -105,7 +109,7 @@ class LinkMonitor {
   net::ProbePacer pacer_;
   std::optional<Sample> last_;
   int64_t probe_scale_ = 1;  // grows while probes are too quick to measure
-  std::atomic<bool> up_{false}, idle_{false}, stop_{false};
+  std::atomic<bool> up_{false}, idle_{false}, stop_{false}, stock_{false};
   std::atomic<double> pending_load_{-1};
   std::thread bg_;
 };

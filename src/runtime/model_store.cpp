@@ -5,6 +5,7 @@
 
 #include "graph/segment.h"
 #include "net/tail_name.h"
+#include "runtime/repository.h"
 
 namespace edgecut::runtime {
 
@@ -40,9 +41,10 @@ Expected<std::shared_ptr<Servable>> ModelStore::build(const std::string& name, c
   return s;
 }
 
-Status ModelStore::add_model(const std::string& name, graph::Model model) {
+Status ModelStore::add_model(const std::string& name, graph::Model model, bool builds_tails) {
   auto base = std::make_unique<Base>();
   base->model = std::move(model);
+  base->builds_tails = builds_tails;
   EDGECUT_ASSIGN_OR_RETURN(base->whole, build(name, *base, graph::all_nodes(base->model.graph), {}));
   base->whole->base = name;
   std::unique_lock lock(mu_);
@@ -82,6 +84,13 @@ Status ModelStore::load_tail(const std::string& name, const std::string& edge_no
     auto it = bases_.find(model);
     if (it == bases_.end()) return error(Code::kNotFound, "model '{}' is not served here", model);
     base = it->second.get();
+  }
+  if (!base->builds_tails) {
+    return error(
+        Code::kFailedPrecondition,
+        "tail '{}': model '{}' is served from a model repository, which holds its tails; this server "
+        "builds none",
+        name, model);
   }
   const graph::Graph& g = base->model.graph;
   if (model_hash != g.structure_hash()) {
@@ -154,9 +163,30 @@ Status ModelStore::unload(const std::string& name) {
 std::vector<IndexEntry> ModelStore::index() const {
   std::shared_lock lock(mu_);
   std::vector<IndexEntry> out;
-  for (const auto& [n, b] : bases_) out.push_back({n, "READY"});
-  for (const auto& [n, t] : tails_) out.push_back({n, "READY"});
+  for (const auto& [n, b] : bases_) out.push_back({n, "READY", ""});
+  for (const auto& [n, t] : tails_) out.push_back({n, "READY", ""});
+  if (repository_) {  // Triton lists what its repository holds, loaded or not
+    for (const auto& n : repository_->names()) {
+      if (!bases_.count(n)) out.push_back({n, "UNAVAILABLE", "unloaded"});
+    }
+  }
   return out;
+}
+
+Status ModelStore::load(const std::string& name, const std::string& edge_nodes_text,
+                        const std::string& model_hash) {
+  if (find(name)) return Status::ok();
+  if (repository_ && repository_->has(name)) {
+    if (repository_->mode() == ModelControl::kExplicit) return repository_->load_into(name, this);
+    return error(Code::kFailedPrecondition,
+                 "model '{}' is not loaded, and model control mode none loads nothing after start", name);
+  }
+  return load_tail(name, edge_nodes_text, model_hash);
+}
+
+bool ModelStore::builds_tails() const {
+  std::shared_lock lock(mu_);
+  return std::any_of(bases_.begin(), bases_.end(), [](const auto& b) { return b.second->builds_tails; });
 }
 
 std::vector<std::string> ModelStore::model_names() const {

@@ -58,8 +58,11 @@ struct StoreOptions {
 
 struct IndexEntry {
   std::string name;
-  std::string state;  // "READY"
+  std::string state;   // "READY", or "UNAVAILABLE" for a repository model not loaded
+  std::string reason;  // "unloaded" for those
 };
+
+class Repository;  // runtime/repository.h
 
 class ModelStore {
  public:
@@ -67,7 +70,20 @@ class ModelStore {
 
   // Serves `model` under `name`; prepares and validates it now (a server
   // that starts is ready). Fails on a duplicate name or an engine refusal.
-  Status add_model(const std::string& name, graph::Model model);
+  // `builds_tails` false: a model from a repository, which serves as it is
+  // (load_tail refuses to cut it), as a stock server's would.
+  Status add_model(const std::string& name, graph::Model model, bool builds_tails = true);
+
+  // Serve a Triton repository beside the models added (runtime/repository.h);
+  // call before serving.
+  void set_repository(std::shared_ptr<Repository> repository) { repository_ = std::move(repository); }
+  // RepositoryModelLoad: ok for a model served or loaded; a repository model
+  // is loaded from it in explicit mode and refused in none mode; any other
+  // name is a tail to build (load_tail).
+  Status load(const std::string& name, const std::string& edge_nodes_text, const std::string& model_hash);
+  // True when some served model builds tails on request (ServerMetadata's
+  // "edgecut_tails" extension).
+  bool builds_tails() const;
 
   // A whole model or a loaded tail; kNotFound names what is served.
   Expected<std::shared_ptr<const Servable>> find(const std::string& name) const;
@@ -89,6 +105,7 @@ class ModelStore {
   struct Base {
     graph::Model model;
     std::shared_ptr<Servable> whole;
+    bool builds_tails = true;
   };
   Expected<std::shared_ptr<Servable>> build(const std::string& name, const Base& base,
                                             std::vector<graph::NodeId> nodes,
@@ -111,6 +128,7 @@ class ModelStore {
   mutable std::list<std::string> lru_;
   int64_t tail_bytes_ = 0;
   std::mutex build_mu_;  // one tail build at a time: builds are CPU-bound anyway
+  std::shared_ptr<Repository> repository_;
 };
 
 }  // namespace edgecut::runtime

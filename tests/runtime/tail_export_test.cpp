@@ -31,9 +31,10 @@ TEST(TailExport, ExportedTailRunsAloneAndMatchesTheSplitRun) {
       (std::filesystem::temp_directory_path() / fmt::format("ec-repo-{}", getpid())).string();
   auto tails = export_tails(m, "googlenet", {edge, graph::all_nodes(g), {}}, repo);
   ASSERT_TRUE(tails) << tails.status().message();
-  ASSERT_EQ(tails->size(), 2u) << "edge-only exports nothing";
+  ASSERT_EQ(tails->size(), 2u) << "the whole model (once) and the tail; edge-only exports nothing";
   const std::string name = net::tail_model_name("googlenet", edge);
-  EXPECT_EQ((*tails)[0].name, name);
+  EXPECT_EQ((*tails)[0].name, "googlenet");
+  EXPECT_EQ((*tails)[1].name, name);
   std::ifstream cfg(repo + "/" + name + "/config.pbtxt");
   const std::string text((std::istreambuf_iterator<char>(cfg)), {});
   EXPECT_NE(text.find("name: \"" + name + "\""), std::string::npos) << text;
@@ -76,16 +77,18 @@ TEST(TailExport, EncodedTailTakesTheEncodedTypes) {
   PlanEncodings enc{{up[0], "fp16"}, {up[1], "int8"}};
   auto tails = export_tails(m, "googlenet", {edge, {}}, repo, {enc, {{g.inputs[0], "uint8"}}});
   ASSERT_TRUE(tails) << tails.status().message();
-  ASSERT_EQ(tails->size(), 2u);
+  ASSERT_EQ(tails->size(), 3u);  // the whole model, the tail, the whole model taking uint8
   const std::string name = net::tail_model_name("googlenet", edge) + ".enc-fp16-int8";
-  EXPECT_EQ((*tails)[0].name, name);
-  EXPECT_EQ((*tails)[0].inputs, static_cast<int>(up.size()) + 2);  // + scale, zero point
+  EXPECT_EQ((*tails)[1].name, name);
+  EXPECT_EQ((*tails)[2].name, "googlenet.enc-uint8");
+  EXPECT_EQ((*tails)[1].inputs, static_cast<int>(up.size()) + 2);  // + scale, zero point
   std::ifstream cfg(repo + "/" + name + "/config.pbtxt");
   const std::string text((std::istreambuf_iterator<char>(cfg)), {});
   EXPECT_NE(text.find("TYPE_FP16"), std::string::npos) << text;
   EXPECT_NE(text.find("name: \"" + g.values[up[1]].name + "_zero_point\""), std::string::npos) << text;
   // ONNX shape inference (run by the importer) accepts the rewritten graphs.
   for (const auto& t : *tails) {
+    if (t.name == "googlenet") continue;  // the plain whole model: fp32 in
     auto tail = graph::load_model(t.dir + "/1/model.onnx");
     ASSERT_TRUE(tail) << t.name << ": " << tail.status().message();
     int checked = 0;
