@@ -56,7 +56,7 @@ Expected<ExperimentResult> run_paper_e1(const PaperOptions& o, std::ostream& pro
   }
   const std::vector<std::string> models =
       !o.models.empty() ? o.models
-      : o.quick         ? std::vector<std::string>{"zoo:resnet18@128/4"}
+      : o.quick         ? std::vector<std::string>{"zoo:resnet18@224/2"}
                 // One model by default keeps the full run under an hour (--models adds more).
                 : std::vector<std::string>{"zoo:googlenet"};
   std::vector<double> rates;

@@ -46,7 +46,7 @@ Expected<ExperimentResult> run_paper_e2(const PaperOptions& o, std::ostream& pro
   sb.edge_fraction = 1 / o.edge_ratio;
   sb.out_dir = o.out_dir + "/e2-runs";
   if (o.quick) {
-    sb.models = {"zoo:resnet18@128/4"};
+    sb.models = {"zoo:resnet18@224/2"};
     sb.mbps = {5.85};
     sb.methods = {"dads", "dads+dsh", "ours"};
     sb.seconds = 6;

@@ -56,12 +56,12 @@ Expected<ExperimentResult> run_paper_e5(const PaperOptions& o, std::ostream& pro
     for (uint64_t seed : o.quick ? std::vector<uint64_t>{1} : std::vector<uint64_t>{1, 2}) {
       CellularOptions co;
       co.seed = seed;
-      co.duration_s = o.quick ? 15 : 60;
+      co.duration_s = o.quick ? 10 : 60;
       EDGECUT_ASSIGN_OR_RETURN(RateTrace t, generate_cellular(co));
       traces.push_back(std::move(t));
     }
   }
-  const std::string model = o.quick ? "zoo:resnet18@128/4" : "zoo:googlenet";
+  const std::string model = o.quick ? "zoo:resnet18@224/2" : "zoo:googlenet";
   std::vector<std::vector<std::string>> csv, frames_csv;
   std::string md = fmt::format(
       "## E5: a changing network\n\n{} on the shaped link (edge {:.3g} of a core) while the uplink follows "

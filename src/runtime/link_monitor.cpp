@@ -19,7 +19,10 @@ namespace {
 net::ProbeOptions probe_options() {
   net::ProbeOptions p;
   p.target_transfer_s = 0.05;
-  p.min_bytes = 64 << 10;
+  // 16 KiB is 0.23 s at 0.56 Mbit/s: a bigger floor held the frames of a slow
+  // cellular uplink for a second per probe (bench paper E5). Above ~3 Mbit/s
+  // the 50-ms target sets the size anyway.
+  p.min_bytes = 16 << 10;
   p.max_bytes = 4 << 20;
   p.min_interval_s = 0.2;
   p.max_share = 0.25;  // only while the plan sends nothing: the link is idle anyway
@@ -99,9 +102,19 @@ std::optional<double> LinkMonitor::take_load() {
 
 double LinkMonitor::probe_once(int64_t bytes) {
   auto payload = exec::Tensor::make("payload", graph::DType::kUInt8, {bytes});
-  if (!payload) return 0;
-  auto reply = client_.infer(net::kProbeModel, {*payload}, Millis(10000));
-  if (!reply) return 0;
+  if (!payload) return -1;
+  // A deadline of a few times the transfer the estimate expects: a probe into
+  // a rate drop ends early, and its timeout is a sample like a frame's.
+  const double expect_ms = 8e3 * static_cast<double>(bytes) / estimate_bps() + rtt_ms(0);
+  const double deadline_ms = std::clamp(4 * expect_ms + 50, 100.0, kProbeMaxMs);
+  const auto t0 = Clock::now();
+  auto reply = client_.infer(net::kProbeModel, {*payload}, Millis(deadline_ms));
+  if (!reply) {
+    if (reply.status().code() == Code::kDeadlineExceeded) {
+      add_timeout(bytes, std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    }
+    return -1;
+  }
   std::lock_guard lock(mu_);
   const double rtt_s = rtt_.estimate_s().value_or(0);
   const double secs = reply->round_trip_ms / 1e3 - rtt_s - (reply->compute_ms + reply->queue_ms) / 1e3;
@@ -124,11 +137,13 @@ void LinkMonitor::maybe_probe() {
   if (!bytes) return;
   const double before = estimate_bps();
   const double got = probe_once(*bytes);
-  probe_scale_ = got > 0 ? 1 : std::min<int64_t>(probe_scale_ * 4, 1024);
+  probe_scale_ = got == 0 ? std::min<int64_t>(probe_scale_ * 4, 1024) : 1;
   // A probe far from the estimate may be a step of the link: confirm it at
-  // once with back-to-back probes, rather than one probe per pacing interval.
+  // once with back-to-back probes, rather than one probe per pacing interval,
+  // where two more of them are short (on a slow link the pacing confirms it).
   const double ratio = got / before;
-  if (got > 0 && (ratio > 1.25 || ratio < 0.8)) {
+  const double next_s = got > 0 ? 8.0 * static_cast<double>(pacer_.probe_bytes(got)) / got : INFINITY;
+  if (got > 0 && (ratio > 1.25 || ratio < 0.8) && 2 * next_s < 0.25) {
     for (int i = 0; i < 2; ++i) probe_once(pacer_.probe_bytes(got));
   }
 }
@@ -136,9 +151,14 @@ void LinkMonitor::maybe_probe() {
 void LinkMonitor::initial_probes() {
   if (options_.fixed_bps > 0 || !up_ || stock_) return;
   int64_t bytes = pacer_.probe_bytes(estimate_bps()) * 2;
+  const auto t0 = Clock::now();
   for (int i = 0; i < 8 && samples() < 3; ++i) {
+    if (std::chrono::duration<double, std::milli>(Clock::now() - t0).count() > kInitialProbingMs) break;
     const double got = probe_once(bytes);
-    bytes = got > 0 ? pacer_.probe_bytes(got) * 2 : std::min<int64_t>(bytes * 4, 64 << 20);
+    // Too quick: bigger. Timed out: the sample it gave sizes the next.
+    bytes = got > 0    ? pacer_.probe_bytes(got) * 2
+            : got == 0 ? std::min<int64_t>(bytes * 4, 64 << 20)
+                       : pacer_.probe_bytes(estimate_bps());
   }
 }
 

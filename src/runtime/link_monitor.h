@@ -80,9 +80,12 @@ class LinkMonitor {
 
   // Whether the current plan sends nothing (then probes and load polls run).
   void set_idle(bool idle) { idle_ = idle; }
-  // Between frames, on the frame thread: a probe when one is due.
+  // Between frames, on the frame thread: a probe when one is due. It holds
+  // the thread a few times its expected transfer at most (kProbeMaxMs).
   void maybe_probe();
-  // Before the first frame: a few probes so it plans against a measurement.
+  // Before the first frame: a few probes so it plans against a measurement,
+  // kInitialProbingMs in all at most (a link in an outage must not hold the
+  // camera's first frame).
   void initial_probes();
 
   // The server's load (waiting requests per slot), seen by a reply, a poll
@@ -91,9 +94,13 @@ class LinkMonitor {
   void report_refused() { pending_load_ = kRefusedLoad; }
   std::optional<double> take_load();
 
-  static constexpr double kRefusedLoad = 4.0;  // load assumed from RESOURCE_EXHAUSTED
+  static constexpr double kRefusedLoad = 4.0;        // load assumed from RESOURCE_EXHAUSTED
+  static constexpr double kProbeMaxMs = 1000;        // one probe's deadline, at most
+  static constexpr double kInitialProbingMs = 1500;  // all start-up probes together
 
  private:
+  // > 0: the rate it measured; 0: answered too quickly to measure (the next
+  // one is bigger); < 0: failed or ran out of time (a timeout is a sample).
   double probe_once(int64_t bytes);
   void background(std::function<bool()> on_reachable);
   void poll_load();
