@@ -93,7 +93,8 @@ class EdgeClient {
   Status discover();
   void apply_view();
   void collect_notes();
-  Status calibrate_cloud(const std::vector<exec::Tensor>& x);
+  // `notes`: where to say that the cloud went untimed (start-up only; null later).
+  Status calibrate_cloud(const std::vector<exec::Tensor>& x, std::vector<std::string>* notes);
   Status measure_send_cost(const std::vector<exec::Tensor>& inputs, double big_cpu_ms);
 
   const graph::Model& model_;

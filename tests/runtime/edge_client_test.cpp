@@ -13,6 +13,7 @@
 
 #include "exec/split_run.h"
 #include "graph/segment.h"
+#include "net/metrics.h"
 #include "runtime/cloud_server.h"
 #include "runtime/frame_report.h"
 #include "zoo_model.h"
@@ -27,7 +28,8 @@ struct Cloud {
   std::unique_ptr<CloudServer> server;
 };
 
-Cloud serve(const graph::Model& m, const std::string& listen, int workers = 1) {
+Cloud serve(const graph::Model& m, const std::string& listen, int workers = 1,
+            std::shared_ptr<net::Metrics> metrics = nullptr) {
   Cloud c;
   StoreOptions so;
   so.engine_name = "opencv";
@@ -36,6 +38,7 @@ Cloud serve(const graph::Model& m, const std::string& listen, int workers = 1) {
   ServerOptions o;
   o.listen = listen;
   o.workers = workers;
+  o.metrics = std::move(metrics);
   auto s = CloudServer::start(c.store, o);
   EXPECT_TRUE(s) << s.status().message();
   if (s) c.server = std::move(*s);
@@ -113,6 +116,26 @@ TEST(EdgeClient, StartsWithoutTheCloudAndCutsOnceItAnswers) {
   }
   EXPECT_TRUE(cut) << "no cutting plan within 120 s (" << frames << " frames) of the cloud coming up";
   EXPECT_TRUE((*client)->cloud_up());
+}
+
+// On a slow uplink the start-up does not send whole inputs to time the cloud
+// (two GoogLeNet inputs at 0.13 Mbit/s took 74 s before the first frame):
+// it says so, and the cloud's profiled times stand.
+TEST(EdgeClient, OnASlowUplinkTheCloudIsNotTimedWithWholeInputs) {
+  graph::Model m = testing::zoo_model("resnet18", 96, 1);  // a 110 KB input: 9 s at 0.1 Mbit/s
+  auto metrics = std::make_shared<net::Metrics>();
+  Cloud cloud = serve(m, "127.0.0.1:0", 1, metrics);
+  ASSERT_TRUE(cloud.server);
+  EdgeOptions o = options(cloud.server->address());
+  o.fixed_bps = 0.1e6;
+  o.control.algo = "edge-only";
+  auto client = EdgeClient::create(m, ones(m.graph, 1.0), ones(m.graph, 0.01), o);
+  ASSERT_TRUE(client) << client.status().message();
+  const auto& notes = (*client)->start_notes();
+  ASSERT_FALSE(notes.empty());
+  EXPECT_NE(notes[0].find("cloud not timed at start"), std::string::npos) << notes[0];
+  EXPECT_EQ(metrics->model(m.graph.name).success + metrics->model(m.graph.name).failure, 0)
+      << "no whole input went to the cloud";
 }
 
 TEST(EdgeClient, ATimedOutEncodedCallCreditsTheBytesItSent) {
