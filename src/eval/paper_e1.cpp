@@ -108,6 +108,12 @@ Expected<ExperimentResult> run_paper_e1(const PaperOptions& o, std::ostream& pro
               fmt::format("{}/e1-runs/{}-{}Mbps-{}-{}", o.out_dir, name, mbps, s.algo, rep);
           EDGECUT_ASSIGN_OR_RETURN(PaperRun run, run_strategy(o.exe, model, s, 1 / o.edge_ratio, mbps,
                                                               seconds, std::nullopt, dir));
+          if (run.frames.empty()) {
+            pts[{s.name, mbps}].plan = fmt::format("no frame finished within the {:.0f}-s run", seconds);
+            csv.push_back({model, num(mbps), s.name, num(rep), "0", "", "", "", "", num(1 / o.edge_ratio),
+                           pts[{s.name, mbps}].plan});
+            continue;
+          }
           std::vector<double> ms, pred;
           for (const PaperFrame& f : run.frames) {
             ms.push_back(f.ms);
@@ -139,6 +145,7 @@ Expected<ExperimentResult> run_paper_e1(const PaperOptions& o, std::ostream& pro
       pr.dashed = true;
       for (double mbps : rates) {
         const Point& p = pts[{s.name, mbps}];
+        if (p.p50.empty()) continue;  // no frame finished at this rate
         m.x.push_back(mbps);
         m.y.push_back(quantile(p.p50, 0.5));
         m.lo.push_back(*std::min_element(p.p50.begin(), p.p50.end()));
@@ -160,6 +167,10 @@ Expected<ExperimentResult> run_paper_e1(const PaperOptions& o, std::ostream& pro
     for (double mbps : rates) {
       for (const Strategy& s : strategies) {
         const Point& p = pts[{s.name, mbps}];
+        if (p.p50.empty()) {
+          md += fmt::format("| {:g} | {} | - | - | - | - | {} |\n", mbps, s.name, p.plan);
+          continue;
+        }
         const double err =
             std::fabs(quantile(p.p50, 0.5) - quantile(p.pred, 0.5)) / quantile(p.p50, 0.5) * 100;
         md +=

@@ -110,7 +110,7 @@ Expected<ExperimentResult> run_paper_e5(const PaperOptions& o, std::ostream& pro
     // Best static in hindsight, and the per-second oracle over the static runs.
     const Result* best = nullptr;
     for (const Result& x : results) {
-      if (x.is_static && (!best || x.mean < best->mean)) best = &x;
+      if (x.is_static && !x.frames.empty() && (!best || x.mean < best->mean)) best = &x;
     }
     std::vector<double> oracle_ms;
     const int secs = static_cast<int>(std::ceil(trace.duration_s()));
@@ -133,8 +133,10 @@ Expected<ExperimentResult> run_paper_e5(const PaperOptions& o, std::ostream& pro
     for (const Result& x : results) {
       csv.push_back({trace.name, num(mean_mbps), x.name, x.is_static ? "static" : "adaptive",
                      num(static_cast<double>(x.frames.size())), num(x.mean), num(x.p95)});
-      md += fmt::format("| {} | {:.2f} | {} | {} | {:.1f} | {:.1f} |\n", trace.name, mean_mbps, x.name,
-                        x.frames.size(), x.mean, x.p95);
+      md += x.frames.empty()
+                ? fmt::format("| {} | {:.2f} | {} | 0 | - | - |\n", trace.name, mean_mbps, x.name)
+                : fmt::format("| {} | {:.2f} | {} | {} | {:.1f} | {:.1f} |\n", trace.name, mean_mbps, x.name,
+                              x.frames.size(), x.mean, x.p95);
     }
     csv.push_back({trace.name, num(mean_mbps), oracle.name, "oracle",
                    num(static_cast<double>(oracle_ms.size())), num(oracle.mean), num(oracle.p95)});

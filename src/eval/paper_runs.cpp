@@ -52,9 +52,9 @@ Expected<PaperRun> run_strategy(const std::string& exe, const std::string& model
     fr.origin = j.value("origin", "");
     run.frames.push_back(fr);
   }
+  // No frame in the window is a result, not a failure: cloud-only at 0.13
+  // Mbit/s needs 38 s for one GoogLeNet input, longer than the run.
   run.report = std::move(rep);
-  if (run.frames.empty())
-    return error(Code::kInternal, "{}: no frames in the steady window of {}", s.name, out_dir);
   return run;
 }
 
