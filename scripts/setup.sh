@@ -47,31 +47,20 @@ fi
 ORT_PKG=com.github.asus4.onnxruntime@0.4.9
 ORT_SHA256=e59788788818fdde1b2e522e766a21ba0f7d8391de55737abf81e32cc801785d
 ORT_DIR=third_party/onnxruntime
+# shellcheck source=scripts/npm_fetch.sh
+source scripts/npm_fetch.sh
 install_ort() {
   if [ -f "$ORT_DIR/.sha256" ] && [ "$(cat "$ORT_DIR/.sha256")" = "$ORT_SHA256" ] &&
     [ -e "$ORT_DIR/lib/libonnxruntime.so.1" ] && [ -f "$ORT_DIR/include/onnxruntime_cxx_api.h" ]; then
     return 0
   fi
-  command -v npm >/dev/null || {
-    echo "setup: npm not found"
-    return 1
-  }
-  local tmp
+  local tmp tgz
   tmp=$(mktemp -d)
-  echo "setup: fetching ONNX Runtime ($ORT_PKG) with npm pack"
-  if ! (cd "$tmp" && npm pack --silent "$ORT_PKG" >/dev/null 2>"$tmp/npm.log"); then
-    sed 's/^/setup:   /' "$tmp/npm.log" | tail -5
+  if ! npm_fetch "$ORT_PKG" "$ORT_SHA256" "$tmp" setup; then
     rm -rf "$tmp"
     return 1
   fi
-  local tgz sum
-  tgz=$(ls "$tmp"/*.tgz)
-  sum=$(sha256sum "$tgz" | cut -d' ' -f1)
-  if [ "$sum" != "$ORT_SHA256" ]; then
-    echo "setup: $ORT_PKG has sha256 $sum, expected $ORT_SHA256: refusing it"
-    rm -rf "$tmp"
-    return 1
-  fi
+  tgz=$NPM_FETCH_TGZ
   local hdr='package/Plugins/iOS~/onnxruntime.xcframework/ios-arm64/onnxruntime.framework/Headers'
   tar xzf "$tgz" -C "$tmp" package/Plugins/Linux/x64/libonnxruntime.so "$hdr"
   rm -rf "$ORT_DIR"
