@@ -52,6 +52,7 @@ struct RunArgs {
   int in_flight = 2;
   int queue = 2;
   double rebuild_shift = 0;  // 0: 0.10, or 0.25 with --mode stream
+  bool early_finish = false;
 };
 
 // Plans minimise the slowest stage when streaming, unless --objective says otherwise.
@@ -66,6 +67,7 @@ Status configure(const RunArgs& a, const graph::Graph& g, runtime::EdgeOptions* 
   EDGECUT_ASSIGN_OR_RETURN(o->engine, engine_options(a.engine, a.threads));
   o->engine_name = a.engine.engine;
   o->control.hysteresis = a.hysteresis;
+  o->early_finish = a.early_finish;
   // Every rebuild prepares new heads on the edge thread, a stall of the
   // pipeline's edge stage (seconds on a slow edge); the helper threads also
   // perturb head timings. So streams re-plan on larger drifts only.
@@ -101,16 +103,13 @@ Status configure(const RunArgs& a, const graph::Graph& g, runtime::EdgeOptions* 
   return Status::ok();
 }
 
-// The server normalises a uint8 / JPEG frame with the ImageNet convention
-// (net/wire.cpp): a model whose card says otherwise sends its input as floats.
+// A uint8 / JPEG frame carries its normalisation to the server (net/wire.h
+// kImageNorm) for three channels; a model whose card has another channel
+// count (RGBA) sends its input as floats.
 void drop_frame_encodings(const task::ModelCard& card, const graph::Graph& g, runtime::EdgeOptions* o) {
-  const task::Preprocess imagenet;
   const auto& p = card.preprocess;
-  if (!o->control.encodings || !p ||
-      (p->channels == imagenet.channels && p->scale == imagenet.scale && p->mean == imagenet.mean &&
-       p->std == imagenet.std)) {
-    return;
-  }
+  if (p) o->image_norm = {p->scale, p->mean, p->std};
+  if (!o->control.encodings || !p || p->channel_count() == 3) return;
   auto table = std::make_shared<partition::EncodingTable>(*o->control.encodings);
   for (graph::ValueId x : g.inputs) {
     if (static_cast<size_t>(x) >= table->options.size()) continue;
@@ -124,8 +123,7 @@ void drop_frame_encodings(const task::ModelCard& card, const graph::Graph& g, ru
 }
 
 // The model's card: its preprocessing for the frames, its decoder for the
-// outputs (and --annotate). Only the ImageNet convention goes to the wire as
-// a uint8 / JPEG frame: the server normalises frames that way.
+// outputs (and --annotate).
 Status configure_task(const RunArgs& a, const graph::Model& model, const task::ModelCard& card,
                       runtime::RunOptions* ro, std::ostream& out) {
   if (card.preprocess) ro->preprocess = runtime::options_from(*card.preprocess);
@@ -250,6 +248,9 @@ void register_run(CLI::App& app) {
   cmd->add_option("--in-flight", a->in_flight, "--mode stream: cloud calls at once")->capture_default_str();
   cmd->add_option("--queue", a->queue, "--mode stream: frames waiting for a cloud call")
       ->capture_default_str();
+  cmd->add_flag("--early-finish", a->early_finish,
+                "Finish a frame here once its call has waited its predicted time plus the edge-only time "
+                "(a link slower than predicted), instead of at the fault deadline");
   cmd->add_flag("--json", a->json, "Print the summary as JSON (frames go to stderr)");
   cmd->add_flag("-q,--quiet", a->quiet, "No line per frame");
   add_cost_options(cmd, &a->costs);

@@ -153,7 +153,7 @@ Expected<Encoded> encode(const exec::Tensor& t, const Encoding& e, const ImageNo
     return error(Code::kInvalidArgument, "tensor '{}' is {}; encodings apply to float32 tensors", t.name(),
                  graph::dtype_name(t.dtype()));
   }
-  Encoded out{t.name(), e, t.shape(), {}, 0, {}};
+  Encoded out{t.name(), e, t.shape(), {}, 0, {}, norm};
   EDGECUT_ASSIGN_OR_RETURN(std::string base, base_bytes(t, e, norm, &out.params));
   out.base_bytes = static_cast<int64_t>(base.size());
   out.payload = e.pack == Pack::kNone

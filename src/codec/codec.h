@@ -40,6 +40,7 @@ struct Encoded {
   Params params;               // int8 only
   int64_t base_bytes = 0;      // payload size before the lossless coder (jpeg: payload size)
   std::string payload;         // what goes on the wire
+  ImageNorm norm;              // uint8 / jpeg: the normalisation encode() inverted (the decoder redoes it)
 };
 
 // Encodes a float32 tensor. uint8 / jpeg need an image shape and `norm`.

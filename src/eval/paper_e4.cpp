@@ -67,7 +67,7 @@ Expected<ExperimentResult> run_paper_e4(const PaperOptions& o, std::ostream& pro
         E4Row row;
         row.model = spec;
         row.engine = c.engine;
-        row.method = ar.profiles[k].p.method;
+        row.method = ar.profiles[k].label;  // "segment" and "segment (one set)" apart
         row.threads = c.threads;
         row.plans = ar.plans.size();
         row.corrected = error_stats(ar.rows[k].corrected.all);

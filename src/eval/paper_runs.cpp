@@ -50,6 +50,7 @@ Expected<PaperRun> run_strategy(const std::string& exe, const std::string& model
     fr.fallback = j.value("fallback", false);
     fr.edge_nodes = j.value("edge_nodes", 0);
     fr.origin = j.value("origin", "");
+    fr.note = j.value("note", "");
     run.frames.push_back(fr);
   }
   // No frame in the window is a result, not a failure: cloud-only at 0.13

@@ -21,6 +21,7 @@ struct PaperFrame {
   bool fallback = false;
   int edge_nodes = 0;
   std::string origin;  // the algorithm that made its plan
+  std::string note;    // why it fell back, when it did
 };
 
 // A strategy as `edgecut run` arguments: --algo and anything else.

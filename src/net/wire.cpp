@@ -1,8 +1,12 @@
 #include "net/wire.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <climits>
+#include <cmath>
+#include <cstdlib>
 #include <utility>
 
 namespace edgecut::net {
@@ -117,12 +121,48 @@ Expected<exec::Tensor> decode_input(const inference::ModelInferRequest::InferInp
     v.params = {static_cast<float>(sc->second.double_param()),
                 static_cast<int32_t>(std::clamp<int64_t>(z, INT32_MIN, INT32_MAX))};
   }
+  codec::ImageNorm norm;
+  if (auto np = params.find(kImageNorm); np != params.end()) {
+    if (np->second.parameter_choice_case() != inference::InferParameter::kStringParam) {
+      return error(Code::kInvalidArgument, "input '{}': parameter {} must be a string", m.name(), kImageNorm);
+    }
+    EDGECUT_ASSIGN_OR_RETURN(norm, parse_image_norm(np->second.string_param()));
+  }
   codec::DecodeLimits dl;
   dl.max_tensor_bytes = limits.max_tensor_bytes;
-  return codec::decode(v, codec::ImageNorm{}, dl);
+  return codec::decode(v, norm, dl);
 }
 
 }  // namespace
+
+std::string image_norm_text(const codec::ImageNorm& n) {
+  return fmt::format("{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g}", n.scale, n.mean[0], n.mean[1],
+                     n.mean[2], n.std[0], n.std[1], n.std[2]);
+}
+
+Expected<codec::ImageNorm> parse_image_norm(const std::string& text) {
+  // strtof, not from_chars: one locale-independent parse of a short string
+  // that came off the wire, bounded to 7 fields by the loop.
+  std::array<float, 7> v{};
+  size_t pos = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    const size_t end = std::min(text.find(',', pos), text.size());
+    const std::string field = text.substr(pos, end - pos);
+    char* stop = nullptr;
+    v[i] = std::strtof(field.c_str(), &stop);
+    if (field.empty() || stop != field.c_str() + field.size() || !std::isfinite(v[i]) ||
+        (end == text.size()) != (i + 1 == v.size())) {
+      return error(Code::kInvalidArgument, "parameter {} '{}': want 7 comma-separated numbers", kImageNorm,
+                   text.substr(0, 80));
+    }
+    pos = end + 1;
+  }
+  codec::ImageNorm n{v[0], {v[1], v[2], v[3]}, {v[4], v[5], v[6]}};
+  if (!(n.scale > 0) || !(n.std[0] > 0) || !(n.std[1] > 0) || !(n.std[2] > 0)) {
+    return error(Code::kInvalidArgument, "parameter {} '{}': scale and std must be > 0", kImageNorm, text);
+  }
+  return n;
+}
 
 void add_encoded_input(inference::ModelInferRequest* req, codec::Encoded&& e) {
   auto* m = req->add_inputs();
@@ -136,6 +176,7 @@ void add_encoded_input(inference::ModelInferRequest* req, codec::Encoded&& e) {
     (*m->mutable_parameters())[kScale].set_double_param(e.params.scale);
     set_param(m->mutable_parameters(), kZeroPoint, int64_t{e.params.zero_point});
   }
+  if (e.encoding.image_only()) set_param(m->mutable_parameters(), kImageNorm, image_norm_text(e.norm));
   req->add_raw_input_contents(std::move(e.payload));
 }
 

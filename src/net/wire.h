@@ -87,6 +87,14 @@ inline constexpr const char* kDecodeUs = "edgecut_decode_us";  // decoding the r
 inline constexpr const char* kEncoding = "edgecut_encoding";     // string: codec encoding name
 inline constexpr const char* kScale = "edgecut_scale";           // double: int8 scale
 inline constexpr const char* kZeroPoint = "edgecut_zero_point";  // int64: int8 zero point
+// string "scale,m0,m1,m2,s0,s1,s2": how a uint8 / JPEG frame's floats were
+// normalised (codec::ImageNorm); absent: the ImageNet convention.
+inline constexpr const char* kImageNorm = "edgecut_image_norm";
+
+// The kImageNorm text of `n`, and back (exactly 7 finite numbers, scale and
+// every std > 0; the error names the parameter).
+std::string image_norm_text(const codec::ImageNorm& n);
+Expected<codec::ImageNorm> parse_image_norm(const std::string& text);
 // A built-in model of every edgecut server: takes one UINT8 tensor "payload"
 // of any length within the limits and answers with no outputs. The edge sends
 // probes to it to measure the uplink while its plan sends nothing.

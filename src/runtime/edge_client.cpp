@@ -69,9 +69,13 @@ Expected<std::unique_ptr<EdgeClient>> EdgeClient::create(const graph::Model& mod
   e->link_ = std::make_unique<LinkMonitor>(*e->client_, lo);
   if (up) e->apply_view();
   if (up) e->link_->add_rtt(rtt);
+  FramePathOptions po;
+  po.deadline_factor = options.deadline_factor;
+  po.deadline_min_ms = options.deadline_min_ms;
+  po.early_finish = options.early_finish;
+  po.image_norm = options.image_norm;
   e->path_ =
-      std::make_unique<FramePath>(model, *e->executor_, e->whole_, *e->session_, *e->link_, *e->client_,
-                                  FramePathOptions{options.deadline_factor, options.deadline_min_ms});
+      std::make_unique<FramePath>(model, *e->executor_, e->whole_, *e->session_, *e->link_, *e->client_, po);
   EDGECUT_ASSIGN_OR_RETURN(std::vector<exec::Tensor> x,
                            exec::random_tensors(model.graph, model.graph.inputs, 1));
   EDGECUT_RETURN_IF_ERROR(e->time_edge(x));

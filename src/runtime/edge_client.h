@@ -45,6 +45,8 @@ struct EdgeOptions {
   double fixed_bps = 0;           // > 0: plan at this bandwidth, ignore the estimator (tests)
   double deadline_factor = 4.0;   // cloud call deadline: factor * predicted call time...
   double deadline_min_ms = 2000;  // ...but at least this
+  bool early_finish = false;      // runtime/frame.h FramePathOptions::early_finish
+  codec::ImageNorm image_norm;    // the frames' normalisation (FramePathOptions::image_norm)
   double ping_interval_ms = 500;
   bool probe = true;
   double connect_timeout_ms = 3000;  // how long create() waits for the first ping

@@ -1,5 +1,7 @@
 #include "runtime/frame.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 
@@ -57,6 +59,15 @@ EdgeFrame FramePath::begin(std::vector<exec::Tensor> inputs, int64_t frame_no) {
   link_.set_idle(!d.sends());
   const double predicted_call = d.pred.up_ms + d.pred.rtt_ms + d.pred.cloud_ms + d.pred.down_ms;
   f.deadline_ms_ = std::max(options_.deadline_min_ms, options_.deadline_factor * predicted_call);
+  if (options_.early_finish && d.sends()) {
+    const double edge_only_ms =
+        session_.with_controller([](Controller& c) { return c.total_edge_ms() * c.edge_factor(); });
+    const double early_ms = std::max(options_.early_min_ms, predicted_call + edge_only_ms);
+    if (early_ms < f.deadline_ms_) {
+      f.deadline_ms_ = early_ms;
+      f.early_ = true;
+    }
+  }
   f.inputs_ = std::move(inputs);
   own_all(&f.inputs_);
   if (!up) {
@@ -97,7 +108,7 @@ Expected<net::InferReply> FramePath::call(EdgeFrame* f, const std::vector<exec::
   f->log.encodings.clear();
   *bytes_sent = 0;
   for (size_t i = 0; i < send.size(); ++i) {
-    EDGECUT_ASSIGN_OR_RETURN(codec::Encoded e, codec::encode(send[i], p.encodings[i]));
+    EDGECUT_ASSIGN_OR_RETURN(codec::Encoded e, codec::encode(send[i], p.encodings[i], options_.image_norm));
     f->log.encodings.push_back(p.encodings[i].name());
     *bytes_sent += static_cast<int64_t>(e.payload.size());
     enc.push_back(std::move(e));
@@ -116,6 +127,13 @@ void FramePath::on_failure(EdgeFrame* f, const Status& st, int64_t bytes_sent, d
     case Code::kDeadlineExceeded:
       // The bytes took at least this long: a bound that pulls the estimate down.
       link_.add_timeout(bytes_sent, elapsed_ms);
+      if (f->early_) {
+        // A slow link, not a dead server: no reconnect, the next frame replans.
+        f->log.note = fmt::format(
+            "early edge finish: no reply {:.0f} ms into a call predicted at {:.0f} ms", elapsed_ms,
+            f->log.pred.up_ms + f->log.pred.rtt_ms + f->log.pred.cloud_ms + f->log.pred.down_ms);
+        break;
+      }
       link_.mark_down();
       break;
     case Code::kUnavailable:

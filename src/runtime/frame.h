@@ -19,6 +19,7 @@
 #include <memory>
 #include <vector>
 
+#include "codec/encoding.h"
 #include "exec/tensor.h"
 #include "runtime/edge_session.h"
 #include "runtime/frame_log.h"
@@ -38,6 +39,7 @@ class EdgeFrame {
   friend class FramePath;
   Decision decision_;
   double deadline_ms_ = 0;
+  bool early_ = false;  // the deadline is the early-finish point, not a fault bound
   double est_bps_ = 0, rtt_ms_ = 0;
   std::vector<exec::Tensor> inputs_, pool_;  // pool: inputs + head outputs, owned
   double up_start_s_ = 0;
@@ -47,6 +49,15 @@ class EdgeFrame {
 struct FramePathOptions {
   double deadline_factor = 4.0;   // cloud call deadline: factor * predicted call time...
   double deadline_min_ms = 2000;  // ...but at least this
+  // Early edge finish (ski rental): give up on a call once it has waited its
+  // predicted time plus the edge-only time (waiting longer already loses to
+  // running here), at least early_min_ms, and finish the frame here. A slow
+  // link, not a fault: the cloud stays up and the wait is a bandwidth sample.
+  bool early_finish = false;
+  double early_min_ms = 100;
+  // How the frames' floats were normalised (the model card's): a uint8 / JPEG
+  // frame is quantised back with it and the server told (net/wire.h kImageNorm).
+  codec::ImageNorm image_norm;
 };
 
 class FramePath {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <opencv2/imgcodecs.hpp>
 
@@ -83,9 +84,14 @@ std::string describe_task_output(const task::TaskOutput& o) {
       }
       return o.faces.empty() ? s : s + ")";
     }
-    case task::TaskKind::kClassification:
-      return o.classes.empty() ? "no classes"
-                               : fmt::format("top-1 {} ({:.3f})", o.classes[0].cls, o.classes[0].score);
+    case task::TaskKind::kClassification: {
+      if (o.classes.empty()) return "no classes";
+      std::string s = fmt::format("top-{}", std::min<size_t>(o.classes.size(), 5));
+      for (size_t i = 0; i < o.classes.size() && i < 5; ++i) {
+        s += fmt::format("{} {} ({:.3f})", i ? "," : "", o.classes[i].cls, o.classes[i].score);
+      }
+      return s;
+    }
     case task::TaskKind::kNone:
       break;
   }

@@ -82,3 +82,56 @@ TEST(WireEncoding, RefusesMismatchedSizeDatatypeAndParameters) {
 
 }  // namespace
 }  // namespace edgecut::net
+
+namespace edgecut::net {
+namespace {
+
+// A camera frame as a model with its own convention sees it: NHWC, values in
+// [-1, 1] (BlazeFace's (u / 127.5 - 1)), 8-bit steps.
+const codec::ImageNorm kMinusOneToOne{1.0f / 127.5f, {1, 1, 1}, {1, 1, 1}};
+
+exec::Tensor frame(const codec::ImageNorm& n) {
+  std::mt19937_64 rng(5);
+  std::uniform_int_distribution<int> u(0, 255);
+  auto t = exec::Tensor::make("frame", graph::DType::kFloat, {1, 16, 12, 3});
+  auto v = t->as_mutable<float>();
+  for (size_t i = 0; i < v.size(); ++i)
+    v[i] = (static_cast<float>(u(rng)) * n.scale - n.mean[i % 3]) / n.std[i % 3];
+  return *t;
+}
+
+// The server used to decode every uint8 frame with the ImageNet convention,
+// whatever the edge had quantised it with.
+TEST(WireEncoding, AUint8FrameCarriesItsNormalisation) {
+  const exec::Tensor x = frame(kMinusOneToOne);
+  const std::vector<TensorSpec> want = {{"frame", graph::DType::kFloat, {1, 16, 12, 3}}};
+  inference::ModelInferRequest req;
+  auto e = codec::encode(x, *codec::parse_encoding("uint8"), kMinusOneToOne);
+  ASSERT_TRUE(e.has_value()) << e.status().to_string();
+  add_encoded_input(&req, std::move(*e));
+  ASSERT_EQ(req.inputs(0).parameters().count(kImageNorm), 1u);
+  auto in = read_inputs(req, want, WireLimits{});
+  ASSERT_TRUE(in.has_value()) << in.status().to_string();
+  EXPECT_LE(exec::max_abs_diff((*in)[0], x), 1e-5) << "8-bit values survive exactly, up to float rounding";
+  // Without the parameter (another v2 client) the ImageNet convention applies.
+  req.mutable_inputs(0)->mutable_parameters()->erase(kImageNorm);
+  auto imagenet = read_inputs(req, want, WireLimits{});
+  ASSERT_TRUE(imagenet.has_value());
+  EXPECT_GT(exec::max_abs_diff((*imagenet)[0], x), 0.5);
+}
+
+TEST(WireEncoding, ABadNormalisationIsRefusedNamingTheParameter) {
+  EXPECT_TRUE(parse_image_norm(image_norm_text(kMinusOneToOne)).has_value());
+  auto round = parse_image_norm(image_norm_text(codec::ImageNorm{}));
+  ASSERT_TRUE(round.has_value());
+  EXPECT_EQ(round->mean, codec::ImageNorm{}.mean);
+  for (const char* bad : {"", "1,2,3", "1,0,0,0,1,1,1,9", "0,0,0,0,1,1,1", "1,0,0,0,1,0,1", "1,0,0,0,1,1,x",
+                          "nan,0,0,0,1,1,1", "1,0,0,0,1,1,1,", ",1,0,0,0,1,1", "1e40,0,0,0,1,1,1"}) {
+    auto n = parse_image_norm(bad);
+    ASSERT_FALSE(n.has_value()) << "'" << bad << "'";
+    EXPECT_NE(n.status().message().find(kImageNorm), std::string::npos) << n.status().message();
+  }
+}
+
+}  // namespace
+}  // namespace edgecut::net

@@ -2,36 +2,13 @@
 // that goes edge -> cloud -> edge and under-prices it, while dads-fixed does not.
 #include <gtest/gtest.h>
 
+#include "chain3.h"
 #include "partition/algorithms.h"
 
 namespace edgecut::partition {
 namespace {
 
-// input -> a -> b -> c -> output, tiny tensors. a and c are much faster on the
-// edge, b much faster in the cloud. Without precedence arcs the cut puts a and
-// c on the edge and b in the cloud, paying only a->b and never b->c.
-graph::Graph chain3() {
-  graph::Graph g;
-  g.name = "chain3";
-  auto value = [&g](const char* name, int64_t bytes) {
-    graph::Value v;
-    v.name = name;
-    v.dtype = graph::DType::kFloat;
-    v.bytes = bytes;
-    v.shape = {bytes / 4};
-    g.values.push_back(v);
-    return static_cast<graph::ValueId>(g.values.size() - 1);
-  };
-  auto in = value("input", 4000);
-  auto x1 = value("x1", 4000);
-  auto x2 = value("x2", 4000);
-  auto out = value("output", 40);
-  g.inputs = {in};
-  g.outputs = {out};
-  g.nodes = {{"a", "Op", {in}, {x1}}, {"b", "Op", {x1}, {x2}}, {"c", "Op", {x2}, {out}}};
-  EXPECT_TRUE(g.finalize().is_ok());
-  return g;
-}
+using testing::chain3;  // a and c fast on the edge, b fast in the cloud
 
 TEST(Dads, PublishedDadsMisPricesAnEdgeCloudEdgePlan) {
   graph::Graph g = chain3();

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <set>
 
+#include "chain3.h"
 #include "graph/segment.h"
 #include "partition/algorithms.h"
 #include "partition/envelope.h"
@@ -226,28 +227,7 @@ TEST(ControllerDecisions, ServerLoadMovesPlansToTheEdgeAndBack) {
   EXPECT_EQ(c.cloud_factor(), 1.0);
 }
 
-// input -> a -> b -> c -> output: a and c much faster on the edge, b in the
-// cloud. Published DADS (no precedence arcs) puts a and c on the edge and b
-// in the cloud, which the runtime cannot run (tests/partition/dads_mispricing_test.cpp).
-graph::Graph chain3() {
-  graph::Graph g;
-  g.name = "chain3";
-  auto value = [&g](const char* name, int64_t bytes) {
-    graph::Value v;
-    v.name = name;
-    v.dtype = graph::DType::kFloat;
-    v.bytes = bytes;
-    v.shape = {bytes / 4};
-    g.values.push_back(v);
-    return static_cast<graph::ValueId>(g.values.size() - 1);
-  };
-  auto in = value("input", 4000), x1 = value("x1", 4000), x2 = value("x2", 4000), out = value("output", 40);
-  g.inputs = {in};
-  g.outputs = {out};
-  g.nodes = {{"a", "Op", {in}, {x1}}, {"b", "Op", {x1}, {x2}}, {"c", "Op", {x2}, {out}}};
-  EXPECT_TRUE(g.finalize().is_ok());
-  return g;
-}
+using testing::chain3;  // published DADS puts a and c on the edge, b in the cloud
 
 TEST(ControllerDecisions, PublishedDadsPlansAreClosedUnderPredecessors) {
   const graph::Graph g = chain3();

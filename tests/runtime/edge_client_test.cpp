@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <thread>
 
 #include "exec/split_run.h"
@@ -172,6 +173,31 @@ TEST(EdgeClient, ATimedOutEncodedCallCreditsTheBytesItSent) {
   EXPECT_LE(sample->seconds, wall_s);
 }
 
+// Other clients calling the model back to back until destroyed: requests
+// waiting for the server's engine slot.
+class Flood {
+ public:
+  Flood(const std::string& address, const std::string& model, const std::vector<exec::Tensor>& x,
+        int clients) {
+    for (int i = 0; i < clients; ++i) {
+      threads_.emplace_back([this, address, model, &x] {
+        net::ChannelOptions co;
+        co.address = address;
+        net::Client c(co);
+        while (!stop_) (void)c.infer(model, x, net::Millis(30000));
+      });
+    }
+  }
+  ~Flood() {
+    stop_ = true;
+    for (auto& t : threads_) t.join();
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> threads_;
+};
+
 // A loaded server (requests waiting for its one engine slot) must look slower
 // to the controller in both frame modes: the cloud factor is compute drift x
 // (1 + queue / compute). Stream mode used to drop the queue time.
@@ -187,16 +213,7 @@ void expect_load_aware(bool stream) {
   auto x = exec::random_tensors(m.graph, m.graph.inputs, 3);
   ASSERT_TRUE(x);
   // Three other clients keep the slot busy.
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> flood;
-  for (int i = 0; i < 3; ++i) {
-    flood.emplace_back([&] {
-      net::ChannelOptions co;
-      co.address = cloud.server->address();
-      net::Client c(co);
-      while (!stop) (void)c.infer(m.graph.name, *x, net::Millis(30000));
-    });
-  }
+  auto flood = std::make_unique<Flood>(cloud.server->address(), m.graph.name, *x, 3);
   std::vector<double> drift, queue_share;
   FrameLog last;
   for (int i = 0; i < 25; ++i) {
@@ -214,8 +231,7 @@ void expect_load_aware(bool stream) {
     queue_share.push_back(log.queue_ms / std::max(log.compute_ms, 1e-3));
     last = log;
   }
-  stop = true;
-  for (auto& t : flood) t.join();
+  flood.reset();
   std::sort(drift.begin(), drift.end());
   std::sort(queue_share.begin(), queue_share.end());
   const double med_drift = drift[drift.size() / 2], med_queue = queue_share[queue_share.size() / 2];
@@ -223,6 +239,43 @@ void expect_load_aware(bool stream) {
   // Compute drift alone would leave fc near med_drift.
   EXPECT_GT(last.fc, med_drift * (1 + 0.5 * med_queue))
       << "fc " << last.fc << ", compute drift " << med_drift << ", queue/compute " << med_queue;
+}
+
+// Early edge finish: a call that has waited its predicted time plus the
+// edge-only time is given up and the frame finished here, bit-exact, without
+// marking the cloud down (a slow call is not a dead server).
+TEST(EdgeClient, EarlyFinishGivesUpASlowCallAndKeepsTheCloud) {
+  graph::Model m = testing::zoo_model("resnet18", 96, 1);
+  Cloud cloud = serve(m, "127.0.0.1:0", 1);
+  ASSERT_TRUE(cloud.server);
+  EdgeOptions o = options(cloud.server->address());
+  o.early_finish = true;
+  o.control.algo = "fixed";
+  o.control.fixed_plans = {{}};  // cloud-only: every frame waits in the queue
+  auto client = EdgeClient::create(m, ones(m.graph, 1.0), ones(m.graph, 1.0), o);
+  ASSERT_TRUE(client) << client.status().message();
+  auto x = exec::random_tensors(m.graph, m.graph.inputs, 5);
+  ASSERT_TRUE(x);
+  const std::string want = whole_digest(m, *x);
+  // Twelve other clients queue for the one engine slot: each call waits
+  // about twelve compute times, far past the 100-ms floor of the early point.
+  auto flood = std::make_unique<Flood>(cloud.server->address(), m.graph.name, *x, 12);
+  std::this_thread::sleep_for(300ms);
+  int early = 0;
+  for (int i = 0; i < 5; ++i) {
+    FrameLog log;
+    auto out = (*client)->infer(*x, &log);
+    ASSERT_TRUE(out) << out.status().message();
+    EXPECT_EQ(outputs_digest(*out), want) << "frame " << i;
+    if (log.note.find("early edge finish") != std::string::npos) {
+      ++early;
+      EXPECT_TRUE(log.fallback);
+      EXPECT_LT(log.total_ms, 2000) << "given up before the fault deadline";
+    }
+  }
+  flood.reset();
+  EXPECT_GE(early, 1) << "no call was given up early";
+  EXPECT_TRUE((*client)->cloud_up()) << "an early finish marked the cloud down";
 }
 
 TEST(EdgeClient, LoadAwareInLatencyMode) { expect_load_aware(false); }
