@@ -58,6 +58,7 @@ EdgeFrame FramePath::begin(std::vector<exec::Tensor> inputs, int64_t frame_no) {
   log.fc = d.fc;
   link_.set_idle(!d.sends());
   const double predicted_call = d.pred.up_ms + d.pred.rtt_ms + d.pred.cloud_ms + d.pred.down_ms;
+  f.predicted_call_ms_ = predicted_call;
   f.deadline_ms_ = std::max(options_.deadline_min_ms, options_.deadline_factor * predicted_call);
   if (options_.early_finish && d.sends()) {
     const double edge_only_ms =
@@ -129,9 +130,8 @@ void FramePath::on_failure(EdgeFrame* f, const Status& st, int64_t bytes_sent, d
       link_.add_timeout(bytes_sent, elapsed_ms);
       if (f->early_) {
         // A slow link, not a dead server: no reconnect, the next frame replans.
-        f->log.note = fmt::format(
-            "early edge finish: no reply {:.0f} ms into a call predicted at {:.0f} ms", elapsed_ms,
-            f->log.pred.up_ms + f->log.pred.rtt_ms + f->log.pred.cloud_ms + f->log.pred.down_ms);
+        f->log.note = fmt::format("early edge finish: no reply {:.0f} ms into a call predicted at {:.0f} ms",
+                                  elapsed_ms, f->predicted_call_ms_);
         break;
       }
       link_.mark_down();

@@ -39,7 +39,8 @@ class EdgeFrame {
   friend class FramePath;
   Decision decision_;
   double deadline_ms_ = 0;
-  bool early_ = false;  // the deadline is the early-finish point, not a fault bound
+  double predicted_call_ms_ = 0;  // upload + RTT + cloud + download, as decided
+  bool early_ = false;            // the deadline is the early-finish point, not a fault bound
   double est_bps_ = 0, rtt_ms_ = 0;
   std::vector<exec::Tensor> inputs_, pool_;  // pool: inputs + head outputs, owned
   double up_start_s_ = 0;
