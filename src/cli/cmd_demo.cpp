@@ -112,6 +112,9 @@ void register_demo(CLI::App& app) {
   cmd->add_option("--out", a->demo.out_dir, "Folder for the frame log, server log and SVG timeline")
       ->capture_default_str();
   cmd->add_option("--run-arg", a->demo.run_args, "Extra argument for `edgecut run` (repeat)");
+  cmd->add_option("--cloud-command", a->demo.cloud_command,
+                  "Cloud server command instead of `edgecut serve` (any KServe v2 server, e.g. Triton on an "
+                  "export-tails repository); {listen} in it becomes the HOST:PORT to serve gRPC on");
   cmd->add_flag("--json", a->json, "Print the summary as JSON");
   cmd->add_flag("--annotate", a->annotate,
                 "Draw the model's output (npm: models: segments, faces) and each frame's plan into "

@@ -35,6 +35,12 @@ double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+  return s;
+}
+
 std::string plan_key(const runtime::FrameLog& l) { return runtime::plan_label(l); }
 
 // The plan most used in the second half of the phase: its steady state.
@@ -132,7 +138,13 @@ struct Link {
   std::vector<std::string> prefix(Side side) const {
     return tb ? tb->exec_prefix(side) : std::vector<std::string>{};
   }
-  std::string listen() const { return tb ? fmt::format("{}:{}", tb->cloud_address(), kPort) : "127.0.0.1:0"; }
+  // Port 0 (read back from its log) for edgecut serve on loopback; a stock
+  // server's port must be known before it starts.
+  std::string listen(bool stock) const {
+    return tb      ? fmt::format("{}:{}", tb->cloud_address(), kPort)
+           : stock ? fmt::format("127.0.0.1:{}", kPort)
+                   : "127.0.0.1:0";
+  }
 };
 
 Expected<Link> make_link(const DemoOptions& o) {
@@ -225,16 +237,25 @@ Expected<DemoReport> run_demo(const DemoOptions& options, std::ostream& out) {
   r.log_path = o.out_dir + "/frames.jsonl";
   r.svg_path = o.out_dir + "/timeline.svg";
   std::filesystem::remove(r.log_path, ec);
+  const bool stock = !o.cloud_command.empty();
   std::vector<std::string> serve = link.prefix(Side::kCloud);
-  serve.insert(serve.end(), {o.exe, "serve", o.model, "--listen", link.listen(), "--emulate-cloud",
-                             "--cloud-cpu", "1", "--insecure"});
+  if (stock) {
+    serve.insert(serve.end(),
+                 {"/bin/sh", "-c", "exec " + replace_all(o.cloud_command, "{listen}", link.listen(true))});
+  } else {
+    serve.insert(serve.end(), {o.exe, "serve", o.model, "--listen", link.listen(false), "--emulate-cloud",
+                               "--cloud-cpu", "1", "--insecure"});
+  }
   SpawnOptions so;
   so.stdout_path = so.stderr_path = o.out_dir + "/server.log";
   EDGECUT_ASSIGN_OR_RETURN(Subprocess server, Subprocess::spawn(serve, so));
   out << fmt::format("demo: {}, {} Mbit/s at first\ndemo: {}\n", o.model, o.phases[0].mbps, link.mode)
       << std::flush;
-  EDGECUT_RETURN_IF_ERROR(wait_for_text(so.stdout_path, "listening on", server, 120, "the server"));
-  std::string addr = listened_address(so.stdout_path);
+  std::string addr = link.listen(true);
+  if (!stock) {
+    EDGECUT_RETURN_IF_ERROR(wait_for_text(so.stdout_path, "listening on", server, 120, "the server"));
+    addr = listened_address(so.stdout_path);
+  }
   if (!link.tb) {
     const int port = std::stoi(addr.substr(addr.rfind(':') + 1));
     EDGECUT_ASSIGN_OR_RETURN(link.relay,
@@ -266,6 +287,10 @@ Expected<DemoReport> run_demo(const DemoOptions& options, std::ostream& out) {
     if (auto st = client.wait_for(0ms)) {
       return error(Code::kInternal, "the edge client exited early ({}); see {}", st->describe(),
                    co.stderr_path);
+    }
+    if (auto st = server.wait_for(0ms)) {
+      return error(Code::kInternal, "the cloud server exited early ({}); see {}", st->describe(),
+                   so.stdout_path);
     }
   }
   const double t_end = unix_now();
@@ -302,7 +327,9 @@ nlohmann::json DemoReport::to_json() const {
                   {"steady_plan", p.steady_plan},
                   {"adopt_s", p.adopt_s},
                   {"stale_frames", p.stale_frames},
-                  {"plans", p.plans}});
+                  {"plans", p.plans},
+                  {"from_unix", p.from_unix},
+                  {"to_unix", p.to_unix}});
   }
   return {{"mode", mode},
           {"edge_fraction", edge_fraction},

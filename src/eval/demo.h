@@ -34,6 +34,12 @@ struct DemoOptions {
   double edge_fraction = 0.1;  // edge = this share of one core (cloud: one core)
   std::string algo = "qdmp";
   std::vector<std::string> run_args;  // extra `edgecut run` arguments (profiles, ...)
+  // "" = `edgecut serve MODEL`. Otherwise the cloud is this shell command
+  // (run as `sh -c 'exec CMD'` in the cloud's namespace): any KServe v2
+  // server, e.g. Triton on an exported repository. "{listen}" in it becomes
+  // the HOST:PORT it must serve gRPC on. The edge client starts before it
+  // answers and cuts once it does.
+  std::string cloud_command;
   std::string out_dir = "edgecut-demo";
   double ready_timeout_s = 180;  // for the edge client's first frame (slow edges prepare many plans)
   bool quiet = false;            // the client's per-frame lines go to OUT/client.log instead of `out`

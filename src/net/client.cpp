@@ -7,6 +7,7 @@ namespace edgecut::net {
 
 namespace {
 using Clock = std::chrono::steady_clock;
+using Stub = inference::GRPCInferenceService::Stub;
 }  // namespace
 
 Client::Client(const ChannelOptions& options) : options_(options) {
@@ -42,41 +43,27 @@ Expected<double> Client::ping(Millis deadline) {
 }
 
 Expected<inference::ServerMetadataResponse> Client::server_metadata(Millis deadline) {
-  grpc::ClientContext ctx;
-  prepare(&ctx, deadline);
-  inference::ServerMetadataResponse resp;
-  EDGECUT_RETURN_IF_ERROR(from_grpc(stub_->ServerMetadata(&ctx, {}, &resp), "ServerMetadata"));
-  return resp;
+  return unary(&Stub::ServerMetadata, inference::ServerMetadataRequest(), deadline, "ServerMetadata");
 }
 
 Expected<inference::ModelMetadataResponse> Client::model_metadata(const std::string& model, Millis deadline) {
-  grpc::ClientContext ctx;
-  prepare(&ctx, deadline);
   inference::ModelMetadataRequest req;
   req.set_name(model);
-  inference::ModelMetadataResponse resp;
-  EDGECUT_RETURN_IF_ERROR(from_grpc(stub_->ModelMetadata(&ctx, req, &resp), "ModelMetadata " + model));
-  return resp;
+  return unary(&Stub::ModelMetadata, req, deadline, "ModelMetadata " + model);
 }
 
 Status Client::load(const std::string& model, const std::map<std::string, std::string>& params,
                     Millis deadline) {
-  grpc::ClientContext ctx;
-  prepare(&ctx, deadline);
   inference::RepositoryModelLoadRequest req;
   req.set_model_name(model);
   for (const auto& [k, v] : params) (*req.mutable_parameters())[k].set_string_param(v);
-  inference::RepositoryModelLoadResponse resp;
-  return from_grpc(stub_->RepositoryModelLoad(&ctx, req, &resp), "RepositoryModelLoad " + model);
+  return unary(&Stub::RepositoryModelLoad, req, deadline, "RepositoryModelLoad " + model).status();
 }
 
 Status Client::unload(const std::string& model, Millis deadline) {
-  grpc::ClientContext ctx;
-  prepare(&ctx, deadline);
   inference::RepositoryModelUnloadRequest req;
   req.set_model_name(model);
-  inference::RepositoryModelUnloadResponse resp;
-  return from_grpc(stub_->RepositoryModelUnload(&ctx, req, &resp), "RepositoryModelUnload " + model);
+  return unary(&Stub::RepositoryModelUnload, req, deadline, "RepositoryModelUnload " + model).status();
 }
 
 Expected<InferReply> Client::infer(const std::string& model, const std::vector<exec::Tensor>& inputs,

@@ -73,6 +73,18 @@ class Client {
  private:
   // Deadline and credentials of one call.
   void prepare(grpc::ClientContext* ctx, Millis deadline) const;
+  // One unary RPC of the stub: prepared context, status mapped, `what` named in errors.
+  template <class Req, class Resp>
+  using Rpc = grpc::Status (inference::GRPCInferenceService::Stub::*)(grpc::ClientContext*, const Req&,
+                                                                      Resp*);
+  template <class Req, class Resp>
+  Expected<Resp> unary(Rpc<Req, Resp> rpc, const Req& req, Millis deadline, const std::string& what) {
+    grpc::ClientContext ctx;
+    prepare(&ctx, deadline);
+    Resp resp;
+    EDGECUT_RETURN_IF_ERROR(from_grpc((stub_.get()->*rpc)(&ctx, req, &resp), what));
+    return resp;
+  }
   Expected<InferReply> call(inference::ModelInferRequest& req, Millis deadline, InferReply r);
 
   ChannelOptions options_;

@@ -3,23 +3,17 @@
 
 namespace edgecut::net {
 
+using Stub = inference::GRPCInferenceService::Stub;
+
 Expected<bool> Client::model_ready(const std::string& model, Millis deadline) {
-  grpc::ClientContext ctx;
-  prepare(&ctx, deadline);
   inference::ModelReadyRequest req;
   req.set_name(model);
-  inference::ModelReadyResponse resp;
-  EDGECUT_RETURN_IF_ERROR(from_grpc(stub_->ModelReady(&ctx, req, &resp), "ModelReady " + model));
+  EDGECUT_ASSIGN_OR_RETURN(auto resp, unary(&Stub::ModelReady, req, deadline, "ModelReady " + model));
   return resp.ready();
 }
 
 Expected<inference::RepositoryIndexResponse> Client::repository_index(Millis deadline) {
-  grpc::ClientContext ctx;
-  prepare(&ctx, deadline);
-  inference::RepositoryIndexRequest req;
-  inference::RepositoryIndexResponse resp;
-  EDGECUT_RETURN_IF_ERROR(from_grpc(stub_->RepositoryIndex(&ctx, req, &resp), "RepositoryIndex"));
-  return resp;
+  return unary(&Stub::RepositoryIndex, inference::RepositoryIndexRequest(), deadline, "RepositoryIndex");
 }
 
 }  // namespace edgecut::net

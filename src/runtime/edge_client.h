@@ -49,6 +49,9 @@ struct EdgeOptions {
   codec::ImageNorm image_norm;    // the frames' normalisation (FramePathOptions::image_norm)
   double ping_interval_ms = 500;
   bool probe = true;
+  // false: the cloud keeps its profile as given until frames correct it (a
+  // profile measured on the server itself; tests whose premise is a faster cloud).
+  bool time_cloud = true;
   double connect_timeout_ms = 3000;  // how long create() waits for the first ping
   double assumed_rtt_ms = 20;        // the controller's RTT until one is measured
 };
@@ -90,8 +93,8 @@ class EdgeClient {
   bool join();  // the cloud answered: discover it, calibrate it, prepare the plans
   // Asks the server what it gives (edge_client_discovery.cpp): the
   // controller's availability check reads it; apply_view() hands it to the
-  // session (how tails are obtained) and the link monitor (no probes where
-  // the server has no probe model).
+  // session (how tails are obtained) and the link monitor (probes timed by
+  // the refusal where the server has no probe model).
   Status discover();
   void apply_view();
   void collect_notes();

@@ -51,7 +51,9 @@ void EdgeClient::collect_notes() {
     notes_.push_back(fmt::format(
         "server {} reports no edgecut timing parameters: the cloud keeps its profiled times, bandwidth "
         "samples subtract the predicted cloud time{}",
-        view->server, view->builds ? "" : ", and no probes are sent while the plan is edge-only"));
+        view->server,
+        view->builds ? ""
+                     : "; probes while the plan is edge-only time the server's refusal of the probe model"));
   }
 }
 

@@ -109,22 +109,36 @@ double LinkMonitor::probe_once(int64_t bytes) {
   const double deadline_ms = std::clamp(4 * expect_ms + 50, 100.0, kProbeMaxMs);
   const auto t0 = Clock::now();
   auto reply = client_.infer(net::kProbeModel, {*payload}, Millis(deadline_ms));
-  if (!reply) {
-    if (reply.status().code() == Code::kDeadlineExceeded) {
-      add_timeout(bytes, std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-    }
+  const double elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  double server_ms = 0;
+  if (reply) {
+    server_ms = reply->compute_ms + reply->queue_ms;
+  } else if (reply.status().code() == Code::kDeadlineExceeded) {
+    add_timeout(bytes, elapsed_ms);
+    return -1;
+  } else if (!(stock_ && refused_after_reading(reply.status()))) {
     return -1;
   }
   std::lock_guard lock(mu_);
   const double rtt_s = rtt_.estimate_s().value_or(0);
-  const double secs = reply->round_trip_ms / 1e3 - rtt_s - (reply->compute_ms + reply->queue_ms) / 1e3;
+  const double secs = (reply ? reply->round_trip_ms : elapsed_ms) / 1e3 - rtt_s - server_ms / 1e3;
   return bw_.add(bytes, secs, clock_s()) ? static_cast<double>(bytes) * 8 / secs : 0;
+}
+
+bool LinkMonitor::refused_after_reading(const Status& s) {
+  // A unary gRPC handler runs only once the whole request has arrived, so a
+  // stock server's "no such model" for the probe comes one upload after the
+  // call began: a probe without a probe model. Triton says NOT_FOUND (since
+  // 2022; before, UNAVAILABLE, which a transport failure says too: those
+  // servers get no probes, as no error text is read for a code).
+  const Code c = s.code();
+  return c == Code::kNotFound || c == Code::kInvalidArgument || c == Code::kFailedPrecondition;
 }
 
 void LinkMonitor::maybe_probe() {
   // Probes go between frames, on the frame thread: on a slow edge a probe
   // that competes with the head for the CPU measures the CPU, not the link.
-  if (!idle_ || !up_ || stock_ || !options_.probe || options_.fixed_bps > 0) return;
+  if (!idle_ || !up_ || !options_.probe || options_.fixed_bps > 0) return;
   std::optional<int64_t> bytes;
   {
     std::lock_guard lock(mu_);
@@ -149,7 +163,7 @@ void LinkMonitor::maybe_probe() {
 }
 
 void LinkMonitor::initial_probes() {
-  if (options_.fixed_bps > 0 || !up_ || stock_) return;
+  if (options_.fixed_bps > 0 || !up_) return;
   int64_t bytes = pacer_.probe_bytes(estimate_bps()) * 2;
   const auto t0 = Clock::now();
   for (int i = 0; i < 8 && samples() < 3; ++i) {

@@ -75,7 +75,7 @@ class LinkMonitor {
   std::optional<Sample> last_sample() const;
 
   // The server has no probe model and reports no load (a stock v2 server):
-  // no probes, no load polls.
+  // probes time its refusal of the probe model, no load polls.
   void set_stock_server() { stock_ = true; }
 
   // Whether the current plan sends nothing (then probes and load polls run).
@@ -102,6 +102,7 @@ class LinkMonitor {
   // > 0: the rate it measured; 0: answered too quickly to measure (the next
   // one is bigger); < 0: failed or ran out of time (a timeout is a sample).
   double probe_once(int64_t bytes);
+  static bool refused_after_reading(const Status& s);
   void background(std::function<bool()> on_reachable);
   void poll_load();
 

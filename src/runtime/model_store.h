@@ -33,21 +33,22 @@
 #include "common/status.h"
 #include "engine/engine.h"
 #include "exec/executor.h"
+#include "net/v2_server.h"
 #include "net/wire.h"
 
 namespace edgecut::runtime {
 
-// One runnable thing: a whole model or a tail.
-struct Servable {
-  std::string name;
+// One runnable thing: a whole model or a tail (name and tensors: the protocol's view).
+struct Servable final : net::ServedModel {
   std::string base;  // the whole model's name
   const graph::Model* model = nullptr;
   std::unique_ptr<exec::Executor> executor;
   exec::SegmentId segment = -1;
-  std::vector<net::TensorSpec> inputs;
-  std::vector<net::TensorSpec> outputs;
   std::vector<graph::NodeId> edge_nodes;  // empty for a whole model
   int64_t weight_bytes = 0;
+  Status run(const std::vector<exec::Tensor>& in, std::vector<exec::Tensor>* out) const override {
+    return executor->run(segment, in, out);
+  }
 };
 
 struct StoreOptions {
@@ -56,11 +57,7 @@ struct StoreOptions {
   int64_t tail_cache_bytes = int64_t{4} << 30;
 };
 
-struct IndexEntry {
-  std::string name;
-  std::string state;   // "READY", or "UNAVAILABLE" for a repository model not loaded
-  std::string reason;  // "unloaded" for those
-};
+using IndexEntry = net::IndexEntry;
 
 class Repository;  // runtime/repository.h
 

@@ -21,7 +21,14 @@ fixed:PLANS.json` on vtest.avi:
     scores equal an edge-only run of the same frames within the
     engines' tolerance (the server runs the tail as its own OpenCV net);
   - against a repository without the whole model, refuses to start, naming it.
-Usage: stock_v2_test.py --edgecut BIN --proto-dir src/net/proto [--model zoo:googlenet@128/2]
+With --shaped (root): `edgecut demo --cloud-command` runs this server (--serve)
+in the cloud's network namespace, the link shaped by tbf at 50, then 0.3, then
+50 Mbit/s; the edge switches among the exported plans with the link (a cut or
+cloud-only at 50, edge-only at 0.3, back to a cut once probes, timed by the
+server's refusal of the probe model, see the link again), and every frame's
+top-5 equals the edge-only run of the same video frame.
+Usage: stock_v2_test.py --edgecut BIN --proto-dir src/net/proto [--model zoo:googlenet@128/2] [--shaped]
+       stock_v2_test.py --proto-dir DIR --serve REPO --listen HOST:PORT   (the server alone)
 Exits 0 when every check passed, 1 otherwise, 77 (skip) without python3-grpcio,
 grpc-tools, opencv or onnx.
 """
@@ -182,23 +189,42 @@ def make_servicer(pb, pb_grpc, repo):
     return Servicer()
 
 
-def start_server(pb, pb_grpc, root):
+def start_server(pb, pb_grpc, root, listen="127.0.0.1:0"):
     import grpc
     repo = Repository(root)
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4),
                          options=[("grpc.max_receive_message_length", 1 << 30),
                                   ("grpc.max_send_message_length", 1 << 30)])
     pb_grpc.add_GRPCInferenceServiceServicer_to_server(make_servicer(pb, pb_grpc, repo), server)
-    port = server.add_insecure_port("127.0.0.1:0")
+    port = server.add_insecure_port(listen)
     server.start()
-    return server, repo, f"127.0.0.1:{port}"
+    return server, repo, f"{listen.rsplit(':', 1)[0]}:{port}"
+
+
+def serve_forever(proto_dir, root, listen):
+    """The server alone, until SIGTERM (edgecut demo --cloud-command)."""
+    import signal
+    work = tempfile.mkdtemp(prefix="edgecut_stock_v2_serve_")
+    try:
+        load_modules(proto_dir, work)
+        import grpc_service_pb2 as pb
+        import grpc_service_pb2_grpc as pb_grpc
+        server, _, address = start_server(pb, pb_grpc, root, listen)
+        done = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: done.set())
+        print(f"listening on {address}", flush=True)
+        done.wait()
+        server.stop(0)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
 
 
 def run(cmd, timeout=600):
     return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout)
 
 
-def frames(log_path):
+def frames_of(log_path):
     """Per frame of `edgecut run --log`: (origin, edge nodes, fallback, [(class, score)])."""
     out = []
     with open(log_path) as f:
@@ -244,13 +270,70 @@ def random_interior(edgecut, model, rng, count):
     return inspect, plans
 
 
+def shaped_link(edgecut, model, proto_dir, work, repo, plans_path, n, check):
+    """The plan follows the shaped link; outputs equal edge-only's frame by frame."""
+    out = os.path.join(work, "demo")
+    serve = (f"{sys.executable} {os.path.abspath(__file__)} --proto-dir {os.path.abspath(proto_dir)} "
+             f"--serve {repo} --listen {{listen}}")
+    phases = [(20, 50), (20, 0.3), (25, 50)]
+    r = run([edgecut, "demo", "--model", model, "--algo", f"fixed:{plans_path}", "--out", out, "--json", "-q",
+             "--phases", ",".join(f"{t}s@{m}Mbps" for t, m in phases), "--cloud-command", serve,
+             "--run-arg=--engine", "--run-arg=opencv", "--run-arg=--cloud-gflops", "--run-arg=1000"], timeout=500)
+    if r.returncode != 0:
+        log = os.path.join(out, "server.log")
+        tail = open(log).read()[-600:] if os.path.exists(log) else ""
+        check(False, f"demo against the stock server: exit {r.returncode}: {r.stderr.strip()[-600:]} {tail}")
+        return
+    report = json.loads(r.stdout)
+    log = []
+    with open(os.path.join(out, "frames.jsonl")) as f:
+        for line in f:
+            j = json.loads(line)
+            top = [(int(c), float(s)) for c, s in j.get("task", {}).get("classes", [])]
+            log.append((int(j["frame"]), float(j["unix_s"]), int(j["edge_nodes"]), bool(j["fallback"]), top))
+    for i, (p, (_, mbps)) in enumerate(zip(report["phases"], phases)):
+        frames = [f for f in log if p["from_unix"] <= f[1] < p["to_unix"]]
+        steady = frames[len(frames) // 2:]
+        cut = sum(1 for f in steady if f[2] < n and not f[3])
+        print(f"shaped phase {i} at {mbps} Mbit/s: {len(frames)} frames, {cut} of the second half's "
+              f"{len(steady)} through the cloud; plans {p['plans']}", flush=True)
+        check(len(steady) >= 3, f"phase {i}: {len(frames)} frames")
+        if mbps >= 50:
+            check(cut * 2 > len(steady), f"phase {i} at {mbps} Mbit/s: {cut} of {len(steady)} frames cut")
+        else:
+            check(cut == 0, f"phase {i} at {mbps} Mbit/s: {cut} of {len(steady)} frames still cut")
+    # The same video frames edge-only, in one process (the demo loops the video).
+    count = min(800, max(f[0] for f in log) + 1)
+    ref_log = os.path.join(work, "shaped-edge-only.jsonl")
+    ref = run([edgecut, "run", model, "--cloud", "127.0.0.1:1", "--source", VTEST, "--frames", str(count),
+               "--engine", "opencv", "--algo", "edge-only", "--log", ref_log])  # no cloud there: none needed
+    check(ref.returncode == 0, f"edge-only reference: exit {ref.returncode}: {ref.stderr.strip()[-400:]}")
+    if ref.returncode != 0:
+        return
+    want = {k: w[3] for k, w in enumerate(frames_of(ref_log))}
+    period = len(want)
+    bad = [f for f in log if not same_top(f[4], want.get(f[0] % period, []))]
+    print(f"shaped: {len(log)} frames, {len(bad)} whose top-5 differ from edge-only's", flush=True)
+    check(not bad, f"{len(bad)} frames differ from edge-only, first: frame {bad[0][0] if bad else -1}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--edgecut", required=True)
+    ap.add_argument("--edgecut")
     ap.add_argument("--proto-dir", required=True)
     ap.add_argument("--model", default="zoo:googlenet@128/2")  # over the CPU quota's 1-ms slice
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--shaped", action="store_true", help="the shaped-link check (root) instead")
+    ap.add_argument("--serve", metavar="REPO", help="only serve REPO (Triton layout) on --listen")
+    ap.add_argument("--listen", default="127.0.0.1:0")
     args = ap.parse_args()
+    if args.serve:
+        return serve_forever(args.proto_dir, args.serve, args.listen)
+    if not args.edgecut:
+        ap.error("--edgecut is required")
+    if args.shaped and os.geteuid() != 0:
+        print("SKIP: the shaped-link check needs root (network namespaces, tc, cgroups)")
+        return SKIP
     if not os.path.exists(VTEST):
         print(f"SKIP: {VTEST} missing (Debian's opencv-doc)")
         return SKIP
@@ -283,20 +366,23 @@ def main():
         if r.returncode != 0:
             print(f"FAIL: export-tails: {r.stderr.strip()}")
             return 1
+        if args.shaped:
+            shaped_link(edgecut, model, args.proto_dir, work, repo, plan_file("shaped.json", exported), n, check)
+            return finish(failures)
         server, served, address = start_server(pb, pb_grpc, repo)
         common = ["run", model, "--cloud", address, "--source", VTEST, "--frames", str(FRAMES), "--engine",
                   "opencv", "--emulate-edge", "0.02", "--cloud-gflops", "1000"]  # a slow edge: the cloud pays
         local_log = os.path.join(work, "edge-only.jsonl")
         local = run([edgecut, *common, "--algo", "edge-only", "--log", local_log])
         check(local.returncode == 0, f"edge-only run: exit {local.returncode}: {local.stderr.strip()[-400:]}")
-        want = frames(local_log) if local.returncode == 0 else []
+        want = frames_of(local_log) if local.returncode == 0 else []
         check(len(want) == FRAMES and all(f[3] for f in want), f"edge-only run printed {len(want)} frames")
 
         def run_and_check(what, plans_path, bandwidth, origin_ok):
             log = os.path.join(work, f"run-{len(os.listdir(work))}.jsonl")
             r = run([edgecut, *common, "--algo", f"fixed:{plans_path}", "--bandwidth", bandwidth, "--log", log])
             check(r.returncode == 0, f"{what}: exit {r.returncode}: {r.stderr.strip()[-600:]}")
-            got = frames(log) if r.returncode == 0 else []
+            got = frames_of(log) if r.returncode == 0 else []
             check(len(got) == FRAMES, f"{what}: {len(got)} frames")
             for k, (g, w) in enumerate(zip(got, want)):
                 check(not g[2], f"{what}: frame {k} fell back")
@@ -334,6 +420,10 @@ def main():
             print(f"work directory kept: {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+    return finish(failures)
+
+
+def finish(failures):
     print("PASS" if not failures else f"{len(failures)} failure(s)")
     return 0 if not failures else 1
 
