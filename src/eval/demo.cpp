@@ -54,6 +54,34 @@ std::string steady_plan(const std::vector<const runtime::FrameLog*>& frames) {
   return best;
 }
 
+double median_or_none(const std::vector<double>& v) { return v.empty() ? -1 : profile::median(v); }
+
+// The per-phase comparison of the three kinds of plan (PhaseReport::fastest).
+void compare_kinds(const std::vector<const runtime::FrameLog*>& frames, PhaseReport* p) {
+  std::vector<double> eo, co, cu;
+  std::map<std::string, int> cuts;
+  for (const runtime::FrameLog* f : frames) {
+    if (f->kinds.edge_only_ms >= 0) eo.push_back(f->kinds.edge_only_ms);
+    if (f->kinds.cloud_only_ms >= 0) co.push_back(f->kinds.cloud_only_ms);
+    if (f->kinds.cut_ms >= 0) cu.push_back(f->kinds.cut_ms), cuts[f->kinds.cut]++;
+  }
+  p->edge_only_ms = median_or_none(eo);
+  p->cloud_only_ms = median_or_none(co);
+  p->cut_ms = median_or_none(cu);
+  for (const auto& [name, n] : cuts) {
+    if (p->cut.empty() || n > cuts[p->cut]) p->cut = name;
+  }
+  std::vector<std::pair<double, std::string>> kinds;
+  for (auto [ms, name] : {std::pair{p->cut_ms, "cut"}, std::pair{p->cloud_only_ms, "cloud-only"},
+                          std::pair{p->edge_only_ms, "edge-only"}}) {
+    if (ms > 0) kinds.emplace_back(ms, name);
+  }
+  std::sort(kinds.begin(), kinds.end());
+  if (kinds.empty()) return;
+  p->fastest = kinds[0].second;
+  p->fastest_by = kinds.size() > 1 ? kinds[1].first / kinds[0].first : 1;
+}
+
 PhaseReport summarise_phase(const std::vector<runtime::FrameLog>& log, double from, double to, double mbps) {
   PhaseReport p;
   p.shaped_mbps = mbps;
@@ -95,6 +123,7 @@ PhaseReport summarise_phase(const std::vector<runtime::FrameLog>& log, double fr
   p.mean_abs_err_pct = err.empty() ? 0 : sum / static_cast<double>(err.size());
   for (const auto& [name, n] : plans)
     p.plans += fmt::format("{}{} x{}", p.plans.empty() ? "" : ", ", name, n);
+  compare_kinds(frames, &p);
   return p;
 }
 
@@ -328,6 +357,12 @@ nlohmann::json DemoReport::to_json() const {
                   {"adopt_s", p.adopt_s},
                   {"stale_frames", p.stale_frames},
                   {"plans", p.plans},
+                  {"edge_only_ms", p.edge_only_ms},
+                  {"cloud_only_ms", p.cloud_only_ms},
+                  {"cut_ms", p.cut_ms},
+                  {"cut", p.cut},
+                  {"fastest", p.fastest},
+                  {"fastest_by", p.fastest_by},
                   {"from_unix", p.from_unix},
                   {"to_unix", p.to_unix}});
   }
@@ -356,7 +391,31 @@ std::string DemoReport::describe() const {
         p.shaped_mbps, p.frames, p.est_median_mbps, p.est_err_pct, p.latency_p50_ms, p.predicted_p50_ms,
         p.latency_err_pct, p.adopt_s, p.stale_frames, p.plans);
   }
+  s += describe_kinds();
   s += fmt::format("  frame log: {}\n  timeline:  {}\n", log_path, svg_path);
+  return s;
+}
+
+std::string DemoReport::describe_kinds() const {
+  const auto ms = [](double v) { return v < 0 ? std::string("n/a") : fmt::format("{:.1f}", v); };
+  std::string s =
+      "  what each kind of plan was predicted to cost (p50 ms at the frames' estimates) beside what ran:\n"
+      "  shaped Mbps | ran, measured p50 | edge-only | cloud-only | best cut | fastest\n";
+  bool any_cut = false;
+  for (const auto& p : phases) {
+    any_cut |= p.cut_ms >= 0;
+    s += fmt::format("  {:11.1f} | {:17.1f} | {:>9} | {:>10} | {:>8} | {}\n", p.shaped_mbps, p.latency_p50_ms,
+                     ms(p.edge_only_ms), ms(p.cloud_only_ms), ms(p.cut_ms),
+                     p.fastest.empty() ? "-" : fmt::format("{} by {:.2f}x", p.fastest, p.fastest_by));
+  }
+  if (any_cut) {
+    for (const auto& p : phases) {
+      if (!p.cut.empty()) s += fmt::format("  best cut at {:g} Mbit/s: {}\n", p.shaped_mbps, p.cut);
+    }
+  } else {
+    s += "  no interior cut is a candidate: the envelope over the planning range holds only edge-only "
+         "and cloud-only for this model and edge (`edgecut plan MODEL --sweep 0.1Mbps:1Gbps --envelope`)\n";
+  }
   return s;
 }
 

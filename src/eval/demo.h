@@ -67,7 +67,15 @@ struct PhaseReport {
   std::string steady_plan;
   double adopt_s = 0;
   int64_t stale_frames = 0;
-  std::string plans;                  // "qdmp (0 edge nodes) x12, ..."
+  std::string plans;  // "qdmp (0 edge nodes) x12, ..."
+  // Medians over the phase's frames of what each kind of plan was predicted
+  // to cost at the frame's estimate (runtime::PlanKinds); -1: not a candidate.
+  double edge_only_ms = -1, cloud_only_ms = -1, cut_ms = -1;
+  std::string cut;  // the best interior cut most frames saw
+  // "cut", "cloud-only" or "edge-only": the lowest of the three, and by how
+  // much it beats the next (ratio >= 1).
+  std::string fastest;
+  double fastest_by = 0;
   double from_unix = 0, to_unix = 0;  // the phase, wall clock (frame logs' unix_s)
 };
 
@@ -81,6 +89,7 @@ struct DemoReport {
   std::string log_path, svg_path;
   nlohmann::json to_json() const;
   std::string describe() const;
+  std::string describe_kinds() const;  // the per-phase comparison of the kinds of plan
 };
 
 Expected<DemoReport> run_demo(const DemoOptions& options, std::ostream& out);

@@ -92,6 +92,17 @@ struct Prediction {
   double period_ms = 0;  // pipelined: max(edge, up, cloud, down)
 };
 
+// What the other kinds of plan would have cost a frame (the demo's per-phase
+// comparison): the best corrected prediction (latency, or period when
+// pipelined) among the active candidates of each kind; -1 where the build
+// has none of that kind (a plan optimal nowhere in the range is no candidate).
+struct PlanKinds {
+  double edge_only_ms = -1;
+  double cloud_only_ms = -1;  // its best input encoding among the candidates
+  double cut_ms = -1;         // the best interior cut
+  std::string cut;            // that cut's origin and edge-node count
+};
+
 class Controller {
  public:
   // edge_ms / cloud_ms: profile times per node. `g` must outlive the controller.
@@ -108,7 +119,12 @@ class Controller {
   // Indices of the candidates of the current build (choose() picks among them).
   const std::vector<int>& active() const { return build_.active; }
   // Index of the plan to run at `bps`, with hysteresis against `current` (-1: none yet).
-  int choose(double bps, int current) const;
+  // With `usable`, only candidates it accepts (plans prepared so far): a
+  // baseline's grid pick it refuses gives way to the fastest it accepts; -1
+  // when it accepts none.
+  int choose(double bps, int current, const std::function<bool(int)>& usable = {}) const;
+  // O(plans), as choose().
+  PlanKinds kinds(double bps) const;
   // The plan's predicted latency at `bps` (at least 1 kbit/s); corrected =
   // false uses the raw profiles.
   Prediction predict(int plan, double bps, bool corrected = true) const;

@@ -1,5 +1,7 @@
 // Controller: the per-frame choice and the drift corrections (see
 // controller.h); candidates and rebuilds are in controller.cpp.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -33,25 +35,51 @@ void Controller::set_send_cost(double per_request_ms, double per_byte_ms) {
   send_byte_ms_ = std::max(0.0, per_byte_ms);
 }
 
-int Controller::choose(double bps, int current) const {
+int Controller::choose(double bps, int current, const std::function<bool(int)>& usable) const {
+  const auto ok = [&](int i) { return i >= 0 && (!usable || usable(i)); };
+  const auto ms = [&](int i) {
+    const Prediction p = predict(i, bps);
+    return o_.throughput ? p.period_ms : p.total_ms;
+  };
   int best = -1;
   if (!build_.grid_bps.empty()) {  // a baseline: its own decision at the nearest grid point
     const double x = std::log(std::clamp(bps, o_.min_bps, o_.max_bps) / o_.min_bps) /
                      std::log(o_.max_bps / o_.min_bps) * (o_.grid_points - 1);
     best = build_.grid_plan[static_cast<size_t>(std::lround(x))];
-  } else {
+  }
+  if (!ok(best)) {
+    best = -1;
     double best_ms = INFINITY;
     for (int i : build_.active) {
-      const Prediction pr = predict(i, bps);
-      const double t = o_.throughput ? pr.period_ms : pr.total_ms;
+      if (!ok(i)) continue;
+      const double t = ms(i);
       if (t < best_ms) best_ms = t, best = i;
     }
   }
-  if (current < 0 || best == current) return best;
-  const Prediction pk = predict(current, bps), pm = predict(best, bps);
-  const double keep = o_.throughput ? pk.period_ms : pk.total_ms;
-  const double move = o_.throughput ? pm.period_ms : pm.total_ms;
-  return keep > move * (1 + o_.hysteresis) ? best : current;
+  if (best < 0 || !ok(current) || best == current) return best;
+  return ms(current) > ms(best) * (1 + o_.hysteresis) ? best : current;
+}
+
+PlanKinds Controller::kinds(double bps) const {
+  PlanKinds k;
+  const size_t n = g_->nodes.size();
+  const auto keep_min = [](double* slot, double ms) {
+    if (*slot < 0 || ms < *slot) *slot = ms;
+  };
+  for (int i : build_.active) {
+    const Candidate& c = candidates_[i];
+    const Prediction p = predict(i, bps);
+    const double ms = o_.throughput ? p.period_ms : p.total_ms;
+    if (c.edge_nodes.size() == n) {
+      keep_min(&k.edge_only_ms, ms);
+    } else if (c.edge_nodes.empty()) {
+      keep_min(&k.cloud_only_ms, ms);
+    } else if (k.cut_ms < 0 || ms < k.cut_ms) {
+      k.cut_ms = ms;
+      k.cut = fmt::format("{} ({} edge nodes)", c.origin, c.edge_nodes.size());
+    }
+  }
+  return k;
 }
 
 Expected<bool> Controller::correct(int plan, double head_ms, double tail_ms, double queue_ms) {

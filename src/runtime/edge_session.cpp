@@ -137,29 +137,21 @@ size_t EdgeSession::prepared_count() const {
   return n;
 }
 
-int EdgeSession::ready_choice(double bps, int wanted) const {
-  if (wanted >= 0 && static_cast<size_t>(wanted) < prepared_.size() && prepared_[wanted]) return wanted;
-  // The controller's pick is not ready: the fastest ready plan meanwhile.
-  int best = -1;
-  double best_ms = INFINITY;
-  for (size_t i = 0; i < prepared_.size(); ++i) {
-    if (!prepared_[i]) continue;
-    const Prediction p = controller_.predict(static_cast<int>(i), bps, true);
-    const double ms = throughput_ ? p.period_ms : p.total_ms;
-    if (ms < best_ms) best_ms = ms, best = static_cast<int>(i);
-  }
-  return best;
-}
-
 Decision EdgeSession::decide(double bps, double rtt_ms, bool cloud_up) {
   std::lock_guard lock(mu_);
   controller_.set_rtt(rtt_ms);
   Decision d;
   int plan = -1;
   if (cloud_up) {
+    const auto ready = [&](int i) { return static_cast<size_t>(i) < prepared_.size() && prepared_[i]; };
     const int wanted = controller_.choose(bps, current_);
-    if (static_cast<size_t>(wanted) >= prepared_.size() || !prepared_[wanted]) request_prepare();
-    plan = ready_choice(bps, wanted);
+    if (!ready(wanted)) {
+      // Not prepared yet: the best prepared plan meanwhile.
+      request_prepare();
+      plan = controller_.choose(bps, current_, ready);
+    } else {
+      plan = wanted;
+    }
   }
   if (plan < 0) {
     // The whole model here: the edge-only candidate when there is one.
@@ -183,6 +175,7 @@ Decision EdgeSession::decide(double bps, double rtt_ms, bool cloud_up) {
                             : static_cast<int>(model_.graph.nodes.size());
   d.fe = controller_.edge_factor();
   d.fc = controller_.cloud_factor();
+  d.kinds = controller_.kinds(bps);
   return d;
 }
 

@@ -50,6 +50,7 @@ struct Decision {
   int edge_nodes = 0;
   bool switched = false;
   Prediction pred_raw, pred;
+  PlanKinds kinds;  // what the other kinds of plan would have cost
   double fe = 1, fc = 1;
   bool sends() const { return prepared && prepared->sends(); }
 };
@@ -91,7 +92,6 @@ class EdgeSession {
   Expected<PreparedPlan> prepare(const Candidate& c);
   void request_prepare();  // caller holds mu_
   void worker();
-  int ready_choice(double bps, int wanted) const;  // caller holds mu_
 
   const graph::Model& model_;
   exec::Executor& executor_;

@@ -53,6 +53,7 @@ EdgeFrame FramePath::begin(std::vector<exec::Tensor> inputs, int64_t frame_no) {
   log.edge_nodes = d.edge_nodes;
   log.switched = d.switched;
   log.pred_raw = d.pred_raw;
+  log.kinds = d.kinds;
   log.pred = d.pred;
   log.fe = d.fe;
   log.fc = d.fc;

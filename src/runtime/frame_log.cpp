@@ -133,6 +133,11 @@ nlohmann::json FrameLog::to_json() const {
                       {"rtt_ms", rtt_ms},
                       {"pred_raw", prediction_json(pred_raw)},
                       {"pred", prediction_json(pred)},
+                      {"kinds",
+                       {{"edge_only_ms", kinds.edge_only_ms},
+                        {"cloud_only_ms", kinds.cloud_only_ms},
+                        {"cut_ms", kinds.cut_ms},
+                        {"cut", kinds.cut}}},
                       {"fe", fe},
                       {"fc", fc},
                       {"head_ms", head_ms},
@@ -171,6 +176,12 @@ Expected<FrameLog> FrameLog::from_json(const nlohmann::json& j, const std::strin
   f.get("rtt_ms", &l.rtt_ms);
   f.nested("pred_raw", false, [&](Fields& s) { read_prediction(s, &l.pred_raw); });
   f.nested("pred", false, [&](Fields& s) { read_prediction(s, &l.pred); });
+  f.nested("kinds", false, [&](Fields& s) {
+    s.get("edge_only_ms", &l.kinds.edge_only_ms);
+    s.get("cloud_only_ms", &l.kinds.cloud_only_ms);
+    s.get("cut_ms", &l.kinds.cut_ms);
+    s.get("cut", &l.kinds.cut);
+  });
   f.get("fe", &l.fe);
   f.get("fc", &l.fc);
   f.get("head_ms", &l.head_ms);

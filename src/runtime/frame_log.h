@@ -41,6 +41,7 @@ struct FrameLog {
   bool switched = false;
   double est_bps = 0, rtt_ms = 0;
   Prediction pred_raw, pred;  // before / after the per-side corrections
+  PlanKinds kinds;            // the other kinds of plan at this frame's estimate (corrected)
   double fe = 1, fc = 1;
   double head_ms = 0, call_ms = 0, compute_ms = 0, queue_ms = 0, up_ms = 0, total_ms = 0;
   int64_t up_bytes = 0, down_bytes = 0;

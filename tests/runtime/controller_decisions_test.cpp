@@ -135,6 +135,71 @@ TEST(ControllerDecisions, BaselineRunsItsOwnDecisionAtTheNearestGridPoint) {
   EXPECT_EQ(c.choose(1e15, -1), c.choose(o.max_bps, -1));
 }
 
+// While the wanted plan is being prepared, frames choose among the prepared
+// ones: the fastest of those, hysteresis kept among them, none when none is.
+TEST(ControllerDecisions, ChoiceAmongUsablePlansIsTheFastestOfThem) {
+  Costs s;
+  ControllerOptions o = Costs::options();
+  o.hysteresis = 0.05;
+  Controller c = s.make(o);
+  ASSERT_GE(c.active().size(), 3u);
+  for (double bps : {1e5, 3e6, 1e8}) {
+    const int best = c.choose(bps, -1);
+    const auto not_best = [&](int i) { return i != best; };
+    int want = -1;
+    for (int i : c.active()) {
+      if (i != best && (want < 0 || total(c, i, bps) < total(c, want, bps))) want = i;
+    }
+    EXPECT_EQ(c.choose(bps, -1, not_best), want) << bps;
+    EXPECT_EQ(c.choose(bps, best, not_best), want) << "an unusable current plan is no anchor";
+    EXPECT_EQ(c.choose(bps, -1, [](int) { return false; }), -1);
+  }
+  // A baseline whose grid pick is unusable gives way to the fastest usable plan.
+  o.algo = "neurosurgeon";
+  Controller b = s.make(o);
+  const int grid = b.choose(1e6, -1);
+  const auto other = [&](int i) { return i != grid; };
+  const int fallback = b.choose(1e6, -1, other);
+  ASSERT_GE(fallback, 0);
+  EXPECT_NE(fallback, grid);
+  for (int i : b.active()) {
+    if (i != grid) {
+      EXPECT_LE(total(b, fallback, 1e6), total(b, i, 1e6));
+    }
+  }
+}
+
+// The demo's comparison: per kind of plan, the best active candidate's prediction.
+TEST(ControllerDecisions, KindsArePricedFromTheActiveCandidates) {
+  Costs s;
+  Controller c = s.make();
+  const size_t n = static_cast<size_t>(s.g.num_nodes());
+  bool saw_cut = false;
+  for (double bps : {1e4, 1e6, 1e8, 1e10}) {
+    double eo = -1, co = -1, cut = -1;
+    for (int i : c.active()) {
+      const size_t e = c.candidates()[i].edge_nodes.size();
+      double& slot = e == n ? eo : e == 0 ? co : cut;
+      if (slot < 0 || total(c, i, bps) < slot) slot = total(c, i, bps);
+    }
+    const PlanKinds k = c.kinds(bps);
+    EXPECT_EQ(k.edge_only_ms, eo) << bps;
+    EXPECT_EQ(k.cloud_only_ms, co) << bps;
+    EXPECT_EQ(k.cut_ms, cut) << bps;
+    EXPECT_EQ(k.cut.empty(), cut < 0) << bps;
+    EXPECT_GE(k.edge_only_ms, 0) << "edge-only is always a candidate";
+    // The chosen plan is the fastest kind.
+    const double chosen = total(c, c.choose(bps, -1), bps);
+    for (double v : {k.edge_only_ms, k.cloud_only_ms, k.cut_ms}) {
+      if (v >= 0) {
+        EXPECT_LE(chosen, v) << bps;
+      }
+    }
+    saw_cut |= cut >= 0;
+  }
+  EXPECT_TRUE(saw_cut) << "the fixture's envelope should hold an interior cut";
+}
+
 TEST(ControllerDecisions, CorrectionsAreRunningRatiosPerSide) {
   Costs s;
   Controller c = s.make();
