@@ -1,4 +1,4 @@
-// edgecut demo [--model M] [--source S] [--phases 25s@50Mbps,25s@5Mbps,25s@20Mbps] [--edge-fraction F]
+// edgecut demo [--model M] [--source S] [--phases 20s@200Mbps,20s@50Mbps,20s@5Mbps] [--edge-fraction F]
 //              [--edge-speed 10x] [--trace FILE|preset:NAME|gen:SEED] [--downlink-trace ...]
 //
 // The whole system on this machine (eval/demo.h): server and edge client in
@@ -6,25 +6,77 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/videoio.hpp>
 
 #include "cli/commands.h"
+#include "cli/model_arg.h"
 #include "common/edge_speed.h"
 #include "common/subprocess.h"
 #include "common/units.h"
 #include "eval/demo.h"
 #include "lab/trace.h"
+#include "runtime/frame_log.h"
 
 namespace edgecut::cli {
 namespace {
 
 struct DemoArgs {
+  DemoArgs() { demo.model.clear(); }  // "": pick_default_model()
   eval::DemoOptions demo;
-  std::string phases = "25s@50Mbps,25s@5Mbps,25s@20Mbps";
+  // A regime where each kind of plan wins once with the default model on a
+  // 0.1-core edge: cloud-only at 200 Mbit/s, an interior cut at 50, edge-only at 5.
+  std::string phases = "20s@200Mbps,20s@50Mbps,20s@5Mbps";
   bool json = false;
   std::string trace, downlink_trace, edge_speed;
   bool annotate = false;  // the client draws its output and plans into OUT/annotated.avi
 };
+
+// The default model: a pretrained detector whose output means something on
+// the video, where setup fetched it; else the built-in GoogLeNet, said so.
+constexpr const char* kDefaultModel = "npm:mlsd-tiny-320";
+constexpr const char* kFallbackModel = "zoo:googlenet";
+
+void pick_default_model(DemoArgs& a) {
+  if (!a.demo.model.empty()) return;
+  auto m = load_model_arg(kDefaultModel);
+  if (m) {
+    a.demo.model = kDefaultModel;
+    a.annotate = true;
+    return;
+  }
+  std::cerr << fmt::format(
+      "demo: the default model {} cannot be used here ({}); playing {} instead (random weights: its "
+      "classes mean nothing; bash scripts/models.sh fetches the pretrained models)\n",
+      kDefaultModel, m.status().message(), kFallbackModel);
+  a.demo.model = kFallbackModel;
+}
+
+// One annotated frame as a PNG (the README's picture): the first frame that
+// ran an interior cut, else the middle one. The video holds every logged
+// frame in order.
+void write_frame_png(const eval::DemoReport& r, const std::string& video, const std::string& png) {
+  auto log = runtime::read_frame_log(r.log_path);
+  if (!log || log->empty()) return;
+  int all = 0;  // the whole model: the most edge nodes any frame ran
+  for (const auto& f : *log) all = std::max(all, f.edge_nodes);
+  size_t pick = log->size() / 2;
+  for (size_t i = 0; i < log->size(); ++i) {
+    const auto& f = (*log)[i];
+    if (!f.fallback && f.edge_nodes > 0 && f.edge_nodes < all) {
+      pick = i;
+      break;
+    }
+  }
+  cv::VideoCapture cap(video);
+  cv::Mat frame;
+  if (!cap.isOpened() || !cap.set(cv::CAP_PROP_POS_FRAMES, static_cast<double>(pick)) || !cap.read(frame))
+    return;
+  if (cv::imwrite(png, frame, {cv::IMWRITE_PNG_COMPRESSION, 9}))
+    std::cerr << fmt::format("demo: frame {} drawn in {}\n", pick, png);
+}
 
 Expected<std::vector<eval::RatePhase>> parse_phases(const std::string& text) {
   std::vector<eval::RatePhase> out;
@@ -47,6 +99,7 @@ Expected<std::vector<eval::RatePhase>> parse_phases(const std::string& text) {
 }
 
 int run_demo_cmd(DemoArgs& a) {
+  pick_default_model(a);
   auto phases = parse_phases(a.phases);
   if (!phases) return report_error("demo", phases.status());
   a.demo.phases = *phases;
@@ -73,6 +126,7 @@ int run_demo_cmd(DemoArgs& a) {
     a.demo.run_args.insert(a.demo.run_args.end(), {"--annotate", a.demo.out_dir + "/annotated.avi"});
   auto r = eval::run_demo(a.demo, a.json ? std::cerr : std::cout);
   if (!r) return report_error("demo", r.status());
+  if (a.annotate) write_frame_png(*r, a.demo.out_dir + "/annotated.avi", a.demo.out_dir + "/annotated.png");
   if (a.json) {
     std::cout << r->to_json().dump() << "\n";
   } else {
@@ -89,8 +143,9 @@ void register_demo(CLI::App& app) {
       "demo",
       "Edge client and cloud server on this machine over a shaped link whose bandwidth changes (root)");
   cmd->add_option("--model", a->demo.model,
-                  "Model (ONNX file, zoo:NAME, or npm:NAME for a pretrained one, e.g. npm:mlsd-tiny-320)")
-      ->capture_default_str();
+                  "Model (ONNX file, zoo:NAME, or npm:NAME for a pretrained one); default: npm:mlsd-tiny-320 "
+                  "(pretrained line segments, drawn into OUT/annotated.avi and .png) when fetched, else "
+                  "zoo:googlenet");
   cmd->add_option("--source", a->demo.source,
                   "Video source (default: opencv-doc's vtest.avi, else synthetic)");
   cmd->add_option("--phases", a->phases, "Link bandwidth over time, DURATION@BANDWIDTH,...")

@@ -30,7 +30,7 @@ struct DemoOptions {
   std::string exe;  // the edgecut binary to start server and client with
   std::string model = "zoo:googlenet";
   std::string source;  // "" = vtest.avi from opencv-doc when installed, else synthetic
-  std::vector<RatePhase> phases = {{25, 50}, {25, 5}, {25, 20}};
+  std::vector<RatePhase> phases = {{20, 200}, {20, 50}, {20, 5}};
   double edge_fraction = 0.1;  // edge = this share of one core (cloud: one core)
   std::string algo = "qdmp";
   std::vector<std::string> run_args;  // extra `edgecut run` arguments (profiles, ...)
